@@ -1,0 +1,1 @@
+//! evident: an evidence-graded knowledge base and static site generator.
