@@ -1,0 +1,213 @@
+//! CSL-YAML and CSL-JSON: the native formats. A file holds a list of items or one item.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::fields::Fields;
+use crate::model::{EvidenceFields, Retraction, design_names};
+use crate::yaml::{self, Node, Pos, Value};
+
+use super::SourceRecord;
+
+/// Keys evident keeps beside the CSL fields.
+pub const EVIDENCE_FIELDS: &[&str] = &[
+    "design",
+    "sample_size",
+    "label",
+    "retracted",
+    "superseded_by",
+];
+
+/// Reads a CSL-YAML file.
+pub fn read_csl_yaml(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
+    match yaml::parse(text) {
+        Ok(node) => read_items(&node, path, diagnostics),
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::MalformedYaml,
+                    Location::new(path, e.line, e.column),
+                    e.message,
+                )
+                .hint("a CSL-YAML file is a list of items (`- id: …`) or one item"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// Reads a CSL-JSON file. JSON is checked by a JSON parser (so its errors and semantics are
+/// JSON's); positions come from reading the same text as YAML, of which JSON is a subset.
+pub fn read_csl_json(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::MalformedYaml,
+                Location::new(path, u32::try_from(e.line()).unwrap_or(1), u32::try_from(e.column()).unwrap_or(1)),
+                format!("invalid JSON: {e}"),
+            )
+            .hint("a CSL-JSON file is an array of items, as exported by Zotero (\"CSL JSON\") or citation.js"),
+        );
+        return Vec::new();
+    }
+    match yaml::parse(text) {
+        Ok(node) => read_items(&node, path, diagnostics),
+        Err(_) => {
+            // Valid JSON that the YAML reader refuses (a duplicate key, say): read it without positions.
+            let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            read_items(&json_to_node(&value), path, diagnostics)
+        }
+    }
+}
+
+fn json_to_node(value: &serde_json::Value) -> Node {
+    let value = match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Array(items) => Value::Seq(items.iter().map(json_to_node).collect()),
+        serde_json::Value::Object(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        yaml::Key {
+                            name: k.clone(),
+                            pos: Pos::default(),
+                        },
+                        json_to_node(v),
+                    )
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        value,
+        pos: Pos {
+            line: 1,
+            column: 1,
+            offset: None,
+            len: 0,
+        },
+        raw: None,
+    }
+}
+
+fn read_items(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
+    let items: Vec<&Node> = match &node.value {
+        Value::Seq(items) => items.iter().collect(),
+        Value::Map(_) => vec![node],
+        Value::Null => Vec::new(),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    Location::new(path, node.pos.line, node.pos.column),
+                    format!("expected a list of CSL items, found {}", node.kind_name()),
+                )
+                .hint("write each source as an item with at least `id`, `type` and `title`"),
+            );
+            return Vec::new();
+        }
+    };
+    items
+        .into_iter()
+        .filter_map(|item| read_item(item, path, diagnostics))
+        .collect()
+}
+
+fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<SourceRecord> {
+    let mut fields = Fields::of(node, path, 0, "a source", diagnostics)?;
+    let id = fields.required_text("id", "the source's id, e.g. pmid9283123", node.pos)?;
+    let id_value = id.value.trim().to_string();
+    let mut evidence = EvidenceFields::default();
+    let designs = design_names();
+    evidence.design = fields.choice("design", &designs).map(|d| d.value);
+    evidence.sample_size = fields.count("sample_size").map(|n| n.value);
+    evidence.label = fields.text("label").map(|l| l.value);
+    evidence.superseded_by = fields
+        .text("superseded_by")
+        .map(|s| s.value.trim().to_string());
+    if let Some(retracted) = fields.node("retracted") {
+        evidence.retracted = read_retraction(retracted, &mut fields);
+    }
+    let mut csl = serde_json::Map::new();
+    let mut annotation_only = true;
+    for (key, value) in node.as_map().unwrap_or_default() {
+        if EVIDENCE_FIELDS.contains(&key.name.as_str()) {
+            continue;
+        }
+        if key.name != "id" {
+            annotation_only = false;
+        }
+        csl.insert(key.name.clone(), value.to_json());
+    }
+    csl.insert("id".into(), serde_json::Value::String(id_value.clone()));
+    // CSL has hundreds of fields; they are kept as they are, not checked one by one.
+    let csl_keys: Vec<String> = csl.keys().cloned().collect();
+    fields.skip(&csl_keys.iter().map(String::as_str).collect::<Vec<_>>());
+    fields.finish(EVIDENCE_FIELDS, "a source");
+    Some(SourceRecord {
+        id: id_value,
+        path: path.to_string(),
+        pos: node.pos,
+        csl,
+        evidence,
+        annotation_only,
+    })
+}
+
+fn read_retraction(node: &Node, parent: &mut Fields<'_>) -> Option<Retraction> {
+    if let Value::Bool(b) = node.value {
+        return b.then_some(Retraction {
+            date: None,
+            notice: None,
+        });
+    }
+    let (path, offset) = (parent.path(), parent.line_offset());
+    let mut fields = Fields::of(node, path, offset, "`retracted`", parent.diagnostics)?;
+    let date = fields.date("date").map(|d| d.value.to_string());
+    let notice = fields.text("notice").map(|n| n.value);
+    fields.finish(&["date", "notice"], "`retracted`");
+    Some(Retraction { date, notice })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_csl_json_with_positions() {
+        let text = "[\n  {\n    \"id\": \"pmid1\",\n    \"type\": \"article-journal\",\n    \"title\": \"T\",\n    \"issued\": {\"date-parts\": [[1997, 8]]}\n  }\n]\n";
+        let mut d = Diagnostics::new();
+        let records = read_csl_json(text, "citations/a.json", &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].pos.line, 2);
+        assert!(!records[0].annotation_only);
+        assert_eq!(records[0].csl["issued"]["date-parts"][0][0], 1997);
+    }
+
+    #[test]
+    fn annotations_carry_only_evidence() {
+        let text =
+            "- id: pmid1\n  design: rct\n  sample_size: 50\n- id: pmid2\n  design: anecdote\n";
+        let mut d = Diagnostics::new();
+        let records = read_csl_yaml(text, "citations/e.yaml", &mut d);
+        assert!(records[0].annotation_only);
+        assert_eq!(records[0].evidence.sample_size, Some(50));
+        let d = d.sorted();
+        assert_eq!(
+            (d[0].code, d[0].location.line, d[0].location.column),
+            (Code::InvalidValue, 5, 11)
+        );
+    }
+
+    #[test]
+    fn json_errors_have_positions() {
+        let mut d = Diagnostics::new();
+        read_csl_json("[\n {\"id\": }\n]", "a.json", &mut d);
+        let d = d.sorted();
+        assert_eq!((d[0].location.line, d[0].code), (2, Code::MalformedYaml));
+    }
+}

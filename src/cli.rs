@@ -1,0 +1,137 @@
+//! The command line, parsed once into validated settings; commands never see raw flags.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "evident",
+    version,
+    about = "Evidence-graded knowledge base and static site generator",
+    long_about = "evident checks every claim-to-source link of a medical knowledge base and builds a \
+                  cross-referenced website in which each statement shows its sources, evidence \
+                  grade and review status.",
+    after_help = "Exit codes: 0 success (warnings allowed unless --strict), 1 content errors or a refused \
+                  action, 2 cannot run (bad arguments, unreadable files, I/O)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The site folder (default: the nearest folder upwards holding evident.yaml, else the current one)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The date used for due dates and new history entries (default: today)
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
+    /// Print only diagnostics and errors
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is done
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// When to colour the output (NO_COLOR is respected)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the site and build it (default output: ./public)
+    Build(BuildArgs),
+    /// Check the site and report every problem; writes nothing
+    Check(CheckArgs),
+    /// Create a new site in DIR: a skeleton, or the relactation example
+    Init(InitArgs),
+    /// Scaffold a claim, topic or source file (never overwrites)
+    New(NewArgs),
+    /// Explain a diagnostic code: what it means and how to fix it
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Also write the editor dashboard into DIR, apart from the site
+    #[arg(long, value_name = "DIR")]
+    pub dashboard: Option<PathBuf>,
+    /// Do not write PDF handouts
+    #[arg(long)]
+    pub no_pdf: bool,
+    /// Do not write the search index
+    #[arg(long)]
+    pub no_search: bool,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub format: DiagnosticFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub format: DiagnosticFormat,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder of the new site (created if missing; must not hold the files to write)
+    pub dir: PathBuf,
+    /// Write the bundled relactation knowledge base instead of a skeleton
+    #[arg(long)]
+    pub example: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create
+    #[arg(value_enum)]
+    pub kind: NewKindArg,
+    /// Its id (claims and topics: lowercase letters, digits and hyphens)
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKindArg {
+    Claim,
+    Topic,
+    Source,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A diagnostic code, e.g. unknown-source (omit to list them all)
+    pub code: Option<String>,
+}
+
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    evident::fields::parse_date(text).map_err(|why| format!("{why} (e.g. 2025-10-29)"))
+}

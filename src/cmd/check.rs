@@ -1,0 +1,20 @@
+//! `evident check`: validate only, write nothing.
+
+use std::process::ExitCode;
+
+use crate::cli::CheckArgs;
+use crate::cmd::{Context, print_diagnostics};
+
+pub fn run(ctx: &Context, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let kb = evident::check(&ctx.project, ctx.today)?;
+    let diagnostics = evident::finish_diagnostics(kb.diagnostics.clone(), args.strict);
+    print_diagnostics(ctx, &diagnostics, args.format, &kb.texts);
+    let failed = diagnostics
+        .iter()
+        .any(|d| d.severity == evident::diag::Severity::Error);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

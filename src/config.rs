@@ -1,0 +1,503 @@
+//! `evident.yaml`: the site's configuration. Every key has a default, so a site without the
+//! file builds; every problem in it is a diagnostic like any other content problem.
+
+use serde::Serialize;
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::fields::Fields;
+use crate::yaml::{self, Node};
+
+pub const CONFIG_FILE: &str = "evident.yaml";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    pub language: String,
+    pub grading: Grading,
+    pub audiences: Vec<Audience>,
+    pub reviewers: Vec<Reviewer>,
+    pub citation_style: String,
+    pub review: ReviewPolicy,
+    pub disclaimer: String,
+    /// A site-wide note shown on every page (e.g. "reviews here are a demonstration").
+    pub notice: Option<String>,
+    pub theme: String,
+    /// Links without the trailing `index.html`, for sites served by a web server.
+    pub pretty_urls: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Grading {
+    pub evidence: EvidenceScale,
+    pub recommendations: RecommendationScale,
+}
+
+/// The scale in which a claim's certainty of evidence is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceScale {
+    Grade,
+    OxfordCebm,
+}
+
+impl EvidenceScale {
+    pub const NAMES: &'static [&'static str] = &["grade", "oxford-cebm"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "grade" => Some(Self::Grade),
+            "oxford-cebm" => Some(Self::OxfordCebm),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Grade => "grade",
+            Self::OxfordCebm => "oxford-cebm",
+        }
+    }
+
+    /// Allowed certainty values, best first; `not-applicable` last.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Self::Grade => &["high", "moderate", "low", "very-low", "not-applicable"],
+            Self::OxfordCebm => &["1", "2", "3", "4", "5", "not-applicable"],
+        }
+    }
+
+    /// Rank of a certainty on a common 4-step ladder (4 = high … 1 = very low), so the design
+    /// table of GRADE can be applied to either scale. None for `not-applicable`.
+    pub fn rank(self, level: &str) -> Option<u8> {
+        match (self, level) {
+            (Self::Grade, "high") | (Self::OxfordCebm, "1") => Some(4),
+            (Self::Grade, "moderate") | (Self::OxfordCebm, "2") => Some(3),
+            (Self::Grade, "low") | (Self::OxfordCebm, "3") => Some(2),
+            (Self::Grade, "very-low") | (Self::OxfordCebm, "4" | "5") => Some(1),
+            _ => None,
+        }
+    }
+
+    pub fn label(self, level: &str) -> String {
+        match (self, level) {
+            (_, "not-applicable") => "Not graded".into(),
+            (Self::Grade, "very-low") => "Very low".into(),
+            (Self::Grade, other) => capitalise(other),
+            (Self::OxfordCebm, other) => format!("Level {other}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecommendationScale {
+    Grade,
+    Sort,
+    Uspstf,
+    Nice,
+}
+
+impl RecommendationScale {
+    pub const NAMES: &'static [&'static str] = &["grade", "sort", "uspstf", "nice"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "grade" => Some(Self::Grade),
+            "sort" => Some(Self::Sort),
+            "uspstf" => Some(Self::Uspstf),
+            "nice" => Some(Self::Nice),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Grade => "grade",
+            Self::Sort => "sort",
+            Self::Uspstf => "uspstf",
+            Self::Nice => "nice",
+        }
+    }
+
+    pub fn strengths(self) -> &'static [&'static str] {
+        match self {
+            Self::Grade => &["strong", "conditional"],
+            Self::Sort => &["A", "B", "C"],
+            Self::Uspstf => &["A", "B", "C", "D", "I"],
+            Self::Nice => &["offer", "consider"],
+        }
+    }
+
+    pub fn label(self, strength: &str) -> String {
+        match self {
+            Self::Grade | Self::Nice => capitalise(strength),
+            Self::Sort | Self::Uspstf => format!("Grade {strength}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Audience {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reviewer {
+    pub id: String,
+    pub name: String,
+    pub credentials: Option<String>,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Publish {
+    AllWithBanner,
+    ApprovedOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dashboard {
+    Private,
+    Public,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewPolicy {
+    pub max_age_days: u32,
+    pub approvals_required: u32,
+    pub require_quotes: bool,
+    pub forbid_self_approval: bool,
+    pub publish: Publish,
+    pub dashboard: Dashboard,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Knowledge base".into(),
+            base_url: "https://example.org/".into(),
+            language: "en".into(),
+            grading: Grading {
+                evidence: EvidenceScale::Grade,
+                recommendations: RecommendationScale::Grade,
+            },
+            audiences: Vec::new(),
+            reviewers: Vec::new(),
+            citation_style: "vancouver".into(),
+            review: ReviewPolicy {
+                max_age_days: 365,
+                approvals_required: 1,
+                require_quotes: true,
+                forbid_self_approval: true,
+                publish: Publish::AllWithBanner,
+                dashboard: Dashboard::Private,
+            },
+            disclaimer: "Educational purpose only. Not a substitute for professional advice."
+                .into(),
+            notice: None,
+            theme: "default".into(),
+            pretty_urls: false,
+        }
+    }
+}
+
+const KNOWN: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "grading",
+    "audiences",
+    "reviewers",
+    "citation_style",
+    "review",
+    "disclaimer",
+    "notice",
+    "theme",
+    "pretty_urls",
+];
+
+impl Config {
+    /// Reads `evident.yaml` text; problems go to `diagnostics` and the defaults stand in.
+    pub fn parse(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Config {
+        let mut config = Config::default();
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            return config;
+        }
+        let node = match yaml::parse(text) {
+            Ok(node) => node,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::MalformedYaml,
+                        crate::diag::Location::new(path, e.line, e.column),
+                        e.message,
+                    )
+                    .hint("fix the YAML syntax; every key of evident.yaml is optional"),
+                );
+                return config;
+            }
+        };
+        let Some(mut fields) = Fields::of(&node, path, 0, "evident.yaml", diagnostics) else {
+            return config;
+        };
+        if let Some(v) = fields.text("title") {
+            config.title = v.value;
+        }
+        if let Some(v) = fields.text("base_url") {
+            let mut url = v.value.trim().to_string();
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+            {
+                let loc = fields.location(v.pos);
+                fields.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("`{}` is not an absolute URL", v.value),
+                    )
+                    .hint("write the public address of the site, e.g. https://example.org/"),
+                );
+            } else {
+                config.base_url = url;
+            }
+        }
+        if let Some(v) = fields.text("language") {
+            config.language = v.value;
+        }
+        if let Some(node) = fields.node("grading") {
+            read_grading(node, &mut fields, &mut config);
+        }
+        if let Some(items) = fields.list("audiences") {
+            config.audiences = read_people(items, &mut fields, "an audience", &["id", "label"])
+                .into_iter()
+                .map(|(id, mut f)| Audience {
+                    label: f.remove("label").unwrap_or_else(|| id.clone()),
+                    id,
+                })
+                .collect();
+        }
+        if let Some(items) = fields.list("reviewers") {
+            config.reviewers = read_people(
+                items,
+                &mut fields,
+                "a reviewer",
+                &["id", "name", "credentials", "role"],
+            )
+            .into_iter()
+            .map(|(id, mut f)| Reviewer {
+                name: f.remove("name").unwrap_or_else(|| id.clone()),
+                credentials: f.remove("credentials"),
+                role: f.remove("role"),
+                id,
+            })
+            .collect();
+        }
+        if let Some(v) = fields.text("citation_style") {
+            config.citation_style = v.value;
+        }
+        if let Some(node) = fields.node("review") {
+            read_review_policy(node, &mut fields, &mut config.review);
+        }
+        if let Some(v) = fields.text("disclaimer") {
+            config.disclaimer = v.value;
+        }
+        config.notice = fields.text("notice").map(|v| v.value);
+        if let Some(v) = fields.text("theme") {
+            config.theme = v.value;
+        }
+        if let Some(v) = fields.boolean("pretty_urls") {
+            config.pretty_urls = v.value;
+        }
+        fields.finish(KNOWN, "evident.yaml");
+        config
+    }
+
+    pub fn reviewer(&self, id: &str) -> Option<&Reviewer> {
+        self.reviewers.iter().find(|r| r.id == id)
+    }
+
+    pub fn audience(&self, id: &str) -> Option<&Audience> {
+        self.audiences.iter().find(|a| a.id == id)
+    }
+}
+
+fn read_grading(node: &Node, parent: &mut Fields<'_>, config: &mut Config) {
+    let (path, offset) = (parent.path(), parent.line_offset());
+    let Some(mut fields) = Fields::of(node, path, offset, "`grading`", parent.diagnostics) else {
+        return;
+    };
+    if let Some(v) = fields.choice("evidence", EvidenceScale::NAMES) {
+        config.grading.evidence =
+            EvidenceScale::from_name(&v.value).unwrap_or(EvidenceScale::Grade);
+    }
+    if let Some(v) = fields.choice("recommendations", RecommendationScale::NAMES) {
+        config.grading.recommendations =
+            RecommendationScale::from_name(&v.value).unwrap_or(RecommendationScale::Grade);
+    }
+    fields.finish(&["evidence", "recommendations"], "`grading`");
+}
+
+fn read_people(
+    items: &[Node],
+    parent: &mut Fields<'_>,
+    what: &str,
+    known: &[&str],
+) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+    let (path, offset) = (parent.path(), parent.line_offset());
+    let mut out: Vec<(String, std::collections::BTreeMap<String, String>)> = Vec::new();
+    for item in items {
+        let Some(mut fields) = Fields::of(item, path, offset, what, parent.diagnostics) else {
+            continue;
+        };
+        let id = fields.required_text("id", "a short id such as `example-reviewer`", item.pos);
+        let mut values = std::collections::BTreeMap::new();
+        for key in &known[1..] {
+            if let Some(v) = fields.text(key) {
+                values.insert((*key).to_string(), v.value);
+            }
+        }
+        if let Some(id) = id {
+            if out.iter().any(|(seen, _)| *seen == id.value) {
+                let loc = fields.location(id.pos);
+                fields.push(
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        loc,
+                        format!("`{}` is declared twice", id.value),
+                    )
+                    .hint("give each audience and reviewer its own id"),
+                );
+            } else {
+                out.push((id.value, values));
+            }
+        }
+        fields.finish(known, what);
+    }
+    out
+}
+
+fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewPolicy) {
+    let (path, offset) = (parent.path(), parent.line_offset());
+    let Some(mut fields) = Fields::of(node, path, offset, "`review`", parent.diagnostics) else {
+        return;
+    };
+    if let Some(v) = fields.count("max_age_days") {
+        policy.max_age_days = u32::try_from(v.value).unwrap_or(u32::MAX);
+    }
+    if let Some(v) = fields.count("approvals_required") {
+        if v.value == 0 {
+            let loc = fields.location(v.pos);
+            fields.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    loc,
+                    "`approvals_required` must be at least 1",
+                )
+                .hint("write `approvals_required: 1`"),
+            );
+        } else {
+            policy.approvals_required = u32::try_from(v.value).unwrap_or(u32::MAX);
+        }
+    }
+    if let Some(v) = fields.boolean("require_quotes") {
+        policy.require_quotes = v.value;
+    }
+    if let Some(v) = fields.boolean("forbid_self_approval") {
+        policy.forbid_self_approval = v.value;
+    }
+    if let Some(v) = fields.choice("publish", &["all-with-banner", "approved-only"]) {
+        policy.publish = if v.value == "approved-only" {
+            Publish::ApprovedOnly
+        } else {
+            Publish::AllWithBanner
+        };
+    }
+    if let Some(v) = fields.choice("dashboard", &["private", "public"]) {
+        policy.dashboard = if v.value == "public" {
+            Dashboard::Public
+        } else {
+            Dashboard::Private
+        };
+    }
+    fields.finish(
+        &[
+            "max_age_days",
+            "approvals_required",
+            "require_quotes",
+            "forbid_self_approval",
+            "publish",
+            "dashboard",
+        ],
+        "`review`",
+    );
+}
+
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars)
+            .collect::<String>()
+            .replace('-', " "),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let mut d = Diagnostics::new();
+        assert_eq!(
+            Config::parse("# nothing\n", "evident.yaml", &mut d),
+            Config::default()
+        );
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let text = "title: T\nbase_url: https://x.org\ngrading: {evidence: oxford-cebm, recommendations: sort}\naudiences: [{id: patient, label: Parent}]\nreviewers:\n  - {id: r1, name: R One, credentials: IBCLC, role: reviewer}\nreview:\n  max_age_days: 30\n  approvals_required: 2\n  publish: approved-only\n  dashboard: public\nnotice: Demo\npretty_urls: true\n";
+        let mut d = Diagnostics::new();
+        let c = Config::parse(text, "evident.yaml", &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.base_url, "https://x.org/");
+        assert_eq!(c.grading.evidence, EvidenceScale::OxfordCebm);
+        assert_eq!(c.audiences[0].label, "Parent");
+        assert_eq!(
+            c.reviewer("r1").unwrap().credentials.as_deref(),
+            Some("IBCLC")
+        );
+        assert_eq!(c.review.approvals_required, 2);
+        assert_eq!(c.review.publish, Publish::ApprovedOnly);
+        assert_eq!(c.notice.as_deref(), Some("Demo"));
+        assert!(c.pretty_urls);
+    }
+
+    #[test]
+    fn reports_bad_values_and_unknown_keys() {
+        let text = "titel: T\nreview:\n  publish: sometimes\n";
+        let mut d = Diagnostics::new();
+        Config::parse(text, "evident.yaml", &mut d);
+        let d = d.sorted();
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].code, d[0].location.line), (Code::UnknownField, 1));
+        assert_eq!(
+            (d[1].code, d[1].location.line, d[1].location.column),
+            (Code::InvalidValue, 3, 12)
+        );
+    }
+}

@@ -1,0 +1,343 @@
+//! Diagnostics: every content problem is one of these, with a stable code, an exact
+//! `path:line:column`, a message and hints. They are collected, never thrown, so one run
+//! reports every problem at once.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a problem is. `--strict` turns warnings into errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A place in a file of the site: path relative to the site root ('/'-separated),
+/// 1-based line and column (the column counted in characters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Location {
+    pub fn new(path: impl Into<String>, line: u32, column: u32) -> Self {
+        Location {
+            path: path.into(),
+            line: line.max(1),
+            column: column.max(1),
+        }
+    }
+
+    /// The start of a file, for problems that concern the file as a whole.
+    pub fn file(path: impl Into<String>) -> Self {
+        Location::new(path, 1, 1)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.column)
+    }
+}
+
+/// Another place that explains a diagnostic (the other file of a duplicate, say).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Related {
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
+}
+
+/// One content problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub location: Location,
+    /// How many characters the caret underlines in the human format (at least 1).
+    pub width: u32,
+    pub message: String,
+    pub hints: Vec<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        severity: Severity,
+        code: Code,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            location,
+            width: 1,
+            message: message.into(),
+            hints: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, location, message)
+    }
+
+    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, location, message)
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn width(mut self, chars: usize) -> Self {
+        self.width = u32::try_from(chars).unwrap_or(u32::MAX).max(1);
+        self
+    }
+
+    fn sort_key(&self) -> (&Location, Severity, &'static str, &str) {
+        (
+            &self.location,
+            self.severity,
+            self.code.as_str(),
+            &self.message,
+        )
+    }
+}
+
+/// The collector every stage reports into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// Sorted by path, line, column (then severity, code and message, so the order is total
+    /// and the output deterministic); exact duplicates are reported once.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.items.dedup();
+        self.items
+    }
+
+    /// `--strict`: every warning is reported, and counted, as an error.
+    pub fn promote_warnings(&mut self) {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// "2 errors, 1 warning".
+pub fn summary(errors: usize, warnings: usize) -> String {
+    fn plural(n: usize, word: &str) -> String {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    }
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+macro_rules! codes {
+    ($($variant:ident = $text:literal: $summary:literal;)*) => {
+        /// Stable diagnostic codes. The kebab-case text is part of the interface: tools and
+        /// `allow:` lists match on it, so a code is never renamed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $text,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            pub fn parse(text: &str) -> Option<Code> {
+                match text { $($text => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    MalformedYaml = "malformed-yaml": "A YAML file (claim, front matter, source or evident.yaml) could not be parsed.";
+    EmptyFile = "empty-file": "A content or source file holds nothing.";
+    NotUtf8 = "not-utf8": "A file is not valid UTF-8 text.";
+    FileTooLarge = "file-too-large": "A file is larger than evident accepts for its kind.";
+    UnreadableFile = "unreadable-file": "A file could not be read from disk.";
+    MissingFrontMatter = "missing-front-matter": "A Markdown page does not start with a `---` front matter block.";
+    UnclosedFrontMatter = "unclosed-front-matter": "A Markdown page's front matter is never closed by a `---` line.";
+    UnknownField = "unknown-field": "A key that evident does not know (often a typo).";
+    WrongType = "wrong-type": "A value has the wrong shape (a list where text was expected, say).";
+    MissingField = "missing-field": "A required key is missing.";
+    InvalidValue = "invalid-value": "A value is not one of the allowed ones.";
+    InvalidDate = "invalid-date": "A date is not a real YYYY-MM-DD date.";
+    InvalidId = "invalid-id": "A claim or source id that evident cannot use as written.";
+    DuplicateId = "duplicate-id": "Two files or records share one id.";
+    UnknownSource = "unknown-source": "A claim cites a source id that no file in citations/ defines.";
+    UnknownClaim = "unknown-claim": "A page embeds `[[id]]` but no claim has that id.";
+    UnknownCitation = "unknown-citation": "A page cites `[@id]` in prose but no source has that id.";
+    UnknownReviewer = "unknown-reviewer": "A review entry names a reviewer not declared in evident.yaml.";
+    UnknownAudience = "unknown-audience": "A claim has wording for an audience the site does not declare.";
+    ReservedSlug = "reserved-slug": "A page's slug is one evident uses for its own pages.";
+    SlugClash = "slug-clash": "Two pages, or two sources, would be written to the same place.";
+    SourceNeeded = "source-needed": "A draft claim has no source yet; it is shown as \"source needed\".";
+    MissingSource = "missing-source": "A finding, recommendation or definition past draft cites no source.";
+    MissingCertainty = "missing-certainty": "A finding or recommendation past draft has no certainty.";
+    MissingStrength = "missing-strength": "A recommendation has no strength.";
+    MissingBasis = "missing-basis": "A practice point does not say why it is given.";
+    MissingQuote = "missing-quote": "A claim-to-source link has no quote to check the claim against.";
+    UnsupportedFigure = "unsupported-figure": "A number in a claim is not found in any quote of its cited sources.";
+    GradeAboveDesign = "grade-above-design": "A certainty higher than the designs of the cited sources can carry.";
+    EmbedsRetired = "embeds-retired": "A page embeds a retired claim.";
+    ReplacedByCycle = "replaced-by-cycle": "Retired claims replace each other in a circle.";
+    UnknownReplacement = "unknown-replacement": "`replaced_by` or `superseded_by` names an id that does not exist.";
+    CitesRetracted = "cites-retracted": "A claim cites a retracted source.";
+    SourceUnused = "source-unused": "A source is never cited by a claim or a page.";
+    SourceWithoutDesign = "source-without-design": "A source has no study design, so its evidence cannot be weighed.";
+    ApprovedWithoutHistory = "approved-without-history": "A claim or page says approved but its history records no approval.";
+    ChangedSinceApproval = "changed-since-approval": "Approved content changed after it was approved.";
+    ReviewOverdue = "review-overdue": "An approval is older than the review policy allows.";
+    InvalidReview = "invalid-review": "A review block that contradicts itself (a retired claim without a reason, say).";
+    UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";
+    DuplicateIdentifier = "duplicate-identifier": "One DOI or PMID appears under two source ids.";
+    AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";
+    UnknownAllow = "unknown-allow": "An `allow:` entry names a code that does not exist.";
+    ThemeError = "theme-error": "A theme template failed to load or render.";
+    BadMarkdown = "bad-markdown": "Markdown that evident will not publish as written (raw HTML, say).";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_kebab_case_and_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(
+                text.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{text}"
+            );
+            assert!(seen.insert(text), "duplicate code {text}");
+            assert_eq!(Code::parse(text), Some(*code));
+        }
+    }
+
+    #[test]
+    fn sorts_by_place_then_dedups() {
+        let mut d = Diagnostics::new();
+        let b = Diagnostic::error(Code::UnknownSource, Location::new("b.yaml", 1, 1), "x");
+        let a2 = Diagnostic::error(Code::UnknownSource, Location::new("a.yaml", 10, 2), "x");
+        let a1 = Diagnostic::warning(Code::MissingQuote, Location::new("a.yaml", 2, 5), "y");
+        d.push(b.clone());
+        d.push(a2.clone());
+        d.push(a1.clone());
+        d.push(b.clone());
+        assert_eq!(d.sorted(), vec![a1, a2, b]);
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        assert_eq!(summary(2, 1), "2 errors, 1 warning");
+        assert_eq!(summary(0, 0), "0 errors, 0 warnings");
+    }
+}

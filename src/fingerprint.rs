@@ -1,0 +1,212 @@
+//! Approval fingerprints (DESIGN §5): `v1:` + blake3 of the canonical JSON (sorted keys, no
+//! whitespace) of exactly what a reviewer approved. Formatting the YAML differently never
+//! changes a fingerprint; changing a word, a number, a quote, a relation or a cited source's
+//! identity always does.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{Claim, Source, Topic};
+
+pub const VERSION: &str = "v1";
+
+/// The fingerprint of a claim, given the sources it may cite (by id).
+pub fn claim(claim: &Claim, sources: &BTreeMap<String, Source>) -> String {
+    digest(&claim_document(claim, sources))
+}
+
+/// What a claim's fingerprint covers, as JSON (shown by `evident review` when it refuses).
+pub fn claim_document(claim: &Claim, sources: &BTreeMap<String, Source>) -> Value {
+    let mut doc = Map::new();
+    doc.insert("kind".into(), json!(claim.kind.name()));
+    doc.insert("statement".into(), text(&claim.statement.value));
+    let audiences: Map<String, Value> = claim
+        .audiences
+        .iter()
+        .map(|(a, w)| (a.value.clone(), text(&w.value)))
+        .collect();
+    doc.insert("audiences".into(), Value::Object(audiences));
+    insert_opt(
+        &mut doc,
+        "certainty",
+        claim.certainty.as_ref().map(|c| c.value.as_str()),
+    );
+    insert_opt(
+        &mut doc,
+        "certainty_reason",
+        claim.certainty_reason.as_deref(),
+    );
+    if let Some(level) = &claim.level {
+        doc.insert(
+            "level".into(),
+            json!({"scale": level.scale, "question": level.question, "level": level.level, "downgraded_from": level.downgraded_from}),
+        );
+    }
+    insert_opt(
+        &mut doc,
+        "strength",
+        claim.strength.as_ref().map(|s| s.value.as_str()),
+    );
+    insert_opt(&mut doc, "basis", claim.basis.as_deref());
+    let links: Vec<Value> = claim
+        .sources
+        .iter()
+        .map(|link| {
+            json!({
+                "id": link.id.value,
+                "locator": link.locator.as_deref().map(str::trim),
+                "quote": link.quote.as_ref().map(|q| q.value.trim()),
+                "relation": link.relation.name(),
+            })
+        })
+        .collect();
+    doc.insert("sources".into(), Value::Array(links));
+    let mut cited: BTreeMap<&str, Value> = BTreeMap::new();
+    for link in &claim.sources {
+        let id = link.id.value.as_str();
+        let identity = match sources.get(id) {
+            Some(source) => source_identity(source),
+            None => json!({"id": id}),
+        };
+        cited.insert(id, identity);
+    }
+    doc.insert("cited".into(), Value::Array(cited.into_values().collect()));
+    Value::Object(doc)
+}
+
+/// A source's identity: what makes a citation point at this work and not another.
+fn source_identity(source: &Source) -> Value {
+    json!({
+        "id": source.id,
+        "DOI": source.doi().map(|d| d.trim().to_ascii_lowercase()),
+        "PMID": source.pmid().map(str::trim),
+        "PMCID": source.pmcid().map(str::trim),
+        "title": source.csl_str("title").map(str::trim),
+        "year": source.year(),
+        "retracted": source.evidence.retracted.is_some(),
+        "superseded_by": source.evidence.superseded_by,
+    })
+}
+
+/// The fingerprint of a topic's own content: front matter without `review`, the body and the
+/// list of claims it embeds (not their content: claims have their own reviews).
+pub fn topic(topic: &Topic) -> String {
+    let body = topic.body.replace("\r\n", "\n");
+    let embeds: Vec<&str> = topic.embedded_claims();
+    digest(&json!({
+        "front_matter": topic.front_matter,
+        "body": body.trim_end(),
+        "embeds": embeds,
+    }))
+}
+
+fn text(value: &str) -> Value {
+    Value::String(value.trim().to_string())
+}
+
+fn insert_opt(doc: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        doc.insert(key.into(), text(v));
+    }
+}
+
+/// `v1:` + blake3 hex of the canonical JSON.
+pub fn digest(value: &Value) -> String {
+    let mut canonical = String::new();
+    write_canonical(value, &mut canonical);
+    format!("{VERSION}:{}", blake3::hash(canonical.as_bytes()).to_hex())
+}
+
+/// JSON with object keys sorted and no whitespace, written by hand so that no serde_json
+/// feature (such as `preserve_order`, which another crate may switch on) can change it.
+pub fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, value)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_canonical(value, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::diag::Diagnostics;
+    use crate::load::parse_claim;
+
+    fn fp(text: &str) -> String {
+        let mut d = Diagnostics::new();
+        let claim = parse_claim(text, "c.yaml", "c", &Config::default(), &mut d).unwrap();
+        claim_fp(&claim)
+    }
+
+    fn claim_fp(claim: &Claim) -> String {
+        claim_with(claim, &BTreeMap::new())
+    }
+
+    fn claim_with(claim: &Claim, sources: &BTreeMap<String, Source>) -> String {
+        super::claim(claim, sources)
+    }
+
+    const BASE: &str = "statement: 98% relactated.\nkind: finding\ncertainty: low\nsources:\n  - id: s1\n    quote: \"98 per cent\"\n";
+
+    #[test]
+    fn is_versioned_and_stable() {
+        let a = fp(BASE);
+        assert!(a.starts_with("v1:"));
+        assert_eq!(a.len(), 3 + 64);
+        assert_eq!(a, fp(BASE));
+    }
+
+    #[test]
+    fn reformatting_does_not_change_it() {
+        let reordered = "# a comment\nkind: finding\nsources:\n  - quote: '98 per cent'\n    id: s1\n    relation: supports\ncertainty: low\nstatement: >\n  98% relactated.\nreview:\n  status: draft\ntags: [x]\n";
+        assert_eq!(fp(BASE), fp(reordered));
+    }
+
+    #[test]
+    fn content_changes_change_it() {
+        let base = fp(BASE);
+        for changed in [
+            BASE.replace("98% relactated", "97% relactated"),
+            BASE.replace("98 per cent", "97 per cent"),
+            BASE.replace("certainty: low", "certainty: moderate"),
+            BASE.replace("kind: finding", "kind: recommendation"),
+            format!("{BASE}    relation: disputes\n"),
+            format!("{BASE}    locator: abstract\n"),
+            format!("{BASE}audiences:\n  patient: Most did.\n"),
+        ] {
+            assert_ne!(fp(&changed), base, "{changed}");
+        }
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys() {
+        let mut out = String::new();
+        write_canonical(&json!({"b": 1, "a": [true, null, "x"]}), &mut out);
+        assert_eq!(out, r#"{"a":[true,null,"x"],"b":1}"#);
+    }
+}

@@ -1,0 +1,242 @@
+//! Stage 1: the files of a site → raw records (a [`Corpus`]). Each file is read and parsed on
+//! its own; problems that need more than one file (unknown ids, duplicates) are `resolve`'s.
+
+mod claim;
+mod review;
+mod topic;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use claim::{CLAIM_FIELDS, parse_claim};
+pub use review::{REVIEW_FIELDS, read_review};
+pub use topic::{TOPIC_FIELDS, parse_topic};
+
+use crate::citations::{self, SourceRecord};
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::model::{Claim, Topic};
+use crate::project::Project;
+
+/// Claim files and front matter are small; anything this big is a mistake (a data dump in
+/// the wrong folder) and would slow every build.
+pub const MAX_CONTENT_BYTES: u64 = 1024 * 1024;
+/// Exports of whole libraries are legitimately large.
+pub const MAX_SOURCE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Everything read from a site's files.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub config: Config,
+    pub claims: Vec<Claim>,
+    pub topics: Vec<Topic>,
+    pub sources: Vec<SourceRecord>,
+    /// The text of every file read, by relative path, for diagnostics that show the line.
+    pub texts: BTreeMap<String, String>,
+    /// Claim files by id; a second file with the same stem is reported by resolve.
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads a whole site. I/O failures on individual files are diagnostics; only a missing or
+/// unreadable root stops the run.
+pub fn load(project: &Project) -> anyhow::Result<Corpus> {
+    if !project.root.is_dir() {
+        anyhow::bail!("site folder {} does not exist", project.root.display());
+    }
+    let mut corpus = Corpus::default();
+    let config_path = project.config_file();
+    if config_path.is_file() {
+        let rel = project.relative(&config_path);
+        if let Some(text) = read_text(
+            &config_path,
+            &rel,
+            MAX_CONTENT_BYTES,
+            &mut corpus.diagnostics,
+        ) {
+            corpus.config = Config::parse(&text, &rel, &mut corpus.diagnostics);
+            corpus.texts.insert(rel, text);
+        }
+    }
+    for path in walk(&project.content_dir()) {
+        let rel = project.relative(&path);
+        let extension = extension(&path);
+        if !matches!(extension.as_str(), "yaml" | "yml" | "md") {
+            continue;
+        }
+        let Some(text) = read_text(&path, &rel, MAX_CONTENT_BYTES, &mut corpus.diagnostics) else {
+            continue;
+        };
+        if is_blank(&text) {
+            corpus.diagnostics.push(
+                Diagnostic::error(Code::EmptyFile, Location::file(&rel), "file is empty")
+                    .hint(if extension == "md" {
+                        "write front matter and a body, or delete the file (`evident new topic ID` scaffolds one)"
+                    } else {
+                        "write the claim, or delete the file (`evident new claim ID` scaffolds one)"
+                    }),
+            );
+            corpus.texts.insert(rel, text);
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if extension == "md" {
+            let default_slug = if stem == "index" {
+                path.parent()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or(stem)
+            } else {
+                stem
+            };
+            if let Some(topic) = parse_topic(&text, &rel, &default_slug, &mut corpus.diagnostics) {
+                corpus.topics.push(topic);
+            }
+        } else if let Some(claim) =
+            parse_claim(&text, &rel, &stem, &corpus.config, &mut corpus.diagnostics)
+        {
+            corpus.claims.push(claim);
+        }
+        corpus.texts.insert(rel, text);
+    }
+    for path in walk(&project.citations_dir()) {
+        let rel = project.relative(&path);
+        let extension = extension(&path);
+        if !citations::is_source_file(&extension) {
+            continue;
+        }
+        let Some(text) = read_text(&path, &rel, MAX_SOURCE_BYTES, &mut corpus.diagnostics) else {
+            continue;
+        };
+        if is_blank(&text) {
+            corpus.diagnostics.push(
+                Diagnostic::warning(
+                    Code::EmptyFile,
+                    Location::file(&rel),
+                    "source file holds no records",
+                )
+                .hint("export records into it or delete it"),
+            );
+        } else {
+            let records = match extension.as_str() {
+                "yaml" | "yml" => citations::read_csl_yaml(&text, &rel, &mut corpus.diagnostics),
+                "json" => citations::read_csl_json(&text, &rel, &mut corpus.diagnostics),
+                other => {
+                    corpus.diagnostics.push(
+                        Diagnostic::error(Code::UnsupportedFormat, Location::file(&rel), format!("`.{other}` files are not read yet"))
+                            .hint("convert the export to CSL-JSON (Zotero: Export → CSL JSON) and put the .json file in citations/"),
+                    );
+                    Vec::new()
+                }
+            };
+            corpus.sources.extend(records);
+        }
+        corpus.texts.insert(rel, text);
+    }
+    Ok(corpus)
+}
+
+/// Files under `dir`, sorted by name for deterministic output; hidden files and folders and
+/// editor backups are skipped. Symbolic links are not followed out of the folder.
+pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".bak")
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').trim().is_empty()
+}
+
+/// Reads a file as UTF-8 text, reporting size, encoding and I/O problems as diagnostics.
+pub fn read_text(
+    path: &Path,
+    rel: &str,
+    limit: u64,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let size = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnreadableFile,
+                    Location::file(rel),
+                    format!("cannot read file: {e}"),
+                )
+                .hint("check the file's permissions"),
+            );
+            return None;
+        }
+    };
+    if size > limit {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::FileTooLarge,
+                Location::file(rel),
+                format!("file is {} KiB; the limit for this kind of file is {} KiB", size / 1024, limit / 1024),
+            )
+            .hint("split it into smaller files, or move data that is not content out of the site's folders"),
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnreadableFile,
+                    Location::file(rel),
+                    format!("cannot read file: {e}"),
+                )
+                .hint("check the file's permissions"),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let (line, column) = crate::markdown::line_column(&prefix, prefix.len());
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::NotUtf8,
+                    Location::new(rel, line, column),
+                    format!(
+                        "file is not UTF-8 text (invalid byte 0x{:02x})",
+                        bytes[valid]
+                    ),
+                )
+                .hint("save the file as UTF-8 (most editors: File → Save with encoding → UTF-8)"),
+            );
+            None
+        }
+    }
+}

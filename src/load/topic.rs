@@ -1,0 +1,189 @@
+//! Topic pages: Markdown with YAML front matter, embedding claims and citing sources.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::fields::{Fields, Spanned};
+use crate::load::review::read_review;
+use crate::markdown::{self, Reference, SplitError};
+use crate::model::{PageKind, PageRef, PageRefKind, Review, Topic};
+use crate::yaml::{self, Pos};
+
+pub const TOPIC_FIELDS: &[&str] = &["title", "question", "summary", "slug", "kind", "review"];
+
+/// Parses one page. `default_slug` is the file stem, or the folder name for `index.md`.
+pub fn parse_topic(
+    text: &str,
+    path: &str,
+    default_slug: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Topic> {
+    let split = match markdown::split_front_matter(text) {
+        Ok(split) => split,
+        Err(SplitError::Missing) => {
+            diagnostics.push(
+                Diagnostic::error(Code::MissingFrontMatter, Location::file(path), "page has no front matter")
+                    .hint("start the file with a `---` line, then `title: …` (and `question:` for a topic), then `---`"),
+            );
+            return None;
+        }
+        Err(SplitError::Unclosed) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnclosedFrontMatter,
+                    Location::file(path),
+                    "front matter opened by `---` is never closed",
+                )
+                .hint("end the front matter with a line holding only `---`"),
+            );
+            return None;
+        }
+    };
+    let offset = split.front_matter_line;
+    let node = if split.front_matter.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::MissingField,
+                Location::new(path, 1, 1),
+                "front matter is empty",
+            )
+            .hint("add `title: …` between the `---` lines"),
+        );
+        return None;
+    } else {
+        match yaml::parse(split.front_matter) {
+            Ok(node) => node,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::MalformedYaml,
+                        Location::new(path, e.line + offset, e.column),
+                        e.message,
+                    )
+                    .hint("front matter is YAML: `key: value` lines between two `---` lines"),
+                );
+                return None;
+            }
+        }
+    };
+    let mut fields = Fields::of(&node, path, offset, "front matter", diagnostics)?;
+    let title = fields.required_text("title", "the page title", node.pos);
+    let page_kind = match fields.choice("kind", &["topic", "page"]) {
+        Some(k) if k.value == "page" => PageKind::Page,
+        _ => PageKind::Topic,
+    };
+    let question = fields.text("question").map(|q| q.value);
+    let summary = fields.text("summary").map(|s| s.value);
+    let slug = match fields.text("slug") {
+        Some(slug) => Spanned::new(slug.value.trim().to_string(), slug.pos.shifted(offset)),
+        None => Spanned::new(
+            default_slug.to_string(),
+            Pos {
+                line: 1,
+                column: 1,
+                offset: None,
+                len: 0,
+            },
+        ),
+    };
+    let review = match fields.node("review") {
+        Some(n) => {
+            let key_offset = fields.key_pos("review").and_then(|p| p.offset);
+            let mut review = read_review(n, &mut fields, split.front_matter, key_offset);
+            // Offsets in the file, not in the front matter.
+            let base = fm_start(text, &split);
+            review.span = review.span.map(|(s, e)| (s + base, e + base));
+            review
+        }
+        None => Review::default(),
+    };
+    fields.finish(TOPIC_FIELDS, "front matter");
+    let mut front_matter = node.to_json();
+    if let Some(map) = front_matter.as_object_mut() {
+        map.remove("review");
+    }
+
+    let mut references = Vec::new();
+    let mut push = |kind, id, offset| {
+        let (line, column) = markdown::line_column(split.body, offset);
+        references.push(PageRef {
+            kind,
+            id,
+            line: line + split.body_line,
+            column,
+        });
+    };
+    for reference in markdown::scan(split.body) {
+        match reference {
+            Reference::Embed { id, offset } => push(PageRefKind::Embed, id, offset),
+            Reference::ClaimLink { id, offset } => push(PageRefKind::ClaimLink, id, offset),
+            Reference::Cite { keys, .. } => {
+                for key in keys {
+                    push(
+                        PageRefKind::Cite {
+                            locator: key.locator,
+                        },
+                        key.id,
+                        key.offset,
+                    );
+                }
+            }
+        }
+    }
+    Some(Topic {
+        slug,
+        path: path.to_string(),
+        page_kind,
+        title: title
+            .map(|t| t.value)
+            .unwrap_or_else(|| default_slug.to_string()),
+        question,
+        summary,
+        review,
+        front_matter,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        body_offset: split.body_offset,
+        references,
+    })
+}
+
+/// Byte offset where the front matter text starts in the file.
+fn fm_start(text: &str, split: &markdown::Split<'_>) -> usize {
+    split.front_matter.as_ptr() as usize - text.as_ptr() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "---\ntitle: Procedure for relactation\nquestion: What is it?\nreview:\n  status: draft\n---\nIntro [@pmid1].\n\n- [[c1]]\n- [[c2]]\n";
+
+    #[test]
+    fn reads_a_topic_with_positions() {
+        let mut d = Diagnostics::new();
+        let topic =
+            parse_topic(PAGE, "content/relactation/index.md", "relactation", &mut d).unwrap();
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!(topic.slug.value, "relactation");
+        let refs: Vec<_> = topic
+            .references
+            .iter()
+            .map(|r| (r.id.as_str(), r.line, r.column))
+            .collect();
+        assert_eq!(refs, vec![("pmid1", 7, 8), ("c1", 9, 3), ("c2", 10, 3)]);
+        assert_eq!(topic.embedded_claims(), vec!["c1", "c2"]);
+        let (s, e) = topic.review.span.unwrap();
+        assert_eq!(&PAGE[s..e], "review:\n  status: draft\n");
+        assert!(topic.front_matter.get("review").is_none());
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_file() {
+        let mut d = Diagnostics::new();
+        parse_topic("---\ntitle: T\ntitel: x\n---\n", "p.md", "p", &mut d);
+        let d = d.sorted();
+        assert_eq!(d[0].location.to_string(), "p.md:3:1");
+        let mut d = Diagnostics::new();
+        parse_topic("---\ntitle: [x\n---\n", "p.md", "p", &mut d);
+        assert_eq!(d.sorted()[0].code, Code::MalformedYaml);
+    }
+}

@@ -1,0 +1,595 @@
+//! Markdown: front matter splitting, the scan for claim embeds (`[[id]]`) and prose
+//! citations (`[@id, locator]`) with their exact positions, and HTML output in which raw
+//! HTML from content is shown as text and only safe link targets survive.
+
+use pulldown_cmark::{
+    BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+/// A page split into front matter and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the fences.
+    pub front_matter: &'a str,
+    /// Lines before the front matter's first line (the opening fence): 1.
+    pub front_matter_line: u32,
+    pub body: &'a str,
+    pub body_offset: usize,
+    /// Lines before the body (both fences and the front matter).
+    pub body_line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitError {
+    /// The file does not start with `---`.
+    Missing,
+    /// `---` opens a front matter that no `---` line closes; the line of the opening fence.
+    Unclosed,
+}
+
+/// Splits `---\n…\n---\n` front matter from the body. A leading byte-order mark is skipped.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, SplitError> {
+    let start = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let rest = &text[start..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "---" {
+        return Err(SplitError::Missing);
+    }
+    let fm_start = start + first_line_end;
+    let mut offset = fm_start;
+    for (lines, line) in (1u32..).zip(text[fm_start..].split_inclusive('\n')) {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                front_matter: &text[fm_start..offset],
+                front_matter_line: 1,
+                body: &text[body_offset..],
+                body_offset,
+                body_line: lines + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err(SplitError::Unclosed)
+}
+
+/// A reference found in a page body, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// `[[id]]` alone in its paragraph or list item: the claim is embedded.
+    Embed { id: String, offset: usize },
+    /// `[[id]]` inside a sentence: a link to the claim page.
+    ClaimLink { id: String, offset: usize },
+    /// `[@a, p. 3; @b]`: one or more sources cited in prose.
+    Cite { keys: Vec<CiteKey>, offset: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteKey {
+    pub id: String,
+    pub locator: Option<String>,
+    /// Byte offset of the `@` in the body.
+    pub offset: usize,
+}
+
+const CITE_URL: &str = "evident:cite";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_GFM
+}
+
+/// Parses a citation bracket's inner text (`@a, p. 3; @b`) into keys; None if it is not one.
+pub fn parse_cite(inner: &str, inner_offset: usize) -> Option<Vec<CiteKey>> {
+    let mut keys = Vec::new();
+    let mut part_offset = inner_offset;
+    for part in inner.split(';') {
+        let lead = part.len() - part.trim_start().len();
+        let trimmed = part.trim();
+        let key = trimmed.strip_prefix('@')?;
+        let id_len = key
+            .find(|c: char| c == ',' || c.is_whitespace())
+            .unwrap_or(key.len());
+        let id = &key[..id_len];
+        if id.is_empty() {
+            return None;
+        }
+        let locator = key[id_len..]
+            .trim_start_matches(|c: char| c == ',' || c.is_whitespace())
+            .trim();
+        keys.push(CiteKey {
+            id: id.to_string(),
+            locator: (!locator.is_empty()).then(|| locator.to_string()),
+            offset: part_offset + lead,
+        });
+        part_offset += part.len() + 1;
+    }
+    (!keys.is_empty()).then_some(keys)
+}
+
+/// Every embed, claim link and citation of a body, in document order.
+pub fn scan(body: &str) -> Vec<Reference> {
+    let mut out = Vec::new();
+    for (item, range) in BlockEvents::new(body) {
+        match item {
+            Item::Embed(id) => out.push(Reference::Embed {
+                id,
+                offset: range.start,
+            }),
+            Item::Event(Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                ..
+            })) => out.push(Reference::ClaimLink {
+                id: dest_url.to_string(),
+                offset: range.start,
+            }),
+            Item::Event(Event::Start(Tag::Link { dest_url, .. }))
+                if dest_url.as_ref() == CITE_URL =>
+            {
+                if let Some(keys) = cite_keys(body, range.clone()) {
+                    out.push(Reference::Cite {
+                        keys,
+                        offset: range.start,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn cite_keys(body: &str, range: std::ops::Range<usize>) -> Option<Vec<CiteKey>> {
+    let source = body.get(range.clone())?;
+    let inner = source.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    parse_cite(&inner[..close], range.start + 1)
+}
+
+/// How claims and citations become HTML; supplied by the renderer.
+pub trait Hooks {
+    /// The block HTML of an embedded claim.
+    fn embed(&mut self, id: &str) -> String;
+    /// Inline HTML linking to a claim page, with `text` as the link text (already plain text).
+    fn claim_link(&mut self, id: &str, text: &str) -> String;
+    /// Inline HTML for a prose citation (superscript reference numbers).
+    fn cite(&mut self, keys: &[CiteKey]) -> String;
+}
+
+/// Renders a page body to HTML.
+pub fn render(body: &str, hooks: &mut dyn Hooks) -> String {
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading_ids = HeadingIds::default();
+    let mut skip_until_link_end = 0usize;
+    let mut pending_heading: Option<(usize, HeadingLevel)> = None;
+    for (item, range) in BlockEvents::new(body) {
+        let event = match item {
+            Item::Embed(id) => {
+                events.push(Event::Html(hooks.embed(&id).into()));
+                continue;
+            }
+            Item::Event(e) => e,
+        };
+        if skip_until_link_end > 0 {
+            match event {
+                Event::Start(Tag::Link { .. }) => skip_until_link_end += 1,
+                Event::End(TagEnd::Link) => skip_until_link_end -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => {
+                let text = if has_pothole {
+                    link_text(body, range.clone()).unwrap_or_else(|| dest_url.to_string())
+                } else {
+                    dest_url.to_string()
+                };
+                events.push(Event::InlineHtml(hooks.claim_link(&dest_url, &text).into()));
+                skip_until_link_end = 1;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == CITE_URL => {
+                match cite_keys(body, range.clone()) {
+                    Some(keys) => events.push(Event::InlineHtml(hooks.cite(&keys).into())),
+                    None => events.push(Event::Text(body[range.clone()].to_string().into())),
+                }
+                skip_until_link_end = 1;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(html) | Event::InlineHtml(html) => events.push(Event::Text(html)),
+            Event::Start(Tag::Heading {
+                level,
+                id: None,
+                classes,
+                attrs,
+            }) => {
+                pending_heading = Some((events.len(), level));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, _)) = pending_heading.take() {
+                    let text: String = events[start..]
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let anchor = heading_ids.unique(&text);
+                    if let Event::Start(Tag::Heading {
+                        level,
+                        classes,
+                        attrs,
+                        ..
+                    }) = events[start].clone()
+                    {
+                        events[start] = Event::Start(Tag::Heading {
+                            level,
+                            id: Some(anchor.into()),
+                            classes,
+                            attrs,
+                        });
+                    }
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Renders a claim statement (Markdown inline text) to inline HTML.
+pub fn render_inline(text: &str) -> String {
+    struct NoHooks;
+    impl Hooks for NoHooks {
+        fn embed(&mut self, id: &str) -> String {
+            format!("[[{}]]", escape(id))
+        }
+        fn claim_link(&mut self, _id: &str, text: &str) -> String {
+            escape(text)
+        }
+        fn cite(&mut self, keys: &[CiteKey]) -> String {
+            escape(
+                &keys
+                    .iter()
+                    .map(|k| format!("@{}", k.id))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        }
+    }
+    let html = render(text, &mut NoHooks);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+/// Plain text of Markdown inline text (for titles, JSON-LD and search).
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Only http(s), mailto, in-page and relative links survive; `javascript:` and friends become `#`.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme_end = lower.find([':', '/', '?', '#']);
+    let has_scheme = scheme_end.is_some_and(|i| lower[i..].starts_with(':'));
+    if !has_scheme
+        || lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+    {
+        url
+    } else {
+        CowStr::Borrowed("#")
+    }
+}
+
+fn link_text(body: &str, range: std::ops::Range<usize>) -> Option<String> {
+    let source = body.get(range)?;
+    let inner = source.strip_prefix("[[")?.strip_suffix("]]")?;
+    inner
+        .split_once('|')
+        .map(|(_, text)| text.trim().to_string())
+}
+
+#[derive(Default)]
+struct HeadingIds {
+    used: std::collections::BTreeMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, text: &str) -> String {
+        let mut base = crate::model::slugify(text);
+        if base == "source" && !text.to_ascii_lowercase().contains("source") {
+            base = "section".into();
+        }
+        let n = self.used.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { base } else { format!("{base}-{n}") }
+    }
+}
+
+/// Parser events with standalone embeds folded into one item: a paragraph (or tight list
+/// item) whose only content is a `[[id]]` link becomes `Item::Embed`, so the claim renders at
+/// block level instead of a `<div>` landing inside a `<p>`.
+enum Item<'a> {
+    Event(Event<'a>),
+    Embed(String),
+}
+
+struct BlockEvents<'a> {
+    events: Vec<(Event<'a>, std::ops::Range<usize>)>,
+    index: usize,
+}
+
+impl<'a> BlockEvents<'a> {
+    fn new(body: &'a str) -> Self {
+        let mut callback = |link: BrokenLink<'a>| {
+            let reference = link.reference.trim();
+            (reference.starts_with('@') && parse_cite(reference, 0).is_some())
+                .then_some((CowStr::Borrowed(CITE_URL), CowStr::Borrowed("")))
+        };
+        let parser = Parser::new_with_broken_link_callback(body, options(), Some(&mut callback));
+        BlockEvents {
+            events: parser.into_offset_iter().collect(),
+            index: 0,
+        }
+    }
+
+    /// If events at `i` are `[Start(wikilink), Text*, End(Link)]` followed by the end of the
+    /// block, the embedded id and the index after the link.
+    fn standalone_embed(&self, i: usize) -> Option<(String, usize)> {
+        let (
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole: false },
+                dest_url,
+                ..
+            }),
+            _,
+        ) = self.events.get(i)?
+        else {
+            return None;
+        };
+        let mut j = i + 1;
+        while let Some((Event::Text(_), _)) = self.events.get(j) {
+            j += 1;
+        }
+        matches!(self.events.get(j), Some((Event::End(TagEnd::Link), _)))
+            .then(|| (dest_url.to_string(), j + 1))
+    }
+}
+
+impl<'a> Iterator for BlockEvents<'a> {
+    type Item = (Item<'a>, std::ops::Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let i = self.index;
+        let (event, range) = self.events.get(i)?.clone();
+        // `[[id]]` as a whole paragraph.
+        if let Event::Start(Tag::Paragraph) = event
+            && let Some((id, after)) = self.standalone_embed(i + 1)
+            && let Some((Event::End(TagEnd::Paragraph), _)) = self.events.get(after)
+        {
+            let link_range = self.events[i + 1].1.clone();
+            self.index = after + 1;
+            return Some((Item::Embed(id), link_range));
+        }
+        // `- [[id]]` in a tight list: the item holds the link directly.
+        if let Event::Start(Tag::Item) = event
+            && let Some((id, after)) = self.standalone_embed(i + 1)
+            && let Some((Event::End(TagEnd::Item) | Event::Start(Tag::List(_)), _)) =
+                self.events.get(after)
+        {
+            let link_range = self.events[i + 1].1.clone();
+            // Emit the item start now and the embed next.
+            self.events[i + 1] = (Event::Text(CowStr::Borrowed("")), link_range.clone());
+            self.events.drain(i + 2..after);
+            self.events[i + 1] = (
+                Event::Html(CowStr::Boxed(format!("\u{0}{id}").into_boxed_str())),
+                link_range,
+            );
+            self.index = i + 1;
+            return Some((Item::Event(event), range));
+        }
+        self.index += 1;
+        if let Event::Html(html) = &event
+            && let Some(id) = html.strip_prefix('\u{0}')
+        {
+            return Some((Item::Embed(id.to_string()), range));
+        }
+        Some((Item::Event(event), range))
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Test;
+    impl Hooks for Test {
+        fn embed(&mut self, id: &str) -> String {
+            format!("<div class=\"claim\">{id}</div>\n")
+        }
+        fn claim_link(&mut self, id: &str, text: &str) -> String {
+            format!("<a href=\"claims/{id}/\">{text}</a>")
+        }
+        fn cite(&mut self, keys: &[CiteKey]) -> String {
+            let ids: Vec<_> = keys.iter().map(|k| k.id.as_str()).collect();
+            format!("<sup>{}</sup>", ids.join(","))
+        }
+    }
+
+    #[test]
+    fn splits_front_matter() {
+        let s = split_front_matter("---\ntitle: T\n---\n# Body\n").unwrap();
+        assert_eq!(s.front_matter, "title: T\n");
+        assert_eq!(s.body, "# Body\n");
+        assert_eq!(s.body_line, 3);
+        assert_eq!(split_front_matter("# no\n"), Err(SplitError::Missing));
+        assert_eq!(
+            split_front_matter("---\ntitle: T\n"),
+            Err(SplitError::Unclosed)
+        );
+        assert_eq!(split_front_matter("---\n---\n").unwrap().front_matter, "");
+    }
+
+    #[test]
+    fn scans_embeds_and_citations_in_order() {
+        let body = "Intro [@a, p. 3; @b].\n\n- [[c1]]\n- [[c2]]\n\n[[c3]]\n\nSee [[c4]] too.\n";
+        let refs = scan(body);
+        assert_eq!(refs.len(), 5, "{refs:?}");
+        match &refs[0] {
+            Reference::Cite { keys, offset } => {
+                assert_eq!(*offset, 6);
+                assert_eq!(keys[0].id, "a");
+                assert_eq!(keys[0].locator.as_deref(), Some("p. 3"));
+                assert_eq!(keys[1].id, "b");
+                assert_eq!(&body[keys[1].offset..keys[1].offset + 2], "@b");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            refs[1],
+            Reference::Embed {
+                id: "c1".into(),
+                offset: 25
+            }
+        );
+        assert!(matches!(&refs[2], Reference::Embed { id, .. } if id == "c2"));
+        assert!(matches!(&refs[3], Reference::Embed { id, .. } if id == "c3"));
+        assert!(matches!(&refs[4], Reference::ClaimLink { id, .. } if id == "c4"));
+    }
+
+    #[test]
+    fn embeds_render_at_block_level() {
+        let html = render("- [[c1]]\n- text\n\n[[c2]]\n", &mut Test);
+        assert_eq!(
+            html,
+            "<ul>\n<li><div class=\"claim\">c1</div>\n</li>\n<li>text</li>\n</ul>\n<div class=\"claim\">c2</div>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_neutralised() {
+        let html = render(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b>b</b>\n",
+            &mut Test,
+        );
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(html.contains("href=\"#\""), "{html}");
+    }
+
+    #[test]
+    fn citations_and_headings() {
+        let html = render("## Why\n\nText [@a].\n\n## Why\n", &mut Test);
+        assert_eq!(
+            html,
+            "<h2 id=\"why\">Why</h2>\n<p>Text <sup>a</sup>.</p>\n<h2 id=\"why-2\">Why</h2>\n"
+        );
+    }
+
+    #[test]
+    fn inline_statements() {
+        assert_eq!(
+            render_inline("Most *mothers* <i>x</i>"),
+            "Most <em>mothers</em> &lt;i&gt;x&lt;/i&gt;"
+        );
+        assert_eq!(plain_text("Most *mothers*"), "Most mothers");
+    }
+
+    #[test]
+    fn line_and_column_in_characters() {
+        assert_eq!(line_column("é\nab", 4), (2, 2));
+        assert_eq!(line_column("", 9), (1, 1));
+    }
+}

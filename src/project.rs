@@ -1,0 +1,112 @@
+//! Where a site lives: its root and the folders evident reads and writes.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::CONFIG_FILE;
+
+/// The folders of a site, all absolute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub root: PathBuf,
+}
+
+impl Project {
+    /// `--root` if given, else the nearest folder upwards holding `evident.yaml`, else `cwd`.
+    pub fn locate(explicit: Option<&Path>, cwd: &Path) -> Project {
+        if let Some(root) = explicit {
+            let root = if root.is_absolute() {
+                root.to_path_buf()
+            } else {
+                cwd.join(root)
+            };
+            return Project {
+                root: normalise(&root),
+            };
+        }
+        let found = cwd.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file());
+        Project {
+            root: normalise(found.unwrap_or(cwd)),
+        }
+    }
+
+    pub fn new(root: impl Into<PathBuf>) -> Project {
+        Project { root: root.into() }
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.root.join(CONFIG_FILE)
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn citations_dir(&self) -> PathBuf {
+        self.root.join("citations")
+    }
+
+    pub fn themes_dir(&self) -> PathBuf {
+        self.root.join("themes")
+    }
+
+    pub fn default_output(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    /// Everything a build reads, which no output folder may contain.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        vec![
+            self.config_file(),
+            self.content_dir(),
+            self.citations_dir(),
+            self.themes_dir(),
+        ]
+    }
+
+    /// A path relative to the root, '/'-separated, for diagnostics.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+/// Removes `.` and `..` components without touching the filesystem.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_nearest_config_upwards() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        let deep = dir.path().join("content/a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        assert_eq!(Project::locate(None, &deep).root, dir.path());
+        assert_eq!(
+            Project::locate(Some(Path::new("x/../y")), dir.path()).root,
+            dir.path().join("y")
+        );
+        let p = Project::new(dir.path());
+        assert_eq!(
+            p.relative(&dir.path().join("content/a.yaml")),
+            "content/a.yaml"
+        );
+    }
+}

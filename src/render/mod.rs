@@ -1,0 +1,487 @@
+//! Stage 3: a [`KnowledgeBase`] and a theme → every page of the site, in memory.
+
+pub mod theme;
+pub mod urls;
+pub mod view;
+
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::config::{Dashboard, Publish};
+use crate::markdown::{self, CiteKey, Hooks};
+use crate::model::PageKind;
+use crate::resolve::{KnowledgeBase, ResolvedTopic};
+use crate::write::Output;
+use theme::Theme;
+use urls::{Links, PagePath};
+use view::{LinkView, PageView, SiteView};
+
+/// What to render beyond the defaults of the site's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Put the editor dashboard into this output (always for `serve`, and for the separate
+    /// folder of `build --dashboard DIR`); otherwise `dashboard: public` decides.
+    pub dashboard: Option<bool>,
+    /// Only the dashboard (for `build --dashboard DIR`), linking to the site through `base_url`.
+    pub dashboard_only: bool,
+}
+
+/// Renders every page. Fails only when the theme fails; content problems were diagnosed before.
+pub fn render(
+    kb: &KnowledgeBase,
+    theme: &Theme,
+    options: &RenderOptions,
+) -> anyhow::Result<Output> {
+    let mut output = Output::new();
+    let site = site_view(kb);
+    let with_dashboard = options
+        .dashboard
+        .unwrap_or(kb.config.review.dashboard == Dashboard::Public);
+    if options.dashboard_only {
+        render_dashboard(kb, theme, &site, &mut output, true)?;
+        for (name, bytes) in &theme.static_files {
+            output.insert(format!("static/{name}"), bytes.clone());
+        }
+        return Ok(output);
+    }
+    let render_page = |path: &PagePath,
+                       template: &str,
+                       page: PageView,
+                       extra: (&str, Value)|
+     -> anyhow::Result<(String, String)> {
+        let context: std::collections::BTreeMap<&str, Value> = [
+            ("site", Value::from(Serde(&site))),
+            ("page", Value::from(Serde(&page))),
+            extra,
+        ]
+        .into_iter()
+        .collect();
+        let context = Value::from(context);
+        Ok((path.file(), theme.render(template, context)?))
+    };
+
+    let home = PagePath::home();
+    let links = Links::new(&home, kb.config.pretty_urls, &kb.config.base_url);
+    let page = page_view(
+        kb,
+        &home,
+        "home",
+        &kb.config.title,
+        "",
+        with_dashboard,
+        None,
+    );
+    let (file, html) = render_page(
+        &home,
+        "index.html",
+        page,
+        ("index", Value::from(Serde(view::index_view(kb, &links)))),
+    )?;
+    output.insert(file, html);
+
+    for topic in kb.topics.values() {
+        let path = PagePath::topic(&topic.topic.slug.value);
+        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+        let body = render_body(kb, topic, theme, &site, &links)?;
+        let topic_view = view::topic_view(kb, topic, &links, body);
+        let description = topic
+            .topic
+            .summary
+            .clone()
+            .or_else(|| topic.topic.question.clone())
+            .unwrap_or_default();
+        let kind = if topic.topic.page_kind == PageKind::Page {
+            "page"
+        } else {
+            "topic"
+        };
+        let mut page = page_view(
+            kb,
+            &path,
+            kind,
+            &topic.topic.title,
+            &description,
+            with_dashboard,
+            Some(topic),
+        );
+        page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
+        let template = if topic.topic.page_kind == PageKind::Page {
+            "page.html"
+        } else {
+            "topic.html"
+        };
+        let (file, html) = render_page(
+            &path,
+            template,
+            page,
+            ("topic", Value::from(Serde(&topic_view))),
+        )?;
+        output.insert(file, html);
+    }
+
+    for claim in kb.claims.values().filter(|c| c.published) {
+        let path = PagePath::claim(&claim.claim.id);
+        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+        let claim_view = view::claim_page(kb, claim, &links);
+        let title = markdown::plain_text(&claim.claim.statement.value);
+        let mut page = page_view(kb, &path, "claim", &title, &title, with_dashboard, None);
+        page.last_reviewed = claim
+            .claim
+            .review
+            .last_approval()
+            .map(|e| view::date(e.date));
+        page.json_ld = json_ld_claim(kb, claim, &page);
+        let (file, html) = render_page(
+            &path,
+            "claim.html",
+            page,
+            ("claim", Value::from(Serde(&claim_view))),
+        )?;
+        output.insert(file, html);
+    }
+
+    for source in kb.sources.values() {
+        let path = PagePath::source(&source.source.slug);
+        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+        let source_view = view::source_page(kb, source, &links);
+        let page = page_view(
+            kb,
+            &path,
+            "source",
+            &source_view.title,
+            &source_view.reference,
+            with_dashboard,
+            None,
+        );
+        let (file, html) = render_page(
+            &path,
+            "source.html",
+            page,
+            ("source", Value::from(Serde(&source_view))),
+        )?;
+        output.insert(file, html);
+    }
+
+    let grading = PagePath::named("grading");
+    let page = page_view(
+        kb,
+        &grading,
+        "grading",
+        "How we grade evidence",
+        "The evidence scale, review states and what they mean.",
+        with_dashboard,
+        None,
+    );
+    let (file, html) = render_page(
+        &grading,
+        "grading.html",
+        page,
+        ("grading", Value::from(Serde(view::grading_view(kb)))),
+    )?;
+    output.insert(file, html);
+
+    if with_dashboard {
+        render_dashboard(kb, theme, &site, &mut output, false)?;
+    }
+    for (name, bytes) in &theme.static_files {
+        output.insert(format!("static/{name}"), bytes.clone());
+    }
+    Ok(output)
+}
+
+fn render_dashboard(
+    kb: &KnowledgeBase,
+    theme: &Theme,
+    site: &SiteView,
+    output: &mut Output,
+    apart: bool,
+) -> anyhow::Result<()> {
+    let path = PagePath::named("review");
+    let mut links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+    let mut page = page_view(
+        kb,
+        &path,
+        "review",
+        "Editor dashboard",
+        "Review queue and status of every claim.",
+        true,
+        None,
+    );
+    if apart {
+        // A dashboard in a folder of its own links to the published site by absolute URL.
+        links = Links::new(
+            &PagePath::home(),
+            kb.config.pretty_urls,
+            &kb.config.base_url,
+        );
+        let absolute =
+            |url: &str| format!("{}{}", kb.config.base_url, url.trim_start_matches("../"));
+        page.home_url = absolute(&page.home_url);
+        page.grading_url = absolute(&page.grading_url);
+        page.policy_url = page.policy_url.as_deref().map(absolute);
+        page.topics
+            .iter_mut()
+            .for_each(|t| t.url = absolute(&t.url));
+    }
+    let mut dashboard = view::dashboard_view(
+        kb,
+        &links,
+        kb.config.review.publish == Publish::ApprovedOnly && !apart,
+    );
+    if apart {
+        for row in &mut dashboard.rows {
+            row.url = row
+                .url
+                .as_deref()
+                .map(|u| format!("{}{}", kb.config.base_url, u));
+        }
+        for topic in &mut dashboard.topics {
+            topic.url = format!("{}{}", kb.config.base_url, topic.url);
+        }
+        page.stylesheet = "../static/style.css".into();
+        page.script = "../static/evident.js".into();
+    }
+    let context = minijinja::context! { site => Serde(site), page => Serde(&page), dashboard => Serde(&dashboard) };
+    output.insert(path.file(), theme.render("review.html", context)?);
+    Ok(())
+}
+
+fn site_view(kb: &KnowledgeBase) -> SiteView {
+    let c = &kb.config;
+    SiteView {
+        title: c.title.clone(),
+        language: c.language.clone(),
+        disclaimer: c.disclaimer.clone(),
+        notice: c.notice.clone(),
+        audiences: c
+            .audiences
+            .iter()
+            .enumerate()
+            .map(|(i, a)| view::AudienceView {
+                id: a.id.clone(),
+                label: a.label.clone(),
+                checked: i == 0,
+            })
+            .collect(),
+        scale: c.grading.evidence.name().into(),
+    }
+}
+
+fn page_view(
+    kb: &KnowledgeBase,
+    path: &PagePath,
+    kind: &'static str,
+    title: &str,
+    description: &str,
+    with_dashboard: bool,
+    topic: Option<&ResolvedTopic>,
+) -> PageView {
+    let links = Links::new(path, kb.config.pretty_urls, &kb.config.base_url);
+    let policy = kb
+        .topics
+        .values()
+        .find(|t| t.topic.slug.value == "editorial-policy")
+        .map(|t| links.page(&PagePath::topic(&t.topic.slug.value)));
+    let canonical = links.canonical(path);
+    let json_ld = json_ld_page(kb, kind, title, description, &canonical, topic);
+    PageView {
+        kind,
+        title: title.to_string(),
+        description: markdown::plain_text(description),
+        canonical,
+        root: links.root().to_string(),
+        stylesheet: links.file("static/style.css"),
+        script: links.file("static/evident.js"),
+        home_url: links.page(&PagePath::home()),
+        grading_url: links.page(&PagePath::named("grading")),
+        review_url: with_dashboard.then(|| links.page(&PagePath::named("review"))),
+        policy_url: policy,
+        topics: kb
+            .topic_pages()
+            .map(|t| LinkView {
+                title: t.topic.title.clone(),
+                url: links.page(&PagePath::topic(&t.topic.slug.value)),
+            })
+            .collect(),
+        json_ld,
+        last_reviewed: None,
+    }
+}
+
+/// schema.org JSON-LD, safe inside `<script>`: `<`, `>` and `&` are written as JSON escapes.
+fn script_json(value: &impl Serialize) -> String {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn json_ld_page(
+    kb: &KnowledgeBase,
+    kind: &str,
+    title: &str,
+    description: &str,
+    url: &str,
+    topic: Option<&ResolvedTopic>,
+) -> String {
+    let mut doc = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": if kind == "topic" { "MedicalWebPage" } else { "WebPage" },
+        "name": markdown::plain_text(title),
+        "url": url,
+        "inLanguage": kb.config.language,
+        "isPartOf": {"@type": "WebSite", "name": kb.config.title, "url": kb.config.base_url},
+    });
+    if !description.is_empty() {
+        doc["description"] = markdown::plain_text(description).into();
+    }
+    if let Some(topic) = topic {
+        if let Some(approval) = topic.topic.review.last_approval() {
+            doc["lastReviewed"] = approval.date.to_string().into();
+            doc["reviewedBy"] = serde_json::json!({"@type": "Person", "name": view::reviewer_name(&kb.config, &approval.by.value)});
+        }
+        let audiences: Vec<_> = kb
+            .config
+            .audiences
+            .iter()
+            .map(|a| serde_json::json!({"@type": "Audience", "audienceType": a.label}))
+            .collect();
+        if !audiences.is_empty() {
+            doc["audience"] = audiences.into();
+        }
+        let citations: Vec<_> = topic
+            .references
+            .iter()
+            .filter_map(|id| kb.sources.get(id))
+            .map(|s| {
+                let mut c =
+                    serde_json::json!({"@type": "ScholarlyArticle", "name": s.source.title()});
+                if let Some(doi) = s.source.doi() {
+                    c["sameAs"] = format!("https://doi.org/{doi}").into();
+                }
+                c
+            })
+            .collect();
+        if !citations.is_empty() {
+            doc["citation"] = citations.into();
+        }
+    }
+    script_json(&doc)
+}
+
+fn json_ld_claim(
+    kb: &KnowledgeBase,
+    claim: &crate::resolve::ResolvedClaim,
+    page: &PageView,
+) -> String {
+    let mut doc = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": page.title,
+        "url": page.canonical,
+        "inLanguage": kb.config.language,
+        "mainEntity": {
+            "@type": "Claim",
+            "text": markdown::plain_text(&claim.claim.statement.value),
+            "additionalType": claim.claim.kind.name(),
+        },
+    });
+    if let Some(certainty) = &claim.claim.certainty {
+        doc["mainEntity"]["evidenceLevel"] =
+            kb.config.grading.evidence.label(&certainty.value).into();
+    }
+    if let Some(approval) = claim.claim.review.last_approval() {
+        doc["lastReviewed"] = approval.date.to_string().into();
+        doc["reviewedBy"] = serde_json::json!({"@type": "Person", "name": view::reviewer_name(&kb.config, &approval.by.value)});
+    }
+    script_json(&doc)
+}
+
+/// Renders a topic body: embedded claims through the `partials/claim-embed.html` template,
+/// prose citations as superscript reference numbers.
+fn render_body(
+    kb: &KnowledgeBase,
+    topic: &ResolvedTopic,
+    theme: &Theme,
+    site: &SiteView,
+    links: &Links,
+) -> anyhow::Result<String> {
+    struct TopicHooks<'a> {
+        kb: &'a KnowledgeBase,
+        topic: &'a ResolvedTopic,
+        theme: &'a Theme,
+        site: &'a SiteView,
+        links: &'a Links,
+        error: Option<anyhow::Error>,
+    }
+    impl Hooks for TopicHooks<'_> {
+        fn embed(&mut self, id: &str) -> String {
+            let Some(claim) = self.kb.claims.get(id) else {
+                return format!(
+                    "<p class=\"missing-claim\">Missing claim <code>{}</code></p>\n",
+                    markdown::escape(id)
+                );
+            };
+            if !claim.published {
+                return String::new();
+            }
+            let embed = view::claim_embed(self.kb, claim, Some(self.topic), self.links);
+            let context = minijinja::context! { site => Serde(self.site), claim => Serde(&embed) };
+            match self.theme.render("partials/claim-embed.html", context) {
+                Ok(html) => html,
+                Err(e) => {
+                    self.error.get_or_insert(e);
+                    String::new()
+                }
+            }
+        }
+        fn claim_link(&mut self, id: &str, text: &str) -> String {
+            match self.kb.claims.get(id).filter(|c| c.published) {
+                Some(_) => format!(
+                    "<a href=\"{}\">{}</a>",
+                    markdown::escape(&self.links.page(&PagePath::claim(id))),
+                    markdown::escape(text)
+                ),
+                None => markdown::escape(text),
+            }
+        }
+        fn cite(&mut self, keys: &[CiteKey]) -> String {
+            let mut numbers: Vec<(usize, Option<&str>)> = keys
+                .iter()
+                .filter_map(|k| self.topic.number(&k.id).map(|n| (n, k.locator.as_deref())))
+                .collect();
+            numbers.dedup();
+            if numbers.is_empty() {
+                return String::new();
+            }
+            let inner: Vec<String> = numbers
+                .iter()
+                .map(|(n, locator)| {
+                    let label = match locator {
+                        Some(l) => format!("Reference {n}, {l}"),
+                        None => format!("Reference {n}"),
+                    };
+                    format!(
+                        "<a href=\"#ref-{n}\" aria-label=\"{}\">{n}</a>",
+                        markdown::escape(&label)
+                    )
+                })
+                .collect();
+            format!("<sup class=\"cite\">{}</sup>", inner.join(","))
+        }
+    }
+    let mut hooks = TopicHooks {
+        kb,
+        topic,
+        theme,
+        site,
+        links,
+        error: None,
+    };
+    let html = markdown::render(&topic.topic.body, &mut hooks);
+    match hooks.error {
+        Some(e) => Err(e),
+        None => Ok(html),
+    }
+}

@@ -1,0 +1,108 @@
+//! Internal links: relative, ending in `index.html` so the site works opened from disk
+//! (`pretty_urls: true` drops it for servers), and canonical URLs from `base_url`.
+
+/// Where a page lives in the output, as a folder path ("" for the home page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagePath(pub String);
+
+impl PagePath {
+    pub fn home() -> Self {
+        PagePath(String::new())
+    }
+    pub fn topic(slug: &str) -> Self {
+        PagePath(format!("{slug}/"))
+    }
+    pub fn claim(id: &str) -> Self {
+        PagePath(format!("claims/{id}/"))
+    }
+    pub fn source(slug: &str) -> Self {
+        PagePath(format!("sources/{slug}/"))
+    }
+    pub fn named(folder: &str) -> Self {
+        PagePath(format!("{folder}/"))
+    }
+
+    /// The file this page is written to.
+    pub fn file(&self) -> String {
+        format!("{}index.html", self.0)
+    }
+
+    /// How many folders deep the page is, for its relative prefix.
+    pub fn depth(&self) -> usize {
+        self.0.matches('/').count()
+    }
+}
+
+/// Builds links as seen from one page.
+#[derive(Debug, Clone)]
+pub struct Links {
+    root: String,
+    pretty: bool,
+    base_url: String,
+}
+
+impl Links {
+    pub fn new(from: &PagePath, pretty: bool, base_url: &str) -> Self {
+        Links {
+            root: "../".repeat(from.depth()),
+            pretty,
+            base_url: base_url.to_string(),
+        }
+    }
+
+    /// The relative prefix to the site root ("", "../", "../../").
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    pub fn page(&self, to: &PagePath) -> String {
+        if self.pretty {
+            let target = if to.0.is_empty() {
+                "./".to_string()
+            } else {
+                to.0.clone()
+            };
+            if self.root.is_empty() {
+                target
+            } else {
+                format!("{}{}", self.root, to.0)
+            }
+        } else {
+            format!("{}{}", self.root, to.file())
+        }
+    }
+
+    /// A file that is not a page (stylesheet, handout).
+    pub fn file(&self, path: &str) -> String {
+        format!("{}{}", self.root, path)
+    }
+
+    pub fn canonical(&self, to: &PagePath) -> String {
+        format!("{}{}", self.base_url, to.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_end_in_index_html() {
+        let from = PagePath::claim("c1");
+        let links = Links::new(&from, false, "https://example.org/");
+        assert_eq!(
+            links.page(&PagePath::topic("relactation")),
+            "../../relactation/index.html"
+        );
+        assert_eq!(links.page(&PagePath::home()), "../../index.html");
+        assert_eq!(links.file("static/style.css"), "../../static/style.css");
+        assert_eq!(links.canonical(&from), "https://example.org/claims/c1/");
+        let pretty = Links::new(&from, true, "https://example.org/");
+        assert_eq!(
+            pretty.page(&PagePath::topic("relactation")),
+            "../../relactation/"
+        );
+        let home = Links::new(&PagePath::home(), true, "/");
+        assert_eq!(home.page(&PagePath::home()), "./");
+    }
+}

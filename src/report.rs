@@ -1,0 +1,211 @@
+//! Showing diagnostics: rustc-like text for people, one JSON object per line for tools, and
+//! GitHub Actions annotations for CI.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::diag::{Diagnostic, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// Renders sorted diagnostics. `texts` holds each file's text (to show the offending line).
+pub fn render(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    texts: &BTreeMap<String, String>,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        match format {
+            Format::Human => human(d, texts, color, &mut out),
+            Format::Json => {
+                out.push_str(&json(d).to_string());
+                out.push('\n');
+            }
+            Format::Github => github(d, &mut out),
+        }
+    }
+    out
+}
+
+pub fn json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "severity": d.severity,
+        "code": d.code.as_str(),
+        "path": d.location.path,
+        "line": d.location.line,
+        "column": d.location.column,
+        "message": d.message,
+        "hint": if d.hints.is_empty() { serde_json::Value::Null } else { d.hints.join("\n").into() },
+        "related": d.related.iter().map(|r| serde_json::json!({
+            "path": r.location.path, "line": r.location.line, "column": r.location.column, "message": r.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn human(d: &Diagnostic, texts: &BTreeMap<String, String>, color: bool, out: &mut String) {
+    let p = Paint { on: color };
+    let (label, tint) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        p.wrap(tint, &format!("{label}[{}]", d.code)),
+        p.wrap("1", ":"),
+        p.wrap("1", &d.message)
+    );
+    let line_text = texts
+        .get(&d.location.path)
+        .and_then(|t| t.lines().nth(d.location.line.saturating_sub(1) as usize));
+    let gutter = d.location.line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let _ = writeln!(out, "{pad}{} {}", p.wrap("1;34", "-->"), d.location);
+    if let Some(text) = line_text {
+        let text = text.trim_end_matches('\r');
+        let shown: String = text
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let col = (d.location.column.saturating_sub(1)) as usize;
+        let available = shown.chars().count().saturating_sub(col).max(1);
+        let width = (d.width as usize).clamp(1, available);
+        let _ = writeln!(out, "{pad} {}", p.wrap("1;34", "|"));
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            p.wrap("1;34", &d.location.line.to_string()),
+            p.wrap("1;34", "|"),
+            shown
+        );
+        let _ = writeln!(
+            out,
+            "{pad} {} {}{}",
+            p.wrap("1;34", "|"),
+            " ".repeat(col),
+            p.wrap(tint, &"^".repeat(width))
+        );
+    }
+    for hint in &d.hints {
+        let _ = writeln!(
+            out,
+            "{pad} {} {}",
+            p.wrap("1;34", "="),
+            format_args!("{} {hint}", p.wrap("1", "hint:"))
+        );
+    }
+    for related in &d.related {
+        let _ = writeln!(
+            out,
+            "{pad} {} {} {}: {}",
+            p.wrap("1;34", "="),
+            p.wrap("1", "note:"),
+            related.location,
+            related.message
+        );
+    }
+    out.push('\n');
+}
+
+/// `::error file=…,line=…,col=…,title=…::message` (GitHub's workflow command escaping).
+fn github(d: &Diagnostic, out: &mut String) {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut message = d.message.clone();
+    for hint in &d.hints {
+        message.push_str("\nhint: ");
+        message.push_str(hint);
+    }
+    let _ = writeln!(
+        out,
+        "::{level} file={},line={},col={},title={}::{}",
+        escape_property(&d.location.path),
+        d.location.line,
+        d.location.column,
+        escape_property(d.code.as_str()),
+        escape_data(&message)
+    );
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Code, Location};
+
+    fn sample() -> Diagnostic {
+        Diagnostic::error(
+            Code::UnknownSource,
+            Location::new("content/c.yaml", 2, 9),
+            "unknown source `pmid1`",
+        )
+        .width(5)
+        .hint("did you mean `pmid2`?")
+        .related(Location::new("citations/a.yaml", 1, 3), "similar id here")
+    }
+
+    #[test]
+    fn human_shows_the_line_and_a_caret() {
+        let texts = BTreeMap::from([(
+            "content/c.yaml".to_string(),
+            "sources:\n  - id: pmid1\n".to_string(),
+        )]);
+        let text = render(&[sample()], Format::Human, &texts, false);
+        assert_eq!(
+            text,
+            "error[unknown-source]: unknown source `pmid1`\n --> content/c.yaml:2:9\n  |\n2 |   - id: pmid1\n  |         ^^^^^\n  = hint: did you mean `pmid2`?\n  = note: citations/a.yaml:1:3: similar id here\n\n"
+        );
+    }
+
+    #[test]
+    fn json_has_the_documented_keys() {
+        let line = render(&[sample()], Format::Json, &BTreeMap::new(), false);
+        let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["code"], "unknown-source");
+        assert_eq!(v["line"], 2);
+        assert_eq!(v["hint"], "did you mean `pmid2`?");
+        assert_eq!(v["related"][0]["path"], "citations/a.yaml");
+    }
+
+    #[test]
+    fn github_annotations_escape_newlines() {
+        let text = render(&[sample()], Format::Github, &BTreeMap::new(), false);
+        assert_eq!(
+            text,
+            "::error file=content/c.yaml,line=2,col=9,title=unknown-source::unknown source `pmid1`%0Ahint: did you mean `pmid2`?\n"
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! New sites and new files: `init` and `new`. Nothing here ever overwrites a file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::model::is_valid_id;
+
+include!(concat!(env!("OUT_DIR"), "/example_site.rs"));
+
+/// A minimal site that builds: configuration, one topic, one claim, one source.
+pub const SKELETON: &[(&str, &str)] = &[
+    (
+        "evident.yaml",
+        "# Site configuration; every key is optional. See README.md of evident for all of them.\ntitle: My knowledge base\nbase_url: https://example.org/\nlanguage: en\naudiences:\n  - {id: patient, label: Patient or caregiver}\n  - {id: clinician, label: Healthcare professional}\nreviewers:\n  - {id: editor, name: The Editor, role: author}\n  - {id: reviewer, name: The Reviewer, role: clinical reviewer}\ndisclaimer: Educational purpose only. Not a substitute for professional advice.\n",
+    ),
+    (
+        "content/example/index.md",
+        "---\ntitle: Example topic\nquestion: What does an evident topic page look like?\nsummary: A topic page embeds claims; each shows its sources, grade and review status.\nreview:\n  status: draft\n---\n\nProse can cite a source directly [@example-source].\n\n## Findings\n\n- [[example-claim]]\n",
+    ),
+    (
+        "content/claims/example-claim.yaml",
+        "statement: Replace this with a claim whose every number appears in the quote below.\nkind: finding\ncertainty: low\ncertainty_reason: Say why, in the terms of the evidence scale.\nsources:\n  - id: example-source\n    locator: abstract\n    quote: \"Copy the sentence of the source that supports the claim here.\"\nreview:\n  status: draft\n",
+    ),
+    (
+        "citations/sources.yaml",
+        "- id: example-source\n  type: article-journal\n  title: Replace with the article's title\n  container-title: Journal name\n  issued: {date-parts: [[2024]]}\n  design: cohort\n  sample_size: 100\n",
+    ),
+];
+
+/// Writes a new site into `dir` (created if needed; must hold no file the site would write).
+pub fn init(dir: &Path, example: bool) -> anyhow::Result<Vec<PathBuf>> {
+    let files = if example { EXAMPLE_SITE } else { SKELETON };
+    let clashes: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| dir.join(p).exists())
+        .map(|(p, _)| p.to_string())
+        .collect();
+    if !clashes.is_empty() {
+        bail!(
+            "{} already holds {}; choose an empty folder",
+            dir.display(),
+            clashes.join(", ")
+        );
+    }
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        create_new(&path, text)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// What `new` can scaffold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewKind {
+    Claim,
+    Topic,
+    Source,
+}
+
+/// Scaffolds one file; refuses an existing file or an id that would make a bad path.
+pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf> {
+    let valid = match kind {
+        NewKind::Source => {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+                && !id.starts_with('.')
+        }
+        _ => is_valid_id(id),
+    };
+    if !valid {
+        bail!(
+            "`{id}` is not a valid {} id: use lowercase letters, digits and hyphens (e.g. `{}`)",
+            name(kind),
+            crate::model::slugify(id)
+        );
+    }
+    let (path, text) = match kind {
+        NewKind::Claim => (
+            root.join("content/claims").join(format!("{id}.yaml")),
+            "# One claim. Every number in the wording must appear in a quote of a cited source.\nstatement: \nkind: finding   # finding | recommendation | definition | practice-point\ncertainty:      # high | moderate | low | very-low | not-applicable\ncertainty_reason: \nsources:\n  - id: \n    locator: abstract\n    quote: \"\"\nreview:\n  status: draft\n".to_string(),
+        ),
+        NewKind::Topic => (
+            root.join("content").join(id).join("index.md"),
+            "---\ntitle: \nquestion: \nsummary: \nreview:\n  status: draft\n---\n\nIntroductory prose; cite a source with [@source-id].\n\n## Section\n\n- [[claim-id]]\n".to_string(),
+        ),
+        NewKind::Source => (
+            root.join("citations").join(format!("{}.yaml", crate::model::slugify(id))),
+            format!("# CSL-YAML: the fields Zotero and Pandoc use, plus evident's evidence fields.\n- id: {id}\n  type: article-journal\n  title: \n  author:\n    - {{family: , given: }}\n  container-title: \n  issued: {{date-parts: [[]]}}\n  DOI: \n  PMID: \n  design:        # rct, cohort, case-series, systematic-review, guideline, …\n  sample_size: \n"),
+        ),
+    };
+    create_new(&path, &text)?;
+    Ok(path)
+}
+
+fn name(kind: NewKind) -> &'static str {
+    match kind {
+        NewKind::Claim => "claim",
+        NewKind::Topic => "topic",
+        NewKind::Source => "source",
+    }
+}
+
+/// Creates a file that must not exist yet (atomically refused if it does).
+fn create_new(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "{} already exists or cannot be created; evident never overwrites a file",
+                path.display()
+            )
+        })?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

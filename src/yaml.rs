@@ -1,0 +1,420 @@
+//! YAML as a tree of nodes that remember where they were written.
+//!
+//! Every YAML file of a site (claims, front matter, CSL-YAML, evident.yaml) is parsed here
+//! into [`Node`]s, and the model is built from the tree by hand rather than by serde derive:
+//! derive stops at the first problem, and an editor wants every problem of a file at its
+//! exact line. serde-saphyr stays behind this one module (its duplicate-key errors and its
+//! budget against alias bombs are why it was chosen).
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// Where a node starts: 1-based line and column (in characters), and its byte range in the
+/// parsed text when the parser knows it (it does for scalars; for maps and lists only the start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+    pub offset: Option<usize>,
+    pub len: usize,
+}
+
+impl Pos {
+    fn from_location(location: serde_saphyr::Location) -> Self {
+        let span = location.span();
+        let offset = span
+            .byte_offset()
+            .filter(|&b| b != u64::from(u32::MAX))
+            .and_then(|b| usize::try_from(b).ok());
+        let len = span
+            .byte_len()
+            .and_then(|l| usize::try_from(l).ok())
+            .unwrap_or(0);
+        Pos {
+            line: u32::try_from(location.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+            offset,
+            len: if offset.is_some() { len } else { 0 },
+        }
+    }
+
+    /// The same place seen from a file in which the parsed text starts `lines` lines down
+    /// (front matter after its `---` line).
+    pub fn shifted(self, lines: u32) -> Pos {
+        Pos {
+            line: self.line.saturating_add(lines),
+            ..self
+        }
+    }
+}
+
+/// A mapping key with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+    /// For scalars that YAML typed as numbers or booleans: the text as written, so `0012` or
+    /// `1.10` reach the model as the editor typed them when text is expected.
+    pub raw: Option<String>,
+}
+
+impl Node {
+    /// What this node is, in words for a message ("a list", "text").
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing",
+            Value::Bool(_) => "true/false",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// The node as text if it is a scalar (numbers and booleans as written).
+    pub fn as_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(self.raw.clone().unwrap_or_else(|| i.to_string())),
+            Value::Float(f) => Some(self.raw.clone().unwrap_or_else(|| f.to_string())),
+            Value::Bool(b) => Some(self.raw.clone().unwrap_or_else(|| b.to_string())),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Key, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The furthest byte this node's text reaches, from the scalars inside it.
+    pub fn end_offset(&self) -> Option<usize> {
+        let own = self.pos.offset.map(|o| o + self.pos.len);
+        let inner = match &self.value {
+            Value::Seq(items) => items.iter().filter_map(Node::end_offset).max(),
+            Value::Map(entries) => entries
+                .iter()
+                .flat_map(|(k, v)| [k.pos.offset.map(|o| o + k.pos.len), v.end_offset()])
+                .flatten()
+                .max(),
+            _ => None,
+        };
+        own.into_iter().chain(inner).max()
+    }
+
+    /// The node as plain JSON (for CSL records and fingerprints).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A YAML syntax error (or a refused file: duplicate key, alias bomb) with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// Parses one YAML document into a node tree.
+pub fn parse(text: &str) -> Result<Node, YamlError> {
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+    };
+    let spanned: Spanned<RawValue> =
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| to_yaml_error(&e))?;
+    let mut node = from_spanned(spanned);
+    fill_raw(&mut node, text);
+    Ok(node)
+}
+
+fn to_yaml_error(error: &serde_saphyr::Error) -> YamlError {
+    let (line, column) = error
+        .location()
+        .map(|l| {
+            (
+                u32::try_from(l.line()).unwrap_or(1),
+                u32::try_from(l.column()).unwrap_or(1),
+            )
+        })
+        .unwrap_or((1, 1));
+    let full = error.without_snippet().to_string();
+    // The crate prefixes "error: line N column M: "; we print the place ourselves.
+    let message = full
+        .trim_start_matches("error: ")
+        .split_once(": ")
+        .filter(|(head, _)| head.starts_with("line "))
+        .map_or(full.as_str(), |(_, rest)| rest)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let message = message
+        .trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable")
+        .to_string();
+    YamlError {
+        message: if message.is_empty() {
+            "invalid YAML".into()
+        } else {
+            message
+        },
+        line: line.max(1),
+        column: column.max(1),
+    }
+}
+
+fn fill_raw(node: &mut Node, text: &str) {
+    match &mut node.value {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+            if let Some(offset) = node.pos.offset {
+                node.raw = text.get(offset..offset + node.pos.len).map(str::to_string);
+            }
+        }
+        Value::Seq(items) => items.iter_mut().for_each(|n| fill_raw(n, text)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(_, n)| fill_raw(n, text)),
+        _ => {}
+    }
+}
+
+/// What serde-saphyr hands us: every value wrapped with its location.
+enum RawValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<RawValue>>),
+    Map(Vec<(Spanned<RawKey>, Spanned<RawValue>)>),
+}
+
+/// Keys are read as text whatever YAML made of them (`2025: x` gives the key "2025").
+struct RawKey(String);
+
+fn from_spanned(spanned: Spanned<RawValue>) -> Node {
+    let pos = Pos::from_location(spanned.referenced);
+    let value = match spanned.value {
+        RawValue::Null => Value::Null,
+        RawValue::Bool(b) => Value::Bool(b),
+        RawValue::Int(i) => Value::Int(i),
+        RawValue::Float(f) => Value::Float(f),
+        RawValue::Str(s) => Value::Str(s),
+        RawValue::Seq(items) => Value::Seq(items.into_iter().map(from_spanned).collect()),
+        RawValue::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        Key {
+                            name: k.value.0,
+                            pos: Pos::from_location(k.referenced),
+                        },
+                        from_spanned(v),
+                    )
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        value,
+        pos,
+        raw: None,
+    }
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RawVisitor;
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = RawValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<RawValue, E> {
+                Ok(RawValue::Null)
+            }
+            fn visit_none<E>(self) -> Result<RawValue, E> {
+                Ok(RawValue::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawValue, D::Error> {
+                RawValue::deserialize(d)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<RawValue, E> {
+                Ok(RawValue::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<RawValue, E> {
+                Ok(RawValue::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<RawValue, E> {
+                Ok(i64::try_from(v).map_or(RawValue::Float(v as f64), RawValue::Int))
+            }
+            fn visit_i128<E>(self, v: i128) -> Result<RawValue, E> {
+                Ok(i64::try_from(v).map_or(RawValue::Float(v as f64), RawValue::Int))
+            }
+            fn visit_u128<E>(self, v: u128) -> Result<RawValue, E> {
+                Ok(i64::try_from(v).map_or(RawValue::Float(v as f64), RawValue::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<RawValue, E> {
+                Ok(RawValue::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawValue, E> {
+                Ok(RawValue::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<RawValue, E> {
+                Ok(RawValue::Str(v))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawValue, E> {
+                Ok(RawValue::Str(String::from_utf8_lossy(v).into_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(RawValue::Seq(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key()? {
+                    let value = map.next_value()?;
+                    entries.push((key, value));
+                }
+                Ok(RawValue::Map(entries))
+            }
+        }
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let node = RawValue::deserialize(deserializer)?;
+        Ok(RawKey(match node {
+            RawValue::Str(s) => s,
+            RawValue::Int(i) => i.to_string(),
+            RawValue::Float(f) => f.to_string(),
+            RawValue::Bool(b) => b.to_string(),
+            RawValue::Null => String::new(),
+            RawValue::Seq(_) | RawValue::Map(_) => {
+                return Err(de::Error::custom("a mapping key must be plain text"));
+            }
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let text = "# comment\nstatement: \"héllo 98%\"\nsources:\n  - id: pmid1\n";
+        let node = parse(text).unwrap();
+        let statement = node.get("statement").unwrap();
+        assert_eq!(statement.as_text().as_deref(), Some("héllo 98%"));
+        assert_eq!((statement.pos.line, statement.pos.column), (2, 12));
+        let id = node.get("sources").unwrap().as_seq().unwrap()[0]
+            .get("id")
+            .unwrap();
+        assert_eq!((id.pos.line, id.pos.column), (4, 9));
+    }
+
+    #[test]
+    fn numbers_keep_their_written_text() {
+        let node = parse("a: 0012\nb: 1.10\n").unwrap();
+        assert_eq!(node.get("a").unwrap().as_text().as_deref(), Some("0012"));
+        assert_eq!(node.get("b").unwrap().as_text().as_deref(), Some("1.10"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let err = parse("a: [1\nb: 2\n").unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_by_the_budget() {
+        let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        for pair in names.windows(2) {
+            let refs = vec![format!("*{}", pair[0]); 9].join(",");
+            text.push_str(&format!("{}: &{} [{}]\n", pair[1], pair[1], refs));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("budget"), "{}", err.message);
+    }
+
+    #[test]
+    fn end_offset_covers_nested_values() {
+        let text = "review:\n  status: approved\n  history:\n    - by: x\nnext: 1\n";
+        let node = parse(text).unwrap();
+        let review = node.get("review").unwrap();
+        assert_eq!(review.end_offset(), Some(text.find("x\nnext").unwrap() + 1));
+    }
+}
