@@ -65,8 +65,62 @@ pub enum Command {
     Init(InitArgs),
     /// Scaffold a claim, topic or source file (never overwrites)
     New(NewArgs),
+    /// Record a review decision in place, or list the review queue
+    #[command(subcommand)]
+    Review(ReviewCommand),
     /// Explain a diagnostic code: what it means and how to fix it
     Explain(ExplainArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Submit for review (from draft, changes-requested, approved or retired)
+    Submit(DecisionArgs),
+    /// Start reviewing (from submitted or approved)
+    Start(DecisionArgs),
+    /// Approve the current text (from in-review); records its fingerprint and wording
+    Approve(DecisionArgs),
+    /// Ask for changes (from in-review); --note says what to change
+    RequestChanges(DecisionArgs),
+    /// Retire (from any state but retired); --reason is required
+    Retire(DecisionArgs),
+    /// Print the review queue
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DecisionArgs {
+    /// A claim id, or a topic as topic:<slug> (or its bare slug when no claim has that id)
+    pub id: String,
+    /// The reviewer deciding (an id from evident.yaml)
+    #[arg(long, value_name = "REVIEWER")]
+    pub by: String,
+    /// A note kept in the history entry
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Why the claim is retired (retire only)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// The claim that replaces a retired one (retire only)
+    #[arg(long, value_name = "ID")]
+    pub replaced_by: Option<String>,
+    /// When the approval is due for review again (approve only; default: today + max_age_days)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub next_review: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Args)]

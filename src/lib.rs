@@ -23,6 +23,7 @@ pub mod project;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod review;
 pub mod scaffold;
 pub mod write;
 pub mod yaml;

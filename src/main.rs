@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => cmd::check::run(&ctx, args),
         cli::Command::Init(args) => cmd::init::run(&ctx, args),
         cli::Command::New(args) => cmd::new::run(&ctx, args),
+        cli::Command::Review(args) => cmd::review::run(&ctx, args),
         cli::Command::Explain(args) => cmd::explain::run(&ctx, args),
     });
     match result {

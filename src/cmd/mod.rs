@@ -5,6 +5,7 @@ pub mod check;
 pub mod explain;
 pub mod init;
 pub mod new;
+pub mod review;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,641 @@
+//! Recording review decisions in place (`evident review ACTION ID --by REVIEWER`), and the
+//! review queue (`evident review list`, the dashboard).
+//!
+//! A decision replaces exactly the byte range of the file's `review:` block with a freshly
+//! written block-style block; every other byte of the file (comments, key order, quoting,
+//! blank lines) stays as it was. History is append-only: existing entries are written back
+//! as they were read, and a file whose review block has errors is refused rather than
+//! rewritten, so no entry can be lost.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::diag::Severity;
+use crate::load;
+use crate::markdown;
+use crate::model::{ApprovedWording, HistoryEntry, Review, ReviewAction, ReviewStatus};
+use crate::resolve::KnowledgeBase;
+
+/// What is being reviewed: a claim by id, or a topic page by slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Claim(String),
+    Topic(String),
+}
+
+impl Target {
+    /// `topic:<slug>`, else a claim id, else (when no claim has that id) a topic slug.
+    pub fn parse(text: &str, kb: &KnowledgeBase) -> Result<Target, String> {
+        if let Some(slug) = text.strip_prefix("topic:") {
+            return if kb.topics.contains_key(slug) {
+                Ok(Target::Topic(slug.to_string()))
+            } else {
+                Err(format!("no topic page has the slug `{slug}`"))
+            };
+        }
+        if kb.claims.contains_key(text) {
+            return Ok(Target::Claim(text.to_string()));
+        }
+        if kb.topics.contains_key(text) {
+            return Ok(Target::Topic(text.to_string()));
+        }
+        let ids = kb
+            .claims
+            .keys()
+            .map(String::as_str)
+            .chain(kb.topics.keys().map(String::as_str));
+        Err(match crate::fields::closest(text, ids) {
+            Some(close) => format!("no claim or topic `{text}`; did you mean `{close}`?"),
+            None => format!("no claim or topic `{text}`"),
+        })
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Target::Claim(id) => id.clone(),
+            Target::Topic(slug) => format!("topic:{slug}"),
+        }
+    }
+}
+
+/// One decision, as given on the command line.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub action: ReviewAction,
+    pub by: String,
+    pub note: Option<String>,
+    pub reason: Option<String>,
+    pub replaced_by: Option<String>,
+    pub next_review: Option<Date>,
+}
+
+/// The file to write, with its new text, and what happened in words.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub path: String,
+    pub text: String,
+    pub status: ReviewStatus,
+    pub summary: String,
+}
+
+/// Works out the edit a decision makes, or why it is refused. Nothing is written here.
+pub fn decide(
+    kb: &KnowledgeBase,
+    target: &Target,
+    decision: &Decision,
+    today: Date,
+) -> Result<Edit, String> {
+    let config = &kb.config;
+    if config.reviewer(&decision.by).is_none() {
+        let declared: Vec<&str> = config.reviewers.iter().map(|r| r.id.as_str()).collect();
+        return Err(if declared.is_empty() {
+            format!(
+                "unknown reviewer `{}`: evident.yaml declares no reviewers",
+                decision.by
+            )
+        } else {
+            format!(
+                "unknown reviewer `{}` (declared: {})",
+                decision.by,
+                declared.join(", ")
+            )
+        });
+    }
+    let (path, review, fingerprint, approved) = match target {
+        Target::Claim(id) => {
+            let claim = kb
+                .claims
+                .get(id)
+                .ok_or_else(|| format!("no claim `{id}`"))?;
+            let c = &claim.claim;
+            let approved = ApprovedWording {
+                statement: Some(c.statement.value.clone()),
+                audiences: c
+                    .audiences
+                    .iter()
+                    .map(|(a, w)| (a.value.clone(), w.value.clone()))
+                    .collect(),
+            };
+            (
+                c.path.clone(),
+                &c.review,
+                claim.fingerprint.clone(),
+                Some(approved),
+            )
+        }
+        Target::Topic(slug) => {
+            let topic = kb
+                .topics
+                .get(slug)
+                .ok_or_else(|| format!("no topic `{slug}`"))?;
+            (
+                topic.topic.path.clone(),
+                &topic.topic.review,
+                topic.fingerprint.clone(),
+                None,
+            )
+        }
+    };
+    let text = kb
+        .texts
+        .get(&path)
+        .ok_or_else(|| format!("{path} was not read"))?;
+    refuse_if_review_block_has_errors(kb, &path, review, text)?;
+
+    let from = review.status;
+    let Some(mut to) = decision.action.next(from) else {
+        let allowed: Vec<&str> = ReviewAction::NAMES
+            .iter()
+            .copied()
+            .filter(|a| {
+                ReviewAction::from_name(a)
+                    .and_then(|a| a.next(from))
+                    .is_some()
+            })
+            .collect();
+        return Err(format!(
+            "cannot {} {}: it is {}; from {} the allowed actions are {}",
+            decision.action.name(),
+            target.name(),
+            from.name(),
+            from.name(),
+            allowed.join(", ")
+        ));
+    };
+    let mut entry = HistoryEntry {
+        date: today,
+        by: crate::fields::Spanned::new(decision.by.clone(), Default::default()),
+        action: decision.action,
+        note: decision.note.clone(),
+        fingerprint: None,
+        approved: None,
+        pos: Default::default(),
+    };
+    let mut next = review.clone();
+    match decision.action {
+        ReviewAction::Approve => {
+            if let Target::Claim(id) = target {
+                let errors: Vec<String> = kb
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error && d.location.path == path)
+                    .map(|d| format!("{} [{}] {}", d.location, d.code, d.message))
+                    .collect();
+                if !errors.is_empty() {
+                    return Err(format!(
+                        "cannot approve `{id}`: `evident check` reports errors in it:\n  {}",
+                        errors.join("\n  ")
+                    ));
+                }
+                let claim = &kb.claims[id].claim;
+                if config.review.require_quotes {
+                    let unquoted: Vec<&str> = claim
+                        .sources
+                        .iter()
+                        .filter(|l| l.quote.is_none())
+                        .map(|l| l.id.value.as_str())
+                        .collect();
+                    if !unquoted.is_empty() {
+                        return Err(format!(
+                            "cannot approve `{id}`: the review policy requires a quote on every source, and {} has none",
+                            unquoted.join(", ")
+                        ));
+                    }
+                }
+            }
+            if config.review.forbid_self_approval {
+                let submitter = review
+                    .history
+                    .iter()
+                    .rev()
+                    .find(|e| e.action == ReviewAction::Submit)
+                    .map(|e| e.by.value.as_str());
+                if submitter == Some(decision.by.as_str()) {
+                    return Err(format!(
+                        "cannot approve {}: {} submitted it, and the review policy forbids approving one's own submission",
+                        target.name(),
+                        decision.by
+                    ));
+                }
+            }
+            let approvers = approvers_of(review, &fingerprint);
+            if approvers.contains(&decision.by.as_str()) {
+                return Err(format!(
+                    "{} already approved this exact version of {}",
+                    decision.by,
+                    target.name()
+                ));
+            }
+            entry.fingerprint = Some(fingerprint.clone());
+            entry.approved = approved;
+            let count = approvers.len() + 1;
+            let required = config.review.approvals_required as usize;
+            if count < required {
+                to = ReviewStatus::InReview;
+            } else {
+                next.next_review = Some(match decision.next_review {
+                    Some(date) => date,
+                    None => today
+                        .checked_add(jiff::Span::new().days(i64::from(config.review.max_age_days)))
+                        .map_err(|e| format!("cannot compute the next review date: {e}"))?,
+                });
+            }
+        }
+        ReviewAction::Retire => {
+            let reason = decision
+                .reason
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .ok_or("retiring needs `--reason \"…\"`: readers see why")?;
+            if let Some(next_id) = &decision.replaced_by {
+                if !kb.claims.contains_key(next_id) {
+                    return Err(format!("--replaced-by `{next_id}` names no claim"));
+                }
+                if Target::Claim(next_id.clone()) == *target {
+                    return Err("a claim cannot replace itself".into());
+                }
+            }
+            next.retired = Some(crate::model::Retired {
+                reason,
+                replaced_by: decision
+                    .replaced_by
+                    .clone()
+                    .map(|r| crate::fields::Spanned::new(r, Default::default())),
+            });
+        }
+        ReviewAction::RequestChanges => {
+            if decision.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                return Err("requesting changes needs `--note \"…\"` saying what to change".into());
+            }
+        }
+        ReviewAction::Submit => {
+            next.retired = None;
+        }
+        ReviewAction::Start => {}
+    }
+    if decision.action != ReviewAction::Approve && decision.next_review.is_some() {
+        return Err("--next-review goes with approve".into());
+    }
+    next.status = to;
+    next.history.push(entry);
+    let block = write_block(&next);
+    let new_text = splice(text, review, &block, matches!(target, Target::Topic(_)))?;
+    verify(&new_text, &path, target, &next)?;
+    let summary = if decision.action == ReviewAction::Approve && to != ReviewStatus::Approved {
+        format!(
+            "{}: approval by {} recorded ({} of {} needed); still in review",
+            target.name(),
+            decision.by,
+            approvers_of(review, &fingerprint).len() + 1,
+            config.review.approvals_required
+        )
+    } else {
+        format!("{}: {} → {}", target.name(), from.name(), to.name())
+    };
+    Ok(Edit {
+        path,
+        text: new_text,
+        status: to,
+        summary,
+    })
+}
+
+/// Distinct reviewers who approved exactly `fingerprint` since the last submission.
+fn approvers_of<'a>(review: &'a Review, fingerprint: &str) -> Vec<&'a str> {
+    let since = review
+        .history
+        .iter()
+        .rposition(|e| e.action == ReviewAction::Submit)
+        .map_or(0, |i| i + 1);
+    let mut out: Vec<&str> = review.history[since..]
+        .iter()
+        .filter(|e| {
+            e.action == ReviewAction::Approve && e.fingerprint.as_deref() == Some(fingerprint)
+        })
+        .map(|e| e.by.value.as_str())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn refuse_if_review_block_has_errors(
+    kb: &KnowledgeBase,
+    path: &str,
+    review: &Review,
+    text: &str,
+) -> Result<(), String> {
+    let Some((start, end)) = review.span else {
+        return Ok(());
+    };
+    let (first, _) = markdown::line_column(text, start);
+    let (last, _) = markdown::line_column(text, end.saturating_sub(1));
+    let problems: Vec<String> = kb
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.severity == Severity::Error
+                && d.location.path == path
+                && (first..=last).contains(&d.location.line)
+        })
+        .map(|d| format!("{} [{}] {}", d.location, d.code, d.message))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the review block of {path} has errors; fix them first so no history entry is lost:\n  {}",
+            problems.join("\n  ")
+        ))
+    }
+}
+
+/// Replaces the review block, or adds one (at the end of a claim file, at the end of a
+/// topic's front matter).
+fn splice(text: &str, review: &Review, block: &str, is_topic: bool) -> Result<String, String> {
+    if let Some((start, end)) = review.span {
+        return Ok(format!("{}{}{}", &text[..start], block, &text[end..]));
+    }
+    if is_topic {
+        let split = markdown::split_front_matter(text)
+            .map_err(|_| "the page has no front matter".to_string())?;
+        let fm_start = split.front_matter.as_ptr() as usize - text.as_ptr() as usize;
+        let fm_end = fm_start + split.front_matter.len();
+        let mut out = text[..fm_end].to_string();
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(block);
+        out.push_str(&text[fm_end..]);
+        return Ok(out);
+    }
+    let mut out = text.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(block);
+    Ok(out)
+}
+
+/// Reads the new text back and checks the review block says what was meant.
+fn verify(text: &str, path: &str, target: &Target, expected: &Review) -> Result<(), String> {
+    let mut diagnostics = crate::diag::Diagnostics::new();
+    let review = match target {
+        Target::Claim(id) => load::parse_claim(
+            text,
+            path,
+            id,
+            &crate::config::Config::default(),
+            &mut diagnostics,
+        )
+        .map(|c| c.review),
+        Target::Topic(slug) => {
+            load::parse_topic(text, path, slug, &mut diagnostics).map(|t| t.review)
+        }
+    };
+    let Some(review) = review else {
+        return Err(format!(
+            "internal error: the edited {path} no longer parses; nothing was written"
+        ));
+    };
+    let same = review.status == expected.status
+        && review.history.len() == expected.history.len()
+        && review.history.iter().zip(&expected.history).all(|(a, b)| {
+            a.date == b.date
+                && a.by.value == b.by.value
+                && a.action == b.action
+                && a.note == b.note
+                && a.fingerprint == b.fingerprint
+                && a.approved == b.approved
+        })
+        && review.next_review == expected.next_review
+        && review
+            .retired
+            .as_ref()
+            .map(|r| (&r.reason, r.replaced_by.as_ref().map(|x| &x.value)))
+            == expected
+                .retired
+                .as_ref()
+                .map(|r| (&r.reason, r.replaced_by.as_ref().map(|x| &x.value)));
+    if same {
+        Ok(())
+    } else {
+        Err(format!(
+            "internal error: the edited review block of {path} does not read back as written; nothing was written"
+        ))
+    }
+}
+
+/// The review block in block style, two-space indented, ending with a newline.
+pub fn write_block(review: &Review) -> String {
+    let mut out = String::from("review:\n");
+    let _ = writeln!(out, "  status: {}", review.status.name());
+    if review.history.is_empty() {
+        out.push_str("  history: []\n");
+    } else {
+        out.push_str("  history:\n");
+        for e in &review.history {
+            let _ = writeln!(out, "    - date: {}", e.date);
+            let _ = writeln!(out, "      by: {}", scalar(&e.by.value));
+            let _ = writeln!(out, "      action: {}", e.action.name());
+            if let Some(note) = &e.note {
+                let _ = writeln!(out, "      note: {}", scalar(note));
+            }
+            if let Some(fp) = &e.fingerprint {
+                let _ = writeln!(out, "      fingerprint: {}", quoted(fp));
+            }
+            if let Some(approved) = &e.approved {
+                out.push_str("      approved:\n");
+                if let Some(statement) = &approved.statement {
+                    let _ = writeln!(out, "        statement: {}", scalar(statement));
+                }
+                if !approved.audiences.is_empty() {
+                    out.push_str("        audiences:\n");
+                    for (audience, wording) in &approved.audiences {
+                        let _ =
+                            writeln!(out, "          {}: {}", scalar(audience), scalar(wording));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(date) = review.next_review {
+        let _ = writeln!(out, "  next_review: {date}");
+    }
+    if let Some(retired) = &review.retired {
+        out.push_str("  retired:\n");
+        let _ = writeln!(out, "    reason: {}", scalar(&retired.reason));
+        if let Some(next) = &retired.replaced_by {
+            let _ = writeln!(out, "    replaced_by: {}", scalar(&next.value));
+        }
+    }
+    out
+}
+
+/// A YAML scalar: plain when that reads back as the same text, double-quoted otherwise.
+fn scalar(text: &str) -> String {
+    let plain_safe = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain_safe {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
+/// Double-quoted: JSON string escapes are valid YAML double-quoted escapes.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Writes the edit atomically (a temporary file beside it, then a rename).
+pub fn write_edit(root: &Path, edit: &Edit) -> std::io::Result<()> {
+    let path = root.join(&edit.path);
+    let tmp = path.with_extension(format!(
+        "{}.evident-tmp",
+        path.extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    std::fs::write(&tmp, edit.text.as_bytes())?;
+    if let Ok(meta) = std::fs::metadata(&path) {
+        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    }
+    std::fs::rename(&tmp, &path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// One row of the review queue.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QueueRow {
+    pub id: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub recorded: &'static str,
+    pub topics: Vec<String>,
+    pub reviewers: Vec<String>,
+    pub last_review: Option<String>,
+    pub next_due: Option<String>,
+    pub overdue: bool,
+    pub flags: Vec<String>,
+    /// The current fingerprint (what an approval now would record).
+    pub fingerprint: String,
+}
+
+/// Every claim and topic with its review state and the problems an editor should see.
+pub fn queue(kb: &KnowledgeBase) -> Vec<QueueRow> {
+    let mut flags_by_path: BTreeMap<&str, Vec<&'static str>> = BTreeMap::new();
+    for d in kb.diagnostics.iter() {
+        let flag = match d.code {
+            crate::diag::Code::UnsupportedFigure => "figure not in quote",
+            crate::diag::Code::GradeAboveDesign => "grade above design",
+            crate::diag::Code::MissingQuote => "missing quote",
+            crate::diag::Code::SourceNeeded | crate::diag::Code::MissingSource => "source needed",
+            crate::diag::Code::CitesRetracted => "cites retracted source",
+            _ => continue,
+        };
+        let flags = flags_by_path.entry(d.location.path.as_str()).or_default();
+        if !flags.contains(&flag) {
+            flags.push(flag);
+        }
+    }
+    let reviewers = |review: &Review| {
+        let mut names: Vec<String> = review
+            .history
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.action,
+                    ReviewAction::Approve | ReviewAction::Start | ReviewAction::RequestChanges
+                )
+            })
+            .map(|e| e.by.value.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let mut rows = Vec::new();
+    for claim in kb.claims.values() {
+        let c = &claim.claim;
+        let mut flags: Vec<String> = flags_by_path
+            .get(c.path.as_str())
+            .map(|f| f.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        if claim.overdue {
+            flags.insert(0, "review overdue".into());
+        }
+        rows.push(QueueRow {
+            id: c.id.clone(),
+            kind: "claim",
+            status: claim.status.name(),
+            recorded: c.review.status.name(),
+            topics: claim.used_by.clone(),
+            reviewers: reviewers(&c.review),
+            last_review: c.review.last_entry().map(|e| e.date.to_string()),
+            next_due: claim.due.map(|d| d.to_string()),
+            overdue: claim.overdue,
+            flags,
+            fingerprint: claim.fingerprint.clone(),
+        });
+    }
+    for topic in kb.topics.values() {
+        let t = &topic.topic;
+        rows.push(QueueRow {
+            id: format!("topic:{}", t.slug.value),
+            kind: "topic",
+            status: topic.own_status.name(),
+            recorded: t.review.status.name(),
+            topics: Vec::new(),
+            reviewers: reviewers(&t.review),
+            last_review: t.review.last_entry().map(|e| e.date.to_string()),
+            next_due: topic.due.map(|d| d.to_string()),
+            overdue: topic.overdue,
+            flags: if topic.overdue {
+                vec!["review overdue".into()]
+            } else {
+                Vec::new()
+            },
+            fingerprint: topic.fingerprint.clone(),
+        });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_read_back_as_written() {
+        for text in [
+            "example-reviewer",
+            "a: b",
+            "yes",
+            "#x",
+            "It's 98% \"quoted\"\nnext",
+            "",
+            "2025-10-01",
+            "naïve",
+        ] {
+            let yaml = format!("k: {}\n", scalar(text));
+            let node = crate::yaml::parse(&yaml).unwrap();
+            assert_eq!(
+                node.get("k").and_then(|n| n.as_text()).unwrap_or_default(),
+                text,
+                "{yaml}"
+            );
+        }
+    }
+}
