@@ -281,14 +281,12 @@ codes! {
     SourceWithoutDesign = "source-without-design": "A source has no study design, so its evidence cannot be weighed.";
     ApprovedWithoutHistory = "approved-without-history": "A claim or page says approved but its history records no approval.";
     ChangedSinceApproval = "changed-since-approval": "Approved content changed after it was approved.";
-    ReviewOverdue = "review-overdue": "An approval is older than the review policy allows.";
     InvalidReview = "invalid-review": "A review block that contradicts itself (a retired claim without a reason, say).";
     UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";
     DuplicateIdentifier = "duplicate-identifier": "One DOI or PMID appears under two source ids.";
     AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";
     UnknownAllow = "unknown-allow": "An `allow:` entry names a code that does not exist.";
-    ThemeError = "theme-error": "A theme template failed to load or render.";
-    BadMarkdown = "bad-markdown": "Markdown that evident will not publish as written (raw HTML, say).";
+    RawHtml = "raw-html": "Raw HTML in content; it is shown as text, never run.";
 }
 
 impl fmt::Display for Code {

@@ -316,6 +316,15 @@ pub fn render_inline(text: &str) -> String {
     }
 }
 
+/// Byte offsets of raw HTML in Markdown text (shown as text by [`render`], and reported).
+pub fn raw_html(text: &str) -> Vec<usize> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        .map(|(_, range)| range.start)
+        .collect()
+}
+
 /// Plain text of Markdown inline text (for titles, JSON-LD and search).
 pub fn plain_text(text: &str) -> String {
     let mut out = String::new();
@@ -497,14 +506,14 @@ mod tests {
     struct Test;
     impl Hooks for Test {
         fn embed(&mut self, id: &str) -> String {
-            format!("<div class=\"claim\">{id}</div>\n")
+            format!("<div class=\"claim\">{}</div>\n", escape(id))
         }
         fn claim_link(&mut self, id: &str, text: &str) -> String {
-            format!("<a href=\"claims/{id}/\">{text}</a>")
+            format!("<a href=\"claims/{}/\">{}</a>", escape(id), escape(text))
         }
         fn cite(&mut self, keys: &[CiteKey]) -> String {
             let ids: Vec<_> = keys.iter().map(|k| k.id.as_str()).collect();
-            format!("<sup>{}</sup>", ids.join(","))
+            format!("<sup>{}</sup>", escape(&ids.join(",")))
         }
     }
 
@@ -591,5 +600,45 @@ mod tests {
     fn line_and_column_in_characters() {
         assert_eq!(line_column("é\nab", 4), (2, 2));
         assert_eq!(line_column("", 9), (1, 1));
+    }
+
+    /// Text made of the pieces that matter to the scanners, in any order.
+    fn markdownish() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("---\n".to_string()),
+            Just("[[".to_string()),
+            Just("]]".to_string()),
+            Just("[@".to_string()),
+            Just("; @".to_string()),
+            Just(", p. 3]".to_string()),
+            Just("]".to_string()),
+            Just("\n- ".to_string()),
+            Just("\n\n".to_string()),
+            Just("<script>".to_string()),
+            Just("|".to_string()),
+            "[a-zé0-9 ]{0,6}",
+            any::<String>(),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        #[test]
+        fn scanning_and_rendering_never_panic(text in markdownish()) {
+            if let Ok(split) = split_front_matter(&text) {
+                proptest::prop_assert_eq!(&text[split.body_offset..], split.body);
+            }
+            for reference in scan(&text) {
+                let offset = match reference {
+                    Reference::Embed { offset, .. } | Reference::ClaimLink { offset, .. } | Reference::Cite { offset, .. } => offset,
+                };
+                proptest::prop_assert!(text.is_char_boundary(offset));
+            }
+            let html = render(&text, &mut Test);
+            proptest::prop_assert!(!html.contains("<script"));
+            let _ = render_inline(&text);
+        }
     }
 }

@@ -441,7 +441,7 @@ fn check_claim(
                 }
             }
         }
-        if link.quote.is_none() {
+        if link.quote.is_none() && sources.contains_key(id) {
             diagnostics.push(
                 Diagnostic::warning(Code::MissingQuote, loc(path, link.pos.line, link.pos.column), format!("no quote from `{id}` supports this claim"))
                     .hint("add `quote:` with the sentence of the source that supports the claim, copied exactly"),
@@ -969,6 +969,16 @@ fn check_reviewers(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
         .chain(kb.topics.values().map(|t| (&t.topic.path, &t.topic.review)));
     for (path, review) in reviews {
         for entry in &review.history {
+            if entry.date > kb.today {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidDate,
+                        loc(path, entry.pos.line, entry.pos.column),
+                        format!("review decision dated {}, after today ({})", entry.date, kb.today),
+                    )
+                    .hint("date decisions on the day they were made; pass `--today` when checking a site as of another day"),
+                );
+            }
             if declared.contains(&entry.by.value.as_str()) {
                 continue;
             }

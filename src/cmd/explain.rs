@@ -16,7 +16,7 @@ pub fn run(_ctx: &Context, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     };
     match Code::parse(text.trim()) {
         Some(code) => {
-            println!("{}: {}", code.as_str(), code.summary());
+            print!("{}", evident::explain::render(code));
             Ok(ExitCode::SUCCESS)
         }
         None => {

@@ -115,6 +115,19 @@ pub fn parse_claim(
         None => Review::default(),
     };
     fields.finish(CLAIM_FIELDS, "a claim file");
+    let wordings = statement.iter().chain(audiences.iter().map(|(_, w)| w));
+    for wording in wordings {
+        if !crate::markdown::raw_html(&wording.value).is_empty() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::RawHtml,
+                    Location::new(path, wording.pos.line, wording.pos.column),
+                    "raw HTML in a statement is shown as text, not as HTML",
+                )
+                .hint("use Markdown instead: *emphasis*, **strong**, [text](https://…)"),
+            );
+        }
+    }
     Some(Claim {
         id: id.to_string(),
         path: path.to_string(),
@@ -353,5 +366,38 @@ review:
                 "10:13 invalid-date",
             ]
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        #[test]
+        fn any_yaml_gives_a_claim_or_diagnostics(lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("statement: 98% of 50".to_string()),
+                proptest::strategy::Just("kind: finding".to_string()),
+                proptest::strategy::Just("sources:".to_string()),
+                proptest::strategy::Just("  - id: x".to_string()),
+                proptest::strategy::Just("    quote: \"98 per cent\"".to_string()),
+                proptest::strategy::Just("review:".to_string()),
+                proptest::strategy::Just("  status: approved".to_string()),
+                proptest::strategy::Just("  history:".to_string()),
+                proptest::strategy::Just("    - {date: 2025-02-30, by: a, action: approve}".to_string()),
+                proptest::strategy::Just("a: &a [x, *a]".to_string()),
+                "[a-z_]{1,8}: [^\\n]{0,12}",
+                "[ \\t-]{0,4}[^\\n]{0,12}",
+            ],
+            0..16,
+        )) {
+            let text = lines.join("\n");
+            let mut d = Diagnostics::new();
+            let claim = parse_claim(&text, "c.yaml", "c", &Config::default(), &mut d);
+            if let Some((start, end)) = claim.and_then(|c| c.review.span) {
+                proptest::prop_assert!(start <= end && end <= text.len());
+                proptest::prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+            }
+            for diagnostic in d.sorted() {
+                proptest::prop_assert!(diagnostic.location.line >= 1 && diagnostic.location.column >= 1);
+            }
+        }
     }
 }

@@ -111,6 +111,10 @@ pub fn parse_topic(
             column,
         });
     };
+    for offset in markdown::raw_html(split.body) {
+        let (line, column) = markdown::line_column(split.body, offset);
+        fields_free_warning(diagnostics, path, line + split.body_line, column);
+    }
     for reference in markdown::scan(split.body) {
         match reference {
             Reference::Embed { id, offset } => push(PageRefKind::Embed, id, offset),
@@ -144,6 +148,17 @@ pub fn parse_topic(
         body_offset: split.body_offset,
         references,
     })
+}
+
+fn fields_free_warning(diagnostics: &mut Diagnostics, path: &str, line: u32, column: u32) {
+    diagnostics.push(
+        Diagnostic::warning(
+            Code::RawHtml,
+            Location::new(path, line, column),
+            "raw HTML is shown as text, not as HTML",
+        )
+        .hint("use Markdown instead (emphasis, links, lists, tables)"),
+    );
 }
 
 /// Byte offset where the front matter text starts in the file.

@@ -1,0 +1,265 @@
+//! `evident explain CODE`: what each diagnostic code means, an example, and the fix. The match
+//! is exhaustive, so a new code does not compile until it is explained.
+
+use crate::diag::Code;
+
+/// The long explanation of a code.
+pub struct Explanation {
+    pub meaning: &'static str,
+    pub example: &'static str,
+    pub fix: &'static str,
+}
+
+pub fn explain(code: Code) -> Explanation {
+    let (meaning, example, fix) = match code {
+        Code::MalformedYaml => (
+            "A YAML file (a claim, a page's front matter, a CSL-YAML or CSL-JSON source file, or evident.yaml) is not valid YAML or JSON, so nothing in it can be read. Duplicate keys and alias bombs are refused here too.",
+            "statement: In a trial: 98% relactated   # a second `: ` inside plain text",
+            "Quote text that contains `: ` or starts with a special character (\"…\"), indent with spaces (never tabs), and remove repeated keys.",
+        ),
+        Code::EmptyFile => (
+            "A claim, page or source file holds nothing (or only whitespace).",
+            "content/claims/new-claim.yaml  (0 bytes)",
+            "Write the claim or page (`evident new claim ID` scaffolds one), or delete the file.",
+        ),
+        Code::NotUtf8 => (
+            "A file is not UTF-8 text, so it cannot be read safely. The position is where the first invalid byte is.",
+            "A claim saved as Windows-1252 with a curly quote (byte 0x93).",
+            "Save the file as UTF-8 in your editor (File → Save with encoding → UTF-8).",
+        ),
+        Code::FileTooLarge => (
+            "A file is larger than evident reads for its kind (1 MiB for content and evident.yaml, 32 MiB for source files). Such files are nearly always data put in the wrong folder, and they would slow every build.",
+            "content/raw-data.yaml of 40 MB",
+            "Split the file, or move data that is not content out of content/ and citations/.",
+        ),
+        Code::UnreadableFile => (
+            "A file could not be read from disk (permissions, or it vanished while evident was reading).",
+            "content/claims/x.yaml: permission denied",
+            "Check the file's permissions and run the command again.",
+        ),
+        Code::MissingFrontMatter => (
+            "A Markdown page must start with YAML front matter between `---` lines: it holds the page's title, question and review.",
+            "# Procedure for relactation   (first line of content/relactation/index.md)",
+            "Start the file with `---`, then `title: …` and `question: …`, then a line `---`.",
+        ),
+        Code::UnclosedFrontMatter => (
+            "A page opens its front matter with `---` but no later line closes it, so the whole file would be read as YAML.",
+            "---\\ntitle: Procedure for relactation\\n\\nRelactation is …",
+            "Add a line holding only `---` after the last front matter key.",
+        ),
+        Code::UnknownField => (
+            "A key evident does not know. Usually a typo, which would otherwise silently drop what you wrote.",
+            "statment: Most mothers can relactate.   # did you mean `statement`?",
+            "Rename the key as the hint suggests; `evident schema` lists every field.",
+        ),
+        Code::WrongType => (
+            "A value has the wrong shape: a list where text is expected, text where a mapping is expected.",
+            "sources: pmid9283123   # must be a list of links",
+            "Write the value in the shape the message names, e.g. `sources:` followed by `- id: pmid9283123`.",
+        ),
+        Code::MissingField => (
+            "A required key is missing or empty: a claim's statement or kind, a page's title, a source link's id, a history entry's date, by or action.",
+            "a claim file without `statement:`",
+            "Add the key the message names.",
+        ),
+        Code::InvalidValue => (
+            "A value is not one of the allowed ones (kind, certainty, strength, status, design, relation, and the options of evident.yaml). The hint lists the allowed values.",
+            "kind: opinion   # finding | recommendation | definition | practice-point",
+            "Use one of the listed values.",
+        ),
+        Code::InvalidDate => (
+            "A date is not a real YYYY-MM-DD calendar date, or a review is dated after today (`--today`).",
+            "date: 2025-02-30",
+            "Write the date as YYYY-MM-DD, e.g. 2025-10-29, and never in the future.",
+        ),
+        Code::InvalidId => (
+            "A claim id (its file name) or a page slug that evident cannot use as a page path: ids are lowercase letters, digits and hyphens, starting with a letter or digit, so no id can leave the output folder.",
+            "content/claims/Relactation Rate.yaml",
+            "Rename the file (or set `slug:`) as the hint suggests.",
+        ),
+        Code::DuplicateId => (
+            "Two claim files share a stem, two source records share an id, or evident.yaml declares one reviewer or audience twice. Links would be ambiguous.",
+            "content/claims/a/relactation-rate.yaml and content/claims/b/relactation-rate.yaml",
+            "Rename one of them; to add evidence fields to a source, write an item with only `id` and those fields instead of a second record.",
+        ),
+        Code::UnknownSource => (
+            "A claim cites a source id that no file in citations/ defines: the reference would dangle, as references 5 and 6 did on the page this project grew from.",
+            "sources:\\n  - id: pmid9283213   # typo of pmid9283123",
+            "Fix the id (the hint suggests the closest one) or add the record to citations/ (`evident new source ID`, `evident import FILE`).",
+        ),
+        Code::UnknownClaim => (
+            "A page embeds or links `[[id]]` but no claim has that id.",
+            "- [[relactation-sucess-seema-trial]]",
+            "Fix the id, or create the claim with `evident new claim ID`.",
+        ),
+        Code::UnknownCitation => (
+            "A page cites `[@id]` in its prose but no source has that id.",
+            "Relactation is possible [@seema1997].",
+            "Use the id of a record in citations/ (the hint suggests the closest one).",
+        ),
+        Code::UnknownReviewer => (
+            "A review history entry names a reviewer that evident.yaml does not declare, so the page could not say who reviewed it.",
+            "by: dr-smith",
+            "Declare the reviewer under `reviewers:` in evident.yaml, or fix the id.",
+        ),
+        Code::UnknownAudience => (
+            "A claim has wording for an audience that evident.yaml does not declare; readers could never see it.",
+            "audiences:\\n  parent: …   # the site declares `patient`",
+            "Use a declared audience id, or declare the audience in evident.yaml.",
+        ),
+        Code::ReservedSlug => (
+            "A page's slug is one evident uses for its own pages (claims, sources, review, grading, search, handouts, api, static, pagefind).",
+            "content/sources/index.md",
+            "Set another `slug:` in the page's front matter.",
+        ),
+        Code::SlugClash => (
+            "Two pages would be written to the same folder (same slug), or two source ids differ only in case or punctuation and would share one page.",
+            "content/relactation.md and content/relactation/index.md",
+            "Give one of them another slug or id.",
+        ),
+        Code::SourceNeeded => (
+            "A draft finding, recommendation or definition has no source yet. It may stay a draft; pages show it as \"source needed\". Submitting it for review without a source is an error (missing-source).",
+            "a draft claim whose `sources:` is empty",
+            "Find the source and add it with a locator and a quote, or keep the claim as a draft.",
+        ),
+        Code::MissingSource => (
+            "A finding, recommendation or definition that has been submitted for review cites no source.",
+            "review: {status: submitted} on a claim without `sources:`",
+            "Add the source, or move the claim back to draft.",
+        ),
+        Code::MissingCertainty => (
+            "A finding or recommendation past draft has no certainty of evidence.",
+            "a submitted finding without `certainty:`",
+            "Add `certainty:` in the site's scale and `certainty_reason:` (use `not-applicable` with a reason when grading does not apply).",
+        ),
+        Code::MissingStrength => (
+            "A recommendation has no strength in the site's recommendation scale (an error from submitted on).",
+            "kind: recommendation without `strength:`",
+            "Add `strength:` (GRADE: strong or conditional).",
+        ),
+        Code::MissingBasis => (
+            "A practice point (an ungraded good-practice statement) does not say why it is given.",
+            "kind: practice-point without `basis:`",
+            "Add `basis:` explaining why the point is given without graded evidence.",
+        ),
+        Code::MissingQuote => (
+            "A claim-to-source link has no quote, so nobody can check the claim against the source's own words and its figures cannot be verified. Approving needs a quote on every link when `require_quotes` is on.",
+            "sources:\\n  - id: pmid9283123\\n    locator: abstract",
+            "Copy the sentence of the source that supports the claim into `quote:`, exactly.",
+        ),
+        Code::UnsupportedFigure => (
+            "A number in the claim's statement or in an audience's wording is not found in the quotes of its cited sources (after normalising per cent forms, number words and dashes), and is not a cited sample size or year or a declared derived figure. This is how a figure pinned on the wrong study is caught.",
+            "statement: 97% relactated   # quote says \"(98 per cent)\"",
+            "Correct the number, quote the sentence that gives it, or declare it under `derived:` with how it was computed.",
+        ),
+        Code::GradeAboveDesign => (
+            "The claim's certainty is higher than the designs of its cited sources can carry under GRADE (randomised trials and systematic reviews up to high; cohort, case-control, cross-sectional and pharmacokinetic studies up to low; case series, case reports, surveys, reviews, guidelines, databases and opinion very low).",
+            "certainty: high on a claim citing only a case series",
+            "Lower the certainty, cite stronger evidence, or add `allow: [{code: grade-above-design, reason: \"…\"}]` when GRADE's upgrading criteria or a guideline's own grade justify it.",
+        ),
+        Code::EmbedsRetired => (
+            "A page embeds a claim that was retired. The page still shows it, marked retired, with a link to its replacement.",
+            "- [[nipple-toughening-exercises]]",
+            "Embed the replacement named in the hint, or remove the embed.",
+        ),
+        Code::ReplacedByCycle => (
+            "Retired claims name each other as replacements in a circle, so readers would never reach a current claim.",
+            "a replaced_by b, b replaced_by a",
+            "Point `replaced_by` at a claim that is not retired.",
+        ),
+        Code::UnknownReplacement => (
+            "`replaced_by` (on a retired claim) or `superseded_by` (on a source) names an id that does not exist.",
+            "retired: {reason: …, replaced_by: new-claim-typo}",
+            "Use the id of an existing claim or source.",
+        ),
+        Code::CitesRetracted => (
+            "A claim cites a source marked `retracted`. The claim is no longer shown as approved, and every page showing it carries a banner.",
+            "a source with retracted: {date: 2026-01-10, notice: …}",
+            "Replace the source and have the claim reviewed again, or retire the claim.",
+        ),
+        Code::SourceUnused => (
+            "A source in citations/ is cited by no claim and no page.",
+            "an imported record nobody cites yet",
+            "Cite it, or remove it from citations/.",
+        ),
+        Code::SourceWithoutDesign => (
+            "A source has no study design, so the grade check cannot weigh what it can support.",
+            "- id: pmid9283123 (no design)",
+            "Add `design:` in an annotation item: `- {id: pmid9283123, design: rct, sample_size: 50}`.",
+        ),
+        Code::ApprovedWithoutHistory => (
+            "A claim or page says `status: approved` but its history records no approval, so there is no reviewer or fingerprint behind it.",
+            "review: {status: approved, history: []}",
+            "Record approvals with `evident review approve ID --by REVIEWER` rather than editing the status.",
+        ),
+        Code::ChangedSinceApproval => (
+            "Approved content changed after its approval: its fingerprint no longer matches the one recorded. It is shown everywhere as \"changed since approval\", never as approved.",
+            "an approved claim whose number was edited afterwards",
+            "Have it reviewed again: `evident review submit ID`, then start and approve.",
+        ),
+        Code::InvalidReview => (
+            "A review block contradicts itself: a retired claim without `retired:`, or a `retired:` block on a claim that is not retired.",
+            "status: retired with no reason",
+            "Use `evident review retire ID --by REVIEWER --reason …`, which writes both.",
+        ),
+        Code::UnsupportedFormat => (
+            "A file in citations/ has a bibliographic format evident does not read.",
+            "citations/library.enw",
+            "Export CSL-JSON, BibTeX, RIS or PubMed (.nbib) instead.",
+        ),
+        Code::DuplicateIdentifier => (
+            "One DOI or PMID appears under two source ids: the same work is cited twice under different names, so its claims are split.",
+            "pmid9283123 and seema1997 with the same DOI",
+            "Keep one record and cite its id everywhere.",
+        ),
+        Code::AllowWithoutReason => (
+            "An `allow:` entry silences a warning without saying why. Readers of the claim page see the reason, so it is required.",
+            "allow: [{code: grade-above-design}]",
+            "Add `reason:`.",
+        ),
+        Code::UnknownAllow => (
+            "An `allow:` entry names a code that does not exist, so it silences nothing.",
+            "allow: [{code: grade-above-desing, reason: …}]",
+            "Use a code from `evident explain`.",
+        ),
+        Code::RawHtml => (
+            "Raw HTML in a statement or a page. evident never trusts HTML from content: it is shown as text, so it cannot run script.",
+            "statement: Most mothers <b>relactated</b>.",
+            "Use Markdown (`**relactated**`) instead of HTML.",
+        ),
+    };
+    Explanation {
+        meaning,
+        example,
+        fix,
+    }
+}
+
+/// The text printed by `evident explain CODE`.
+pub fn render(code: Code) -> String {
+    let e = explain(code);
+    let example = e.example.replace("\\n", "\n    ");
+    format!(
+        "{}\n\n{}\n\nExample:\n    {}\n\nFix: {}\n",
+        code.as_str(),
+        e.meaning,
+        example,
+        e.fix
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_explained() {
+        for code in Code::ALL {
+            let e = explain(*code);
+            assert!(e.meaning.len() > 40, "{code}: meaning too short");
+            assert!(!e.example.is_empty(), "{code}: no example");
+            assert!(e.fix.len() > 10, "{code}: no fix");
+            assert!(render(*code).starts_with(code.as_str()));
+        }
+    }
+}
