@@ -209,4 +209,120 @@ mod tests {
         write_canonical(&json!({"b": 1, "a": [true, null, "x"]}), &mut out);
         assert_eq!(out, r#"{"a":[true,null,"x"],"b":1}"#);
     }
+
+    /// Fields of a generated claim.
+    #[derive(Debug, Clone)]
+    struct Fields {
+        statement: String,
+        patient: String,
+        quote: String,
+        locator: String,
+        certainty: &'static str,
+        relation: &'static str,
+    }
+
+    fn fields() -> impl proptest::strategy::Strategy<Value = Fields> {
+        use proptest::prelude::*;
+        let text = "[A-Za-z0-9 %.,()éü-]{1,40}";
+        (
+            text,
+            text,
+            text,
+            text,
+            prop::sample::select(vec!["high", "moderate", "low", "very-low"]),
+            prop::sample::select(vec!["supports", "qualifies", "disputes"]),
+        )
+            .prop_map(
+                |(statement, patient, quote, locator, certainty, relation)| Fields {
+                    statement: statement.trim().to_string() + "x",
+                    patient: patient.trim().to_string() + "y",
+                    quote: quote.trim().to_string() + "z",
+                    locator: locator.trim().to_string() + "p",
+                    certainty,
+                    relation,
+                },
+            )
+    }
+
+    fn q(text: &str) -> String {
+        serde_json::to_string(text).unwrap()
+    }
+
+    /// Block style, one key order.
+    fn block(f: &Fields) -> String {
+        format!(
+            "statement: {}\nkind: finding\naudiences:\n  patient: {}\ncertainty: {}\nsources:\n  - id: s1\n    locator: {}\n    quote: {}\n    relation: {}\n",
+            q(&f.statement),
+            q(&f.patient),
+            f.certainty,
+            q(&f.locator),
+            q(&f.quote),
+            f.relation
+        )
+    }
+
+    /// Flow style, another key order, single quotes, comments and a review block.
+    fn flow(f: &Fields) -> String {
+        let sq = |t: &str| format!("'{}'", t.replace('\'', "''"));
+        format!(
+            "# reformatted\nsources: [{{relation: {}, quote: {}, id: s1, locator: {}}}]\ncertainty: {}   # grade\naudiences: {{patient: {}}}\nkind: finding\nstatement: {}\nreview: {{status: draft}}\n",
+            f.relation,
+            sq(&f.quote),
+            sq(&f.locator),
+            f.certainty,
+            sq(&f.patient),
+            sq(&f.statement)
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn reformatting_never_changes_it_and_any_covered_change_does(f in fields(), which in 0usize..6) {
+            let base = fp(&block(&f));
+            proptest::prop_assert_eq!(&base, &fp(&flow(&f)));
+            let mut g = f.clone();
+            match which {
+                0 => g.statement.push('!'),
+                1 => g.patient.push('!'),
+                2 => g.quote.push('!'),
+                3 => g.locator.push('!'),
+                4 => g.certainty = if f.certainty == "low" { "moderate" } else { "low" },
+                _ => g.relation = if f.relation == "supports" { "disputes" } else { "supports" },
+            }
+            proptest::prop_assert_ne!(&base, &fp(&block(&g)));
+        }
+    }
+
+    #[test]
+    fn a_cited_source_identity_or_retraction_changes_it() {
+        let mut d = Diagnostics::new();
+        let claim = parse_claim(BASE, "c.yaml", "c", &Config::default(), &mut d).unwrap();
+        let source = |extra: &str| {
+            let text =
+                format!("- id: s1\n  type: article-journal\n  title: T\n  DOI: 10.1/x\n{extra}");
+            let records = crate::citations::read_csl_yaml(&text, "s.yaml", &mut Diagnostics::new());
+            let r = records.into_iter().next().unwrap();
+            let s = Source {
+                id: r.id.clone(),
+                slug: r.id.clone(),
+                path: r.path,
+                pos: r.pos,
+                csl: r.csl,
+                evidence: r.evidence,
+            };
+            BTreeMap::from([(s.id.clone(), s)])
+        };
+        let base = claim_with(&claim, &source(""));
+        assert_eq!(base, claim_with(&claim, &source("  note: not identity\n")));
+        assert_ne!(
+            base,
+            claim_with(
+                &claim,
+                &source("  retracted: {date: 2026-01-01, notice: x}\n")
+            )
+        );
+        assert_ne!(base, claim_with(&claim, &source("  PMID: \"123\"\n")));
+        assert_ne!(base, claim_with(&claim, &source("  superseded_by: s2\n")));
+    }
 }

@@ -13,6 +13,7 @@
 pub mod citations;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod explain;
 pub mod fields;
 pub mod figures;

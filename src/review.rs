@@ -638,4 +638,150 @@ mod tests {
             );
         }
     }
+
+    const CONFIG: &str = "reviewers:\n  - {id: author, name: A}\n  - {id: rev1, name: R1}\n  - {id: rev2, name: R2}\nreview:\n  approvals_required: 1\n";
+    const SOURCES: &str = "- id: s1\n  type: article-journal\n  title: T\n  design: rct\n  sample_size: 50\n  issued: {date-parts: [[1997]]}\n";
+    /// A claim file full of comments, odd quoting and blank lines around its review block.
+    const CLAIM: &str = "# Claim about relactation.\n\nstatement:   'In a trial of 50 mothers, 98% relactated.'   # single-quoted on purpose\nkind: finding\n\n# why low:\ncertainty: low\nsources:\n  - id: s1   # the 1997 trial\n    quote: \"Relactation attempt was successful in 49 mothers (98 per cent)\"\n\nreview:\n  # submitted by the author\n  status: submitted\n  history:\n    - {date: 2026-01-02, by: author, action: submit}\n\n# trailing comment stays\ntags: [outcomes]\n";
+
+    fn site(claim: &str, config: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::create_dir_all(dir.path().join("citations")).unwrap();
+        std::fs::write(dir.path().join("evident.yaml"), config).unwrap();
+        std::fs::write(dir.path().join("citations/s.yaml"), SOURCES).unwrap();
+        std::fs::write(dir.path().join("content/c1.yaml"), claim).unwrap();
+        dir
+    }
+
+    fn act(
+        dir: &tempfile::TempDir,
+        action: ReviewAction,
+        by: &str,
+        today: &str,
+    ) -> Result<Edit, String> {
+        let project = crate::project::Project::new(dir.path());
+        let today: Date = today.parse().unwrap();
+        let kb = crate::check(&project, today).unwrap();
+        let decision = Decision {
+            action,
+            by: by.into(),
+            note: Some("ok".into()),
+            reason: Some("old".into()),
+            replaced_by: None,
+            next_review: None,
+        };
+        let edit = decide(&kb, &Target::parse("c1", &kb)?, &decision, today)?;
+        write_edit(dir.path(), &edit).unwrap();
+        Ok(edit)
+    }
+
+    #[test]
+    fn edits_replace_only_the_review_block() {
+        let dir = site(CLAIM, CONFIG);
+        act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap();
+        act(&dir, ReviewAction::Approve, "rev1", "2026-01-04").unwrap();
+        let after = std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap();
+        let start = CLAIM.find("review:").unwrap();
+        let end = CLAIM.find("\n# trailing").unwrap() + 1;
+        assert!(
+            after.starts_with(&CLAIM[..start]),
+            "bytes before the block changed:\n{after}"
+        );
+        assert!(
+            after.ends_with(&CLAIM[end..]),
+            "bytes after the block changed:\n{after}"
+        );
+        let block = &after[start..after.len() - (CLAIM.len() - end)];
+        assert!(block.contains("status: approved\n"), "{block}");
+        assert!(block.contains("next_review: 2027-01-04\n"), "{block}");
+        assert!(block.contains("fingerprint: \"v1:"), "{block}");
+        // The approved claim is effectively approved: its fingerprint matches.
+        let kb = crate::check(
+            &crate::project::Project::new(dir.path()),
+            "2026-01-05".parse().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            kb.claims["c1"].status,
+            crate::model::EffectiveStatus::Approved
+        );
+        assert!(
+            !kb.diagnostics.has_errors(),
+            "{:?}",
+            kb.diagnostics.clone().sorted()
+        );
+    }
+
+    #[test]
+    fn refusals_change_nothing() {
+        let dir = site(CLAIM, CONFIG);
+        let before = std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap();
+        let refused = [
+            act(&dir, ReviewAction::Approve, "rev1", "2026-01-03").unwrap_err(),
+            act(&dir, ReviewAction::RequestChanges, "rev1", "2026-01-03").unwrap_err(),
+            act(&dir, ReviewAction::Start, "nobody", "2026-01-03").unwrap_err(),
+        ];
+        assert!(
+            refused[0].contains("cannot approve c1: it is submitted"),
+            "{}",
+            refused[0]
+        );
+        assert!(
+            refused[2].contains("unknown reviewer `nobody`"),
+            "{}",
+            refused[2]
+        );
+        act(&dir, ReviewAction::Start, "author", "2026-01-03").unwrap();
+        let self_approval = act(&dir, ReviewAction::Approve, "author", "2026-01-04").unwrap_err();
+        assert!(
+            self_approval.contains("forbids approving one's own submission"),
+            "{self_approval}"
+        );
+        let after_start = std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap();
+        assert_ne!(before, after_start);
+        assert!(after_start.contains("action: start"));
+        assert!(!after_start.contains("action: approve"));
+    }
+
+    #[test]
+    fn two_approvals_needed_when_required() {
+        let dir = site(
+            CLAIM,
+            &CONFIG.replace("approvals_required: 1", "approvals_required: 2"),
+        );
+        act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap();
+        let first = act(&dir, ReviewAction::Approve, "rev1", "2026-01-04").unwrap();
+        assert_eq!(first.status, ReviewStatus::InReview);
+        assert!(
+            act(&dir, ReviewAction::Approve, "rev1", "2026-01-04")
+                .unwrap_err()
+                .contains("already approved")
+        );
+        let second = act(&dir, ReviewAction::Approve, "rev2", "2026-01-05").unwrap();
+        assert_eq!(second.status, ReviewStatus::Approved);
+    }
+
+    #[test]
+    fn approval_refused_without_quotes_or_with_errors() {
+        let unquoted = CLAIM.replace(
+            "    quote: \"Relactation attempt was successful in 49 mothers (98 per cent)\"\n",
+            "",
+        );
+        let dir = site(&unquoted, CONFIG);
+        act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap();
+        assert!(
+            act(&dir, ReviewAction::Approve, "rev1", "2026-01-04")
+                .unwrap_err()
+                .contains("requires a quote")
+        );
+        let broken = CLAIM.replace("- id: s1", "- id: s9");
+        let dir = site(&broken, CONFIG);
+        act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap();
+        assert!(
+            act(&dir, ReviewAction::Approve, "rev1", "2026-01-04")
+                .unwrap_err()
+                .contains("unknown source")
+        );
+    }
 }
