@@ -260,6 +260,7 @@ fn site_view(kb: &KnowledgeBase) -> SiteView {
             .enumerate()
             .map(|(i, a)| view::AudienceView {
                 id: a.id.clone(),
+                key: view::audience_key(&a.id),
                 label: a.label.clone(),
                 checked: i == 0,
             })
@@ -482,6 +483,28 @@ fn render_body(
     let html = markdown::render(&topic.topic.body, &mut hooks);
     match hooks.error {
         Some(e) => Err(e),
-        None => Ok(html),
+        None => Ok(tighten_citations(&html)),
+    }
+}
+
+/// Vancouver superscripts sit right after the word they follow: "relactation¹", not
+/// "relactation ¹" (the Markdown has a space before `[@id]`).
+fn tighten_citations(html: &str) -> String {
+    html.replace(" <sup class=\"cite\">", "<sup class=\"cite\">")
+        .replace("\n<sup class=\"cite\">", "<sup class=\"cite\">")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citations_follow_their_word() {
+        let html =
+            "<p>a study <sup class=\"cite\">1</sup>, a trial\n<sup class=\"cite\">2</sup></p>";
+        assert_eq!(
+            tighten_citations(html),
+            "<p>a study<sup class=\"cite\">1</sup>, a trial<sup class=\"cite\">2</sup></p>"
+        );
     }
 }

@@ -29,8 +29,27 @@ pub struct SiteView {
 #[derive(Debug, Clone, Serialize)]
 pub struct AudienceView {
     pub id: String,
+    /// The id reduced to `[a-z0-9-]`, safe in HTML ids, class names and CSS selectors.
+    pub key: String,
     pub label: String,
     pub checked: bool,
+}
+
+/// An audience id reduced to `[a-z0-9-]`, for HTML ids, class names and CSS selectors.
+pub fn audience_key(id: &str) -> String {
+    let key: String = id
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => '-',
+        })
+        .collect();
+    if key.is_empty() {
+        "audience".into()
+    } else {
+        key
+    }
 }
 
 /// Navigation and page-level facts for the layout.
@@ -64,6 +83,12 @@ pub struct StatusView {
     pub name: &'static str,
     pub label: &'static str,
     pub approved: bool,
+    /// ok | pending | warn | danger | retired: the colour family, always beside text and icon.
+    pub tone: &'static str,
+    /// "✓", "!", "×", "…": shown beside the label, so status never rests on colour.
+    pub icon: &'static str,
+    /// Position in the "lowest status" order (0 is worst), for sorting tables.
+    pub rank: usize,
     /// Short explanation for a tooltip or screen readers.
     pub help: &'static str,
 }
@@ -74,6 +99,8 @@ pub struct GradeView {
     pub label: String,
     /// "High certainty", "Level 2": the text shown on the badge.
     pub badge: String,
+    /// GRADE's symbols (⊕⊕⊕◯ for moderate), when the scale is GRADE and the level is graded.
+    pub symbols: Option<String>,
     pub plain: String,
     pub url: String,
     pub reason: Option<String>,
@@ -82,6 +109,8 @@ pub struct GradeView {
 #[derive(Debug, Clone, Serialize)]
 pub struct WordingView {
     pub audience: String,
+    /// [`audience_key`] of the audience.
+    pub key: String,
     pub label: String,
     pub html: String,
 }
@@ -161,7 +190,10 @@ pub struct TopicView {
     /// A state beside the tracker's line: changes requested or changed since approval.
     pub tracker_note: Option<StatusView>,
     pub references: Vec<ReferenceView>,
+    /// The last approval of the page's own text ("Last reviewed").
     pub last_reviewed: Option<ReviewStamp>,
+    /// The last dated review event of any kind, for pages not yet approved.
+    pub last_activity: Option<HistoryView>,
     pub next_review: Option<String>,
     pub overdue: bool,
     pub retracted: Vec<LinkView>,
@@ -348,10 +380,30 @@ pub struct DashboardTopicRow {
 }
 
 pub fn status_view(status: EffectiveStatus) -> StatusView {
+    let tone = match status {
+        EffectiveStatus::Approved => "ok",
+        EffectiveStatus::Draft | EffectiveStatus::Submitted | EffectiveStatus::InReview => {
+            "pending"
+        }
+        EffectiveStatus::ChangesRequested | EffectiveStatus::ChangedSinceApproval => "warn",
+        EffectiveStatus::CitesRetracted => "danger",
+        EffectiveStatus::Retired => "retired",
+    };
     StatusView {
         name: status.name(),
         label: status.label(),
         approved: status.is_approved(),
+        tone,
+        icon: match tone {
+            "ok" => "✓",
+            "pending" => "…",
+            "retired" => "×",
+            _ => "!",
+        },
+        rank: EffectiveStatus::ORDERED
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(0),
         help: match status {
             EffectiveStatus::Approved => {
                 "A named reviewer checked this against its sources and approved it."
@@ -390,10 +442,22 @@ pub fn grade_view(config: &Config, claim: &ResolvedClaim, links: &Links) -> Opti
         EvidenceScale::Grade if certainty.value != "not-applicable" => format!("{label} certainty"),
         _ => label.clone(),
     };
+    let symbols = match (scale, scale.rank(&certainty.value)) {
+        (EvidenceScale::Grade, Some(rank)) => {
+            let rank = usize::from(rank);
+            Some(format!(
+                "{}{}",
+                "⊕".repeat(rank),
+                "◯".repeat(4 - rank.min(4))
+            ))
+        }
+        _ => None,
+    };
     Some(GradeView {
         value: certainty.value.clone(),
         label,
         badge,
+        symbols,
         plain: plain_certainty(scale, &certainty.value),
         url: format!(
             "{}#grade-{}",
@@ -488,6 +552,7 @@ pub fn claim_embed(
         .iter()
         .map(|a| WordingView {
             audience: a.id.clone(),
+            key: audience_key(&a.id),
             label: a.label.clone(),
             html: markdown::render_inline(c.wording(&a.id)),
         })
@@ -738,7 +803,7 @@ pub fn topic_view(
         .filter(|c| !c.status.is_approved() && c.status != EffectiveStatus::Retired)
         .count();
     let (tracker, tracker_note) = tracker(t.review.status, topic.status);
-    let last = t.review.last_entry();
+    let last = t.review.last_approval();
     let mut retracted: Vec<LinkView> = topic
         .references
         .iter()
@@ -768,6 +833,10 @@ pub fn topic_view(
             date: date(e.date),
             by: reviewer_name(&kb.config, &e.by.value),
         }),
+        last_activity: t
+            .review
+            .last_entry()
+            .and_then(|e| history_view(&kb.config, std::slice::from_ref(e)).pop()),
         next_review: topic.due.map(date),
         overdue: topic.overdue,
         retracted,
