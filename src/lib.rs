@@ -108,24 +108,28 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         None => None,
     };
     let pages = output.files.keys().filter(|f| f.ends_with(".html")).count();
+    // Refused before anything is written, so a bad `--dashboard` leaves the site as it was.
+    let dashboard_dir = options
+        .dashboard_dir
+        .as_deref()
+        .map(|dir| absolute(&project.root, dir));
+    if let Some(dir) = &dashboard_dir
+        && (dir.starts_with(&out) || out.starts_with(dir))
+    {
+        anyhow::bail!(
+            "the dashboard folder {} must be apart from the site's output folder {}",
+            dir.display(),
+            out.display()
+        );
+    }
     let report = write::write_site(&out, &project.root, &project.inputs(), &output)?;
-    let dashboard_report = match (&options.dashboard_dir, dashboard) {
-        (Some(dir), Some(output)) => {
-            let dir = absolute(&project.root, dir);
-            if dir.starts_with(&out) || out.starts_with(&dir) {
-                anyhow::bail!(
-                    "the dashboard folder {} must be apart from the site's output folder {}",
-                    dir.display(),
-                    out.display()
-                );
-            }
-            Some(write::write_site(
-                &dir,
-                &project.root,
-                &project.inputs(),
-                &output,
-            )?)
-        }
+    let dashboard_report = match (&dashboard_dir, dashboard) {
+        (Some(dir), Some(dashboard)) => Some(write::write_site(
+            dir,
+            &project.root,
+            &project.inputs(),
+            &dashboard,
+        )?),
         _ => None,
     };
     Ok(Built {

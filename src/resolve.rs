@@ -719,7 +719,9 @@ fn check_replacements(claims: &BTreeMap<String, ResolvedClaim>, diagnostics: &mu
                 at,
                 format!("`replaced_by: {}` names no claim", next.value),
             );
-            d = match closest(&next.value, claims.keys().map(String::as_str)) {
+            // A claim cannot replace itself, so its own id is never the suggestion.
+            let others = claims.keys().map(String::as_str).filter(|k| k != id);
+            d = match closest(&next.value, others) {
                 Some(c) => d.hint(format!("did you mean `{c}`?")),
                 None => d.hint("name the id of the claim that replaces this one"),
             };

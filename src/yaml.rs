@@ -212,6 +212,7 @@ fn to_yaml_error(error: &serde_saphyr::Error) -> YamlError {
     let message = message
         .trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable")
         .to_string();
+    let message = without_trailing_place(&message).to_string();
     YamlError {
         message: if message.is_empty() {
             "invalid YAML".into()
@@ -221,6 +222,22 @@ fn to_yaml_error(error: &serde_saphyr::Error) -> YamlError {
         line: line.max(1),
         column: column.max(1),
     }
+}
+
+/// The scanner ends some messages with its own " at line N, column M", counted in the text it
+/// parsed. For front matter that is not the file's line, and the diagnostic prints the right
+/// place anyway, so the suffix is dropped rather than left to contradict it.
+fn without_trailing_place(message: &str) -> &str {
+    let Some((head, place)) = message.rsplit_once(" at line ") else {
+        return message;
+    };
+    let is_place = place.split_once(", column ").is_some_and(|(line, column)| {
+        !line.is_empty()
+            && !column.is_empty()
+            && line.bytes().all(|b| b.is_ascii_digit())
+            && column.bytes().all(|b| b.is_ascii_digit())
+    });
+    if is_place { head } else { message }
 }
 
 fn fill_raw(node: &mut Node, text: &str) {
@@ -396,6 +413,19 @@ mod tests {
     fn syntax_errors_have_a_position() {
         let err = parse("a: [1\nb: 2\n").unwrap_err();
         assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn messages_do_not_repeat_the_parsers_own_place() {
+        // The caller shifts the line for front matter; a place left in the message would
+        // then contradict the diagnostic's location.
+        let err = parse("title: x\ntags: [a, b\nreview: y\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 7));
+        assert!(!err.message.contains("line"), "{}", err.message);
+        let err = parse("title: \"x\n").unwrap_err();
+        assert!(!err.message.contains("line"), "{}", err.message);
+        assert_eq!(without_trailing_place("bad at line 3"), "bad at line 3");
+        assert_eq!(without_trailing_place("bad at line 3, column 7"), "bad");
     }
 
     #[test]

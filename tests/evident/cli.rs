@@ -1,0 +1,265 @@
+//! The real binary: exit codes, output streams and formats, and the commands that create
+//! files. Each test runs in its own temporary folder.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::harness::{Site, TODAY};
+
+/// `evident --color never ARGS…`, run from `cwd`, with colour off.
+fn bare(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_evident"));
+    cmd.current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .args(["--color", "never"]);
+    cmd
+}
+
+/// `evident --color never --today TODAY ARGS…`.
+fn evident(cwd: &Path) -> Command {
+    let mut cmd = bare(cwd);
+    cmd.args(["--today", TODAY]);
+    cmd
+}
+
+#[test]
+fn check_passes_on_the_bundled_site_with_warnings() {
+    let site = Site::bundled();
+    evident(&site.root)
+        .arg("check")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("0 errors,"))
+        .stderr(predicate::str::contains("warning["));
+}
+
+#[test]
+fn check_exits_1_on_content_errors() {
+    let site = Site::fixture("invalid/unknown-source");
+    evident(site.tmp.path())
+        .args(["--root", "site", "check"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error[unknown-source]: unknown source `src-b`\n --> content/claims/claim-a.yaml:6:9\n",
+        ))
+        .stderr(predicate::str::ends_with("1 error, 0 warnings\n"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let site = Site::fixture("minimal");
+    bare(&site.root)
+        .args(["check", "--today", "2025-13-01"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "invalid value '2025-13-01' for '--today <YYYY-MM-DD>'",
+        ));
+    evident(&site.root)
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    evident(&site.root).arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn a_missing_root_folder_exits_2() {
+    let site = Site::fixture("minimal");
+    evident(site.tmp.path())
+        .args(["--root", "no-such-folder", "check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-folder"));
+    evident(site.tmp.path())
+        .args(["--root", "no-such-folder", "build"])
+        .assert()
+        .code(2);
+    assert!(!site.beside("no-such-folder").exists());
+}
+
+const JSON_KEYS: [&str; 8] = [
+    "code", "column", "hint", "line", "message", "path", "related", "severity",
+];
+
+fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    let text = std::str::from_utf8(stdout).unwrap();
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
+        .collect()
+}
+
+#[test]
+fn check_format_json_prints_one_object_per_line() {
+    let site = Site::fixture("invalid/duplicate-id--claims");
+    let output = evident(&site.root)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1)
+        .stderr("1 error, 0 warnings\n")
+        .get_output()
+        .clone();
+    let lines = json_lines(&output.stdout);
+    assert_eq!(lines.len(), 1);
+    let d = &lines[0];
+    let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, JSON_KEYS);
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "duplicate-id");
+    assert_eq!(d["path"], "content/claims/second/claim-a.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(d["hint"].is_string());
+    assert_eq!(
+        d["related"],
+        serde_json::json!([{
+            "path": "content/claims/first/claim-a.yaml", "line": 1, "column": 1,
+            "message": "the other file",
+        }])
+    );
+
+    // Several diagnostics: one line each, sorted by place.
+    let site = Site::fixture("invalid/replaced-by-cycle");
+    let output = evident(&site.root)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1)
+        .stderr("2 errors, 0 warnings\n")
+        .get_output()
+        .clone();
+    let paths: Vec<String> = json_lines(&output.stdout)
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        ["content/claims/claim-b.yaml", "content/claims/claim-c.yaml"]
+    );
+
+    // A clean site prints nothing on stdout.
+    let site = Site::fixture("minimal");
+    evident(&site.root)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("0 errors, 0 warnings\n");
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let site = Site::fixture("invalid/missing-quote");
+    evident(&site.root)
+        .arg("check")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning[missing-quote]"))
+        .stderr(predicate::str::ends_with("0 errors, 1 warning\n"));
+    let output = evident(&site.root)
+        .args(["check", "--strict", "--format", "json"])
+        .assert()
+        .code(1)
+        .stderr("1 error, 0 warnings\n")
+        .get_output()
+        .clone();
+    let lines = json_lines(&output.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["severity"], "error");
+    assert_eq!(lines[0]["code"], "missing-quote");
+
+    // A strict build stops too, and writes nothing.
+    evident(&site.root)
+        .args(["build", "--strict", "--out"])
+        .arg(site.beside("out"))
+        .assert()
+        .code(1);
+    assert!(!site.beside("out").exists());
+    evident(&site.root)
+        .args(["build", "--out"])
+        .arg(site.beside("out"))
+        .assert()
+        .code(0);
+    assert!(site.beside("out/index.html").is_file());
+}
+
+#[test]
+fn init_creates_a_skeleton_that_checks_and_builds() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    evident(tmp.path())
+        .args(["init", "new-site"])
+        .assert()
+        .code(0);
+    assert!(tmp.path().join("new-site/evident.yaml").is_file());
+    evident(tmp.path())
+        .args(["--root", "new-site", "check"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("0 errors,"));
+    evident(tmp.path())
+        .args(["--root", "new-site", "build", "--out", "out"])
+        .assert()
+        .code(0);
+    assert!(tmp.path().join("out/index.html").is_file());
+    assert!(tmp.path().join("out/example/index.html").is_file());
+    // init never writes over a site.
+    evident(tmp.path())
+        .args(["init", "new-site"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already holds"));
+}
+
+#[test]
+fn init_example_builds() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    evident(tmp.path())
+        .args(["init", "relactation", "--example"])
+        .assert()
+        .code(0);
+    evident(&tmp.path().join("relactation"))
+        .arg("check")
+        .assert()
+        .code(0);
+    evident(&tmp.path().join("relactation"))
+        .arg("build")
+        .assert()
+        .code(0);
+    let out = tmp.path().join("relactation/public");
+    assert!(out.join("relactation/index.html").is_file());
+    assert!(
+        out.join("claims/relactation-success-seema-trial/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn new_claim_never_overwrites() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    evident(tmp.path()).args(["init", "s"]).assert().code(0);
+    let root = tmp.path().join("s");
+    evident(&root).args(["new", "claim", "x"]).assert().code(0);
+    let path = root.join("content/claims/x.yaml");
+    let first = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{first}# edited\n")).unwrap();
+    evident(&root)
+        .args(["new", "claim", "x"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{first}# edited\n")
+    );
+    // An id that would make a bad path is refused before anything is written.
+    evident(&root)
+        .args(["new", "claim", "../escape"])
+        .assert()
+        .failure();
+    assert!(!root.join("content/escape.yaml").exists());
+}

@@ -1,0 +1,11 @@
+//! The integration test binary: fixture sites under `tests/fixtures/` are copied to a temporary
+//! folder and checked or built there, so no test writes into the repository. Every test passes
+//! a fixed date; none depends on the real one.
+
+mod harness;
+
+mod cli;
+mod diagnostics;
+mod links;
+mod site;
+mod writer;
