@@ -1,5 +1,6 @@
 //! Stage 3: a [`KnowledgeBase`] and a theme → every page of the site, in memory.
 
+pub mod api;
 pub mod theme;
 pub mod urls;
 pub mod view;
@@ -186,6 +187,9 @@ pub fn render(
     }
     for (name, bytes) in &theme.static_files {
         output.insert(format!("static/{name}"), bytes.clone());
+    }
+    for (path, bytes) in api::render(kb) {
+        output.insert(path, bytes);
     }
     Ok(output)
 }

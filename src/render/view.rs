@@ -243,6 +243,18 @@ pub struct ClaimPageView {
     pub allowed: Vec<AllowView>,
     pub derived: Vec<AllowView>,
     pub changed_since_approval: bool,
+    /// For a claim changed since approval: each wording that differs from the approved one,
+    /// word by word. Empty when only sources, quotes or grading changed.
+    pub changes: Vec<WordingChangeView>,
+}
+
+/// One wording (the statement, or an audience's) as approved and as it is now.
+#[derive(Debug, Clone, Serialize)]
+pub struct WordingChangeView {
+    pub label: String,
+    pub approved_on: String,
+    pub approved_by: String,
+    pub parts: Vec<crate::diff::Part>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -691,7 +703,46 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
             })
             .collect(),
         changed_since_approval: claim.changed_since_approval,
+        changes: if claim.changed_since_approval {
+            wording_changes(config, c)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// Each wording that differs from the one recorded with the last approval.
+fn wording_changes(config: &Config, c: &crate::model::Claim) -> Vec<WordingChangeView> {
+    let Some(approval) = c.review.last_approval() else {
+        return Vec::new();
+    };
+    let Some(approved) = &approval.approved else {
+        return Vec::new();
+    };
+    let change = |label: String, then: &str, now: &str| {
+        (then != now).then(|| WordingChangeView {
+            label,
+            approved_on: date(approval.date),
+            approved_by: reviewer_name(config, &approval.by.value),
+            parts: crate::diff::words(then, now),
+        })
+    };
+    let mut out = Vec::new();
+    if let Some(then) = &approved.statement {
+        out.extend(change("Statement".into(), then, &c.statement.value));
+    }
+    for audience in &config.audiences {
+        let then = approved
+            .audiences
+            .get(&audience.id)
+            .map_or(approved.statement.as_deref().unwrap_or(""), String::as_str);
+        out.extend(change(
+            audience.label.clone(),
+            then,
+            c.wording(&audience.id),
+        ));
+    }
+    out
 }
 
 fn scale_name(scale: &str) -> String {
@@ -1058,56 +1109,30 @@ pub fn grading_view(kb: &KnowledgeBase) -> GradingView {
 }
 
 pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> DashboardView {
-    let mut rows = Vec::new();
-    for claim in kb.claims.values() {
-        let c = &claim.claim;
-        let mut flags = Vec::new();
-        if claim.overdue {
-            flags.push("review overdue".to_string());
-        }
-        if c.sources.iter().any(|l| l.quote.is_none()) {
-            flags.push("missing quote".to_string());
-        }
-        if c.kind.needs_source() && c.sources.is_empty() {
-            flags.push("source needed".to_string());
-        }
-        for d in kb.diagnostics.iter().filter(|d| d.location.path == c.path) {
-            let flag = match d.code {
-                crate::diag::Code::UnsupportedFigure => "figure not in quote",
-                crate::diag::Code::GradeAboveDesign => "grade above design",
-                _ => continue,
-            };
-            if !flags.iter().any(|f| f == flag) {
-                flags.push(flag.to_string());
-            }
-        }
-        let mut reviewers: Vec<String> = c
-            .review
-            .history
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e.action,
-                    ReviewAction::Approve | ReviewAction::Start | ReviewAction::RequestChanges
-                )
+    // The same queue `evident review list` prints, so terminal and dashboard always agree.
+    let rows: Vec<DashboardRow> = crate::review::queue(kb)
+        .into_iter()
+        .filter(|row| row.kind == "claim")
+        .filter_map(|row| {
+            let claim = kb.claims.get(&row.id)?;
+            Some(DashboardRow {
+                url: (claim.published || !public).then(|| links.page(&PagePath::claim(&row.id))),
+                statement: markdown::plain_text(&claim.claim.statement.value),
+                status: status_view(claim.status),
+                reviewers: row
+                    .reviewers
+                    .iter()
+                    .map(|id| reviewer_name(&kb.config, id))
+                    .collect(),
+                id: row.id,
+                topics: row.topics,
+                last_review: row.last_review,
+                next_due: row.next_due,
+                overdue: row.overdue,
+                flags: row.flags,
             })
-            .map(|e| reviewer_name(&kb.config, &e.by.value))
-            .collect();
-        reviewers.sort();
-        reviewers.dedup();
-        rows.push(DashboardRow {
-            id: c.id.clone(),
-            url: (claim.published || !public).then(|| links.page(&PagePath::claim(&c.id))),
-            statement: markdown::plain_text(&c.statement.value),
-            topics: claim.used_by.clone(),
-            status: status_view(claim.status),
-            reviewers,
-            last_review: c.review.last_entry().map(|e| date(e.date)),
-            next_due: claim.due.map(date),
-            overdue: claim.overdue,
-            flags,
-        });
-    }
+        })
+        .collect();
     let queue =
         |name: &'static str, label: &'static str, pick: &dyn Fn(&DashboardRow) -> bool| QueueView {
             name,

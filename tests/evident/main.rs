@@ -7,5 +7,7 @@ mod harness;
 mod cli;
 mod diagnostics;
 mod links;
+mod original_page;
+mod review;
 mod site;
 mod writer;
