@@ -303,6 +303,33 @@ pub fn location(path: &str, line_offset: u32, pos: Pos) -> Location {
     Location::new(path, pos.line.saturating_add(line_offset), pos.column)
 }
 
+/// The file position of a piece of a text value (its byte range `start..start + needle.len()`
+/// in `value.value`), found in the value as written in the file: quoted and folded scalars
+/// shift columns, so the piece is located in the raw text. Falls back to the value's start.
+pub fn position_in_value(
+    file: Option<&str>,
+    value: &Spanned<String>,
+    start: usize,
+    needle: &str,
+) -> (u32, u32) {
+    let fallback = (value.pos.line, value.pos.column);
+    let (Some(file), Some(offset)) = (file, value.pos.offset) else {
+        return fallback;
+    };
+    let Some(raw) = file.get(offset..offset + value.pos.len) else {
+        return fallback;
+    };
+    let Some(before) = value.value.get(..start) else {
+        return fallback;
+    };
+    // Which occurrence of the piece in the value is meant?
+    let nth = before.matches(needle).count();
+    match raw.match_indices(needle).nth(nth) {
+        Some((at, _)) => crate::markdown::line_column(file, offset + at),
+        None => fallback,
+    }
+}
+
 /// The most similar candidate, if similar enough to be a likely typo.
 pub fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     candidates

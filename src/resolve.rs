@@ -588,7 +588,8 @@ fn check_figures(
     );
     for (audience, wording) in wordings {
         for figure in figures::unsupported(&wording.value, &evidence) {
-            let (line, column) = figure_position(file, wording, &figure);
+            let (line, column) =
+                crate::fields::position_in_value(file, wording, figure.start, &figure.text);
             let searched: Vec<&str> = claim
                 .sources
                 .iter()
@@ -617,30 +618,6 @@ fn check_figures(
                 .hint("quote the sentence of the source that gives this number, correct the number, or declare it under `derived:` with how it was computed"),
             );
         }
-    }
-}
-
-/// The file position of a figure: found in the value's text as written in the file when
-/// possible (quoted and folded scalars shift columns), else the value's start.
-fn figure_position(
-    file: Option<&str>,
-    wording: &crate::fields::Spanned<String>,
-    figure: &figures::Figure,
-) -> (u32, u32) {
-    let fallback = (wording.pos.line, wording.pos.column);
-    let (Some(file), Some(start)) = (file, wording.pos.offset) else {
-        return fallback;
-    };
-    let Some(raw) = file.get(start..start + wording.pos.len) else {
-        return fallback;
-    };
-    // Which occurrence of this text in the value is the figure?
-    let nth = wording.value[..figure.start]
-        .matches(figure.text.as_str())
-        .count();
-    match raw.match_indices(figure.text.as_str()).nth(nth) {
-        Some((at, _)) => crate::markdown::line_column(file, start + at),
-        None => fallback,
     }
 }
 

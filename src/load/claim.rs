@@ -117,13 +117,21 @@ pub fn parse_claim(
     fields.finish(CLAIM_FIELDS, "a claim file");
     let wordings = statement.iter().chain(audiences.iter().map(|(_, w)| w));
     for wording in wordings {
-        if !crate::markdown::raw_html(&wording.value).is_empty() {
+        for at in crate::markdown::raw_html(&wording.value) {
+            // The tag as written, up to its closing `>`, to point at and underline it.
+            let tag: String = wording.value[at..]
+                .chars()
+                .take_while(|c| *c != '>')
+                .chain(std::iter::once('>'))
+                .collect();
+            let (line, column) = crate::fields::position_in_value(Some(text), wording, at, &tag);
             diagnostics.push(
                 Diagnostic::warning(
                     Code::RawHtml,
-                    Location::new(path, wording.pos.line, wording.pos.column),
+                    Location::new(path, line, column),
                     "raw HTML in a statement is shown as text, not as HTML",
                 )
+                .width(tag.chars().count())
                 .hint("use Markdown instead: *emphasis*, **strong**, [text](https://…)"),
             );
         }

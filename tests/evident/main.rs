@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod bundled;
 mod cli;
 mod diagnostics;
 mod links;
