@@ -1,0 +1,257 @@
+//! Writes a synthetic but realistic evident site for benchmarks:
+//!
+//! ```sh
+//! cargo run --release --example gen-site -- --claims 10000 --out /tmp/site-10k [--seed 1]
+//! ```
+//!
+//! N claims (statements whose numbers appear in the quotes they cite, two audience wordings,
+//! 1–4 sources each, review histories in every state), N/10 topic pages embedding 10–30
+//! claims each with prose citations, and N/5 sources split across CSL-YAML and CSL-JSON files.
+//! The same seed gives the same bytes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// splitmix64: tiny, fast and deterministic; statistical quality is irrelevant here.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const OUTCOMES: &[&str] = &[
+    "relactated",
+    "breastfed exclusively",
+    "resumed lactation",
+    "reported sore nipples",
+    "needed supplements",
+    "stopped within a month",
+];
+const GROUPS: &[&str] = &[
+    "mothers of hospitalised infants",
+    "mothers of preterm infants",
+    "adoptive mothers",
+    "mothers after early weaning",
+    "mothers in a community clinic",
+];
+const DESIGNS: &[(&str, &str)] = &[
+    ("rct", "low"),
+    ("cohort", "low"),
+    ("case-series", "very-low"),
+    ("systematic-review", "moderate"),
+    ("cross-sectional", "low"),
+    ("guideline", "very-low"),
+];
+const WORDS: &[&str] = &[
+    "support",
+    "suckling",
+    "milk",
+    "supply",
+    "lactation",
+    "infant",
+    "mother",
+    "feeding",
+    "breast",
+    "trial",
+    "outcome",
+    "study",
+    "weaning",
+    "hormone",
+    "clinic",
+];
+
+fn main() {
+    let mut claims = 1000usize;
+    let mut out = PathBuf::from("gen-site");
+    let mut seed = 1u64;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--claims" => {
+                claims = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--claims N")
+            }
+            "--out" => out = PathBuf::from(args.next().expect("--out DIR")),
+            "--seed" => seed = args.next().and_then(|v| v.parse().ok()).expect("--seed N"),
+            other => panic!("unknown argument {other}; use --claims N --out DIR [--seed N]"),
+        }
+    }
+    if out.exists() {
+        panic!("{} exists; give a fresh folder", out.display());
+    }
+    generate(&out, claims, seed);
+    println!(
+        "wrote a site with {claims} claims, {} topics and {} sources to {}",
+        claims / 10,
+        (claims / 5).max(1),
+        out.display()
+    );
+}
+
+struct Source {
+    id: String,
+    n: u64,
+    year: u64,
+    design: usize,
+}
+
+fn generate(root: &Path, n: usize, seed: u64) {
+    let mut rng = Rng(seed);
+    write(
+        root,
+        "evident.yaml",
+        "title: Synthetic knowledge base\nbase_url: https://example.org/\naudiences:\n  - {id: patient, label: Parent or caregiver}\n  - {id: clinician, label: Healthcare professional}\nreviewers:\n  - {id: author, name: Synthetic Author (fictional), role: author}\n  - {id: reviewer, name: Synthetic Reviewer (fictional), role: clinical reviewer}\nreview:\n  dashboard: public\n",
+    );
+    let source_count = (n / 5).max(1);
+    let sources: Vec<Source> = (0..source_count)
+        .map(|i| Source {
+            id: format!("src{i:06}"),
+            n: 20 + rng.below(2000),
+            year: 1980 + rng.below(45),
+            design: rng.below(DESIGNS.len() as u64) as usize,
+        })
+        .collect();
+    // Sources: half CSL-YAML, half CSL-JSON, 100 records per file.
+    for (f, chunk) in sources.chunks(100).enumerate() {
+        if f % 2 == 0 {
+            let mut text = String::new();
+            for s in chunk {
+                let _ = write!(
+                    text,
+                    "- id: {}\n  type: article-journal\n  title: \"A study of {} in {} {}\"\n  author:\n    - {{family: Author{}, given: A. B.}}\n  container-title: Journal of Lactation\n  issued: {{date-parts: [[{}]]}}\n  volume: \"{}\"\n  page: {}-{}\n  DOI: 10.1000/{}\n  design: {}\n  sample_size: {}\n",
+                    s.id,
+                    rng.pick(WORDS),
+                    rng.pick(WORDS),
+                    s.year,
+                    s.id,
+                    s.year,
+                    1 + rng.below(60),
+                    100 + rng.below(400),
+                    500 + rng.below(400),
+                    s.id,
+                    DESIGNS[s.design].0,
+                    s.n
+                );
+            }
+            write(root, &format!("citations/sources-{f:04}.yaml"), &text);
+        } else {
+            let items: Vec<String> = chunk
+                .iter()
+                .map(|s| format!("  {{\"id\": \"{}\", \"type\": \"article-journal\", \"title\": \"A trial of {} for {}\", \"author\": [{{\"family\": \"Writer{}\", \"given\": \"C.\"}}], \"container-title\": \"Breastfeeding Research\", \"issued\": {{\"date-parts\": [[{}]]}}, \"PMID\": \"{}\"}}", s.id, rng.pick(WORDS), rng.pick(WORDS), s.id, s.year, 10_000_000 + rng.below(9_000_000)))
+                .collect();
+            write(
+                root,
+                &format!("citations/sources-{f:04}.json"),
+                &format!("[\n{}\n]\n", items.join(",\n")),
+            );
+            let annotations: String = chunk
+                .iter()
+                .map(|s| {
+                    format!(
+                        "- {{id: {}, design: {}, sample_size: {}}}\n",
+                        s.id, DESIGNS[s.design].0, s.n
+                    )
+                })
+                .collect();
+            write(
+                root,
+                &format!("citations/evidence-{f:04}.yaml"),
+                &annotations,
+            );
+        }
+    }
+    // Claims.
+    for i in 0..n {
+        let id = format!("claim-{i:06}");
+        let cited: Vec<&Source> = (0..1 + rng.below(4))
+            .map(|_| &sources[rng.below(source_count as u64) as usize])
+            .collect();
+        let first = cited[0];
+        let a = 1 + rng.below(first.n.saturating_sub(1).max(1));
+        let pct = a * 100 / first.n;
+        let outcome = rng.pick(OUTCOMES);
+        let group = rng.pick(GROUPS);
+        let mut text = format!(
+            "statement: In a study of {} {group}, {pct}% {outcome}.\nkind: finding\naudiences:\n  patient: In one study, about {pct}% of mothers {outcome}.\n  clinician: \"n={}; {a}/{} ({pct}%) {outcome}.\"\ncertainty: {}\ncertainty_reason: Graded from the design of the cited studies.\nsources:\n",
+            first.n, first.n, first.n, DESIGNS[first.design].1
+        );
+        let mut seen = Vec::new();
+        for (k, s) in cited.iter().enumerate() {
+            if seen.contains(&s.id) {
+                continue;
+            }
+            seen.push(s.id.clone());
+            let quote = if k == 0 {
+                format!("Of {} participants, {a} ({pct} per cent) {outcome}.", s.n)
+            } else {
+                format!("Findings on {} were consistent.", rng.pick(WORDS))
+            };
+            let _ = write!(
+                text,
+                "  - id: {}\n    locator: abstract\n    quote: \"{quote}\"\n    relation: {}\n",
+                s.id,
+                if k == 0 { "supports" } else { "qualifies" }
+            );
+        }
+        let _ = writeln!(text, "tags: [{}]", rng.pick(WORDS));
+        let state = rng.below(10);
+        let review = match state {
+            0..=2 => "review:\n  status: draft\n".to_string(),
+            3 => "review:\n  status: submitted\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n".to_string(),
+            4..=5 => "review:\n  status: in-review\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n    - {date: 2026-04-10, by: reviewer, action: start}\n".to_string(),
+            6 => "review:\n  status: changes-requested\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n    - {date: 2026-04-10, by: reviewer, action: start}\n    - {date: 2026-04-12, by: reviewer, action: request-changes, note: Quote the table.}\n".to_string(),
+            // An approval whose fingerprint is stale: shown as changed since approval.
+            _ => "review:\n  status: approved\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n    - {date: 2026-04-10, by: reviewer, action: start}\n    - {date: 2026-05-01, by: reviewer, action: approve, fingerprint: \"v1:0000\"}\n  next_review: 2027-05-01\n".to_string(),
+        };
+        text.push_str(&review);
+        write(
+            root,
+            &format!("content/claims/{:03}/{id}.yaml", i / 1000),
+            &text,
+        );
+    }
+    // Topics: N/10 pages, 10–30 embeds each, with prose citations.
+    for t in 0..(n / 10).max(1) {
+        let mut body = String::new();
+        let _ = write!(
+            body,
+            "---\ntitle: Topic {t}\nquestion: What is known about {} and {} ({t})?\nsummary: A synthetic topic page.\nreview:\n  status: in-review\n  history:\n    - {{date: 2026-02-01, by: author, action: submit}}\n    - {{date: 2026-02-10, by: reviewer, action: start}}\n---\n\n",
+            rng.pick(WORDS),
+            rng.pick(WORDS)
+        );
+        let _ = write!(
+            body,
+            "Background reading [@{}] and [@{}, p. 3].\n\n",
+            sources[rng.below(source_count as u64) as usize].id,
+            sources[rng.below(source_count as u64) as usize].id
+        );
+        let embeds = 10 + rng.below(21);
+        for e in 0..embeds {
+            if e % 8 == 0 {
+                let _ = write!(body, "\n## Section {}\n\n", e / 8 + 1);
+            }
+            let _ = writeln!(body, "- [[claim-{:06}]]", rng.below(n as u64));
+        }
+        write(root, &format!("content/topics/topic-{t:05}.md"), &body);
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folder");
+    std::fs::write(&path, text).expect("write file");
+}
