@@ -18,6 +18,11 @@ use theme::Theme;
 use urls::{Links, PagePath};
 use view::{LinkView, PageView, SiteView};
 
+/// The page linked from every footer as the editorial policy.
+const POLICY_SLUG: &str = "editorial-policy";
+/// Sites with more topics than this list them on the home page, not in every header.
+const MAX_NAV_TOPICS: usize = 8;
+
 /// What to render beyond the defaults of the site's configuration.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -285,8 +290,7 @@ fn page_view(
     let links = Links::new(path, kb.config.pretty_urls, &kb.config.base_url);
     let policy = kb
         .topics
-        .values()
-        .find(|t| t.topic.slug.value == "editorial-policy")
+        .get(POLICY_SLUG)
         .map(|t| links.page(&PagePath::topic(&t.topic.slug.value)));
     let canonical = links.canonical(path);
     let json_ld = json_ld_page(kb, kind, title, description, &canonical, topic);
@@ -302,13 +306,18 @@ fn page_view(
         grading_url: links.page(&PagePath::named("grading")),
         review_url: with_dashboard.then(|| links.page(&PagePath::named("review"))),
         policy_url: policy,
-        topics: kb
-            .topic_pages()
-            .map(|t| LinkView {
-                title: t.topic.title.clone(),
-                url: links.page(&PagePath::topic(&t.topic.slug.value)),
-            })
-            .collect(),
+        // A handful of topics fit in the header; a large site lists them on its home page
+        // only, so no page carries a link to every other page (that grows as N²).
+        topics: if kb.topic_pages().nth(MAX_NAV_TOPICS).is_some() {
+            Vec::new()
+        } else {
+            kb.topic_pages()
+                .map(|t| LinkView {
+                    title: t.topic.title.clone(),
+                    url: links.page(&PagePath::topic(&t.topic.slug.value)),
+                })
+                .collect()
+        },
         json_ld,
         last_reviewed: None,
     }

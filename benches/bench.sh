@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Build benchmark: evident on generated sites of N claims, beside Hugo on the same number of
+# plain Markdown pages and beside the I/O floor (read every input, write files of the same
+# paths and sizes). Every run writes into a fresh folder: on these machines creating many files
+# right after deleting many is several times slower, so reusing a folder would flatter nobody
+# consistently. A rebuild into an existing output (unchanged files are not rewritten) is
+# measured separately.
+#
+#   benches/bench.sh [N ...]        default: 1000 10000 100000
+#
+# Prints wall time, CPU time (user+sys) and peak memory for each run. Needs /usr/bin/time and
+# Hugo (Debian package `hugo`); installs Hugo when missing and run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
+if ! command -v hugo >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null; else echo "install hugo (apt-get install hugo)" >&2; exit 2; fi
+fi
+cargo build --release --quiet --bin evident --example gen-site --example floor
+bin=target/release
+work=$(mktemp -d /tmp/evident-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# measure LABEL CMD... : runs once, prints "LABEL  wall  cpu  peak"
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
+  read -r wall user sys peak <"$work/time"
+  printf '%-34s %8.2f s %8.2f s %8d MB\n' "$label" "$wall" "$(awk "BEGIN{print $user + $sys}")" "$((peak / 1024))"
+  echo "$wall" >"$work/last"
+}
+
+hugo_site() { # DIR PAGES: plain Markdown pages of about 2 KB with a minimal layout
+  local dir=$1 pages=$2
+  mkdir -p "$dir/content/posts" "$dir/layouts/_default"
+  printf 'baseURL = "https://example.org/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n' >"$dir/hugo.toml"
+  printf '<!doctype html><html><head><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n' >"$dir/layouts/_default/single.html"
+  printf '<!doctype html><html><body>{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</body></html>\n' >"$dir/layouts/_default/list.html"
+  python3 - "$dir/content/posts" "$pages" <<'PY'
+import sys, os
+d, n = sys.argv[1], int(sys.argv[2])
+para = "In a study of 366 mothers, 98% relactated with support at the breast. " * 6
+for i in range(n):
+    with open(os.path.join(d, f"page-{i:06}.md"), "w") as f:
+        f.write(f"---\ntitle: Page {i}\n---\n\n## Finding\n\n{para}\n\n- item one\n- item two [link](https://example.org/)\n\n{para}\n\n{para}\n")
+PY
+}
+
+printf '%-34s %10s %10s %11s\n' "run" "wall" "cpu" "peak"
+for n in "${sizes[@]}"; do
+  site="$work/site-$n"
+  "$bin/gen-site" --claims "$n" --out "$site" >/dev/null
+  measure "evident build N=$n (no pdf, no search)" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n"
+  evident_wall=$(cat "$work/last")
+  pages=$(find "$work/out-$n" -name '*.html' | wc -l)
+  measure "  rebuild into the same output" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n"
+  measure "  with search index" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --out "$work/out-search-$n"
+  measure "  with PDF handouts" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-search --out "$work/out-pdf-$n"
+  measure "  I/O floor ($pages pages)" "$bin/floor" "$site" "$work/out-$n" "$work/floor-$n"
+  floor_wall=$(cat "$work/last")
+  hugo_site "$work/hugo-$n" "$pages"
+  measure "  hugo, $pages plain pages" hugo --quiet --source "$work/hugo-$n" --destination "$work/hugo-out-$n"
+  hugo_wall=$(cat "$work/last")
+  awk -v e="$evident_wall" -v h="$hugo_wall" -v f="$floor_wall" 'BEGIN{printf "  ratio to hugo %.2f, to the floor %.2f\n", e/h, e/f}'
+  rm -rf "$work/out-$n" "$work/out-search-$n" "$work/out-pdf-$n" "$work/floor-$n" "$work/hugo-$n" "$work/hugo-out-$n" "$site"
+done
