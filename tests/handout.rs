@@ -34,7 +34,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn evident(root: &Path) -> Command {
     let mut cmd = Command::cargo_bin("evident").expect("the evident binary");
-    cmd.arg("--root").arg(root).arg("--today").arg(TODAY).arg("--quiet");
+    cmd.arg("--root")
+        .arg(root)
+        .arg("--today")
+        .arg(TODAY)
+        .arg("--quiet");
     cmd
 }
 
@@ -143,7 +147,10 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
         let pdf = root.join(format!("{paper}.pdf"));
         handout(root, &pdf, &["--paper", paper]);
         let text = pdf_text(&pdf);
-        assert!(text.contains(&normalise(&want.title)), "title missing:\n{text}");
+        assert!(
+            text.contains(&normalise(&want.title)),
+            "title missing:\n{text}"
+        );
         for claim in want.sections.iter().flat_map(|s| &s.claims) {
             assert!(
                 text.contains(&normalise(&claim.text)),
@@ -175,14 +182,24 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
         ] {
             assert!(text.contains(&normalise(&line)), "{line} missing:\n{text}");
         }
-        assert!(!text.contains("DRAFT"), "a reviewed handout is not marked as a draft");
+        assert!(
+            !text.contains("DRAFT"),
+            "a reviewed handout is not marked as a draft"
+        );
 
         let info = pdf_info(&pdf);
         assert!(pages(&info) <= 2, "{paper}: more than 2 pages:\n{info}");
         assert_eq!(field(&info, "Title"), want.title);
         assert_eq!(field(&info, "Tagged"), "yes");
-        let size = if paper == "a4" { "595.276 x 841.89" } else { "612 x 792" };
-        assert!(field(&info, "Page size").starts_with(size), "{paper}:\n{info}");
+        let size = if paper == "a4" {
+            "595.276 x 841.89"
+        } else {
+            "612 x 792"
+        };
+        assert!(
+            field(&info, "Page size").starts_with(size),
+            "{paper}:\n{info}"
+        );
     }
 }
 
@@ -196,7 +213,10 @@ fn draft_includes_everything_and_marks_every_page() {
     handout(root, &pdf, &["--draft"]);
     let text = pdf_text(&pdf);
     let pages = pages(&pdf_info(&pdf));
-    assert!(pages <= 2, "a draft of every statement fits 2 pages: {pages}");
+    assert!(
+        pages <= 2,
+        "a draft of every statement fits 2 pages: {pages}"
+    );
     assert_eq!(
         text.matches(&normalise(DRAFT_MARK)).count(),
         pages,
@@ -205,7 +225,11 @@ fn draft_includes_everything_and_marks_every_page() {
     assert!(text.contains(&normalise("Not reviewed: Draft")));
     assert!(!text.contains(&normalise("awaiting review are not included")));
     for claim in want.sections.iter().flat_map(|s| &s.claims) {
-        assert!(text.contains(&normalise(&claim.text)), "{} missing", claim.id);
+        assert!(
+            text.contains(&normalise(&claim.text)),
+            "{} missing",
+            claim.id
+        );
     }
 }
 
@@ -229,8 +253,14 @@ fn build_writes_handouts_for_topics_and_honours_no_pdf() {
     let handouts = root.join("public/handouts");
     assert!(handouts.join("relactation.html").is_file());
     assert!(handouts.join("domperidone.html").is_file());
-    assert!(!handouts.join("relactation.pdf").exists(), "--no-pdf writes no PDF");
-    assert!(!handouts.join("editorial-policy.html").exists(), "plain pages get no handout");
+    assert!(
+        !handouts.join("relactation.pdf").exists(),
+        "--no-pdf writes no PDF"
+    );
+    assert!(
+        !handouts.join("editorial-policy.html").exists(),
+        "plain pages get no handout"
+    );
 
     run(evident(root).arg("build"));
     let built = std::fs::read(handouts.join("relactation.pdf")).expect("built PDF");
@@ -248,7 +278,13 @@ fn standalone_names_variants_apart_and_leaves_other_files_alone() {
     std::fs::create_dir_all(&handouts).expect("mkdir");
     std::fs::write(handouts.join("notes.txt"), "mine").expect("write");
     run(evident(root).args(["handout", "topic:relactation"]));
-    run(evident(root).args(["handout", "relactation", "--draft", "--audience", "clinician"]));
+    run(evident(root).args([
+        "handout",
+        "relactation",
+        "--draft",
+        "--audience",
+        "clinician",
+    ]));
     for name in [
         "relactation.html",
         "relactation.pdf",
@@ -261,8 +297,8 @@ fn standalone_names_variants_apart_and_leaves_other_files_alone() {
         std::fs::read_to_string(handouts.join("notes.txt")).expect("notes"),
         "mine"
     );
-    let html = std::fs::read_to_string(handouts.join("relactation-clinician-draft.html"))
-        .expect("html");
+    let html =
+        std::fs::read_to_string(handouts.join("relactation-clinician-draft.html")).expect("html");
     assert!(html.contains(DRAFT_MARK));
     assert!(!html.contains("<script"), "a handout needs no script");
 }
@@ -315,13 +351,28 @@ fn print_html_fits_two_pages_on_a4_and_letter() {
     let site = site();
     let root = site.path();
     for paper in ["a4", "letter"] {
-        let html = root.join(format!("{paper}.html"));
-        handout(root, &html, &["--paper", paper]);
-        let text = std::fs::read_to_string(&html).expect("html");
-        assert!(text.contains(URL));
-        assert!(!text.contains(DRAFT_MARK));
-        let pages = print_html(&html, &root.join(format!("{paper}-chromium.pdf")));
-        assert!(pages <= 2, "{paper}: the print HTML takes {pages} pages");
+        for draft in [false, true] {
+            let name = format!("{paper}{}", if draft { "-draft" } else { "" });
+            let html = root.join(format!("{name}.html"));
+            let mut args = vec!["--paper", paper];
+            if draft {
+                args.push("--draft");
+            }
+            handout(root, &html, &args);
+            let text = std::fs::read_to_string(&html).expect("html");
+            assert_eq!(text.contains(DRAFT_MARK), draft);
+            let pdf = root.join(format!("{name}-chromium.pdf"));
+            let pages = print_html(&html, &pdf);
+            assert!(pages <= 2, "{name}: the print HTML takes {pages} pages");
+            // Printed, the draft mark heads every page (and a reviewed handout has none).
+            let printed = pdf_text(&pdf);
+            assert!(
+                printed.contains(&normalise(URL)),
+                "{name}: the URL is printed"
+            );
+            let marks = printed.matches(&normalise(DRAFT_MARK)).count();
+            assert_eq!(marks, if draft { pages } else { 0 }, "{name}");
+        }
     }
 }
 

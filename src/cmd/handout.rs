@@ -12,7 +12,12 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> anyhow::Result<ExitCode> {
     if kb.diagnostics.has_errors() {
         // Like build: a handout is never made from content that does not check.
         let diagnostics = kb.diagnostics.clone().sorted();
-        print_diagnostics(ctx, &diagnostics, crate::cli::DiagnosticFormat::Human, &kb.texts);
+        print_diagnostics(
+            ctx,
+            &diagnostics,
+            crate::cli::DiagnosticFormat::Human,
+            &kb.texts,
+        );
         eprintln!("handout not written: fix the errors above");
         return Ok(ExitCode::from(1));
     }
@@ -45,11 +50,7 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> anyhow::Result<ExitCode> {
     for file in written {
         ctx.say(format!(
             "{} {}",
-            if file.changed {
-                "wrote"
-            } else {
-                "unchanged"
-            },
+            if file.changed { "wrote" } else { "unchanged" },
             file.path.display()
         ));
     }

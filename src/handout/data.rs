@@ -198,8 +198,11 @@ pub fn handout(
         .get(slug)
         .ok_or_else(|| HandoutError::UnknownTopic {
             slug: slug.to_string(),
-            suggestion: crate::fields::closest(slug, kb.topic_pages().map(|t| t.topic.slug.value.as_str()))
-                .map(str::to_string),
+            suggestion: crate::fields::closest(
+                slug,
+                kb.topic_pages().map(|t| t.topic.slug.value.as_str()),
+            )
+            .map(str::to_string),
         })?;
     if topic.topic.page_kind == PageKind::Page {
         return Err(HandoutError::NotATopic {
@@ -385,12 +388,18 @@ fn certainty_words(config: &Config, claim: &ResolvedClaim) -> String {
         .map(|v| plain_certainty(config.grading.evidence, &v.value));
     match c.kind {
         Kind::PracticePoint => "practice point, not graded".into(),
-        Kind::Definition => certainty.map_or_else(|| "definition".into(), |c| format!("definition, {c}")),
+        Kind::Definition => {
+            certainty.map_or_else(|| "definition".into(), |c| format!("definition, {c}"))
+        }
         Kind::Recommendation => {
             let strength = c.strength.as_ref().map(|s| {
                 format!(
                     "{} recommendation",
-                    config.grading.recommendations.label(&s.value).to_lowercase()
+                    config
+                        .grading
+                        .recommendations
+                        .label(&s.value)
+                        .to_lowercase()
                 )
             });
             match (strength, certainty) {
@@ -405,7 +414,11 @@ fn certainty_words(config: &Config, claim: &ResolvedClaim) -> String {
 }
 
 /// Numbers a claim's sources in the handout's own list (order of first use).
-fn claim_refs(kb: &KnowledgeBase, claim: &ResolvedClaim, references: &mut Vec<String>) -> Vec<usize> {
+fn claim_refs(
+    kb: &KnowledgeBase,
+    claim: &ResolvedClaim,
+    references: &mut Vec<String>,
+) -> Vec<usize> {
     let mut numbers = BTreeSet::new();
     for link in &claim.claim.sources {
         if !kb.sources.contains_key(&link.id.value) {

@@ -140,11 +140,7 @@ fn timestamp(date: &str) -> Option<Timestamp> {
 
 /// Typst's errors as one message: `handout/handout.typ:LINE: message (hint: …)`, so a theme
 /// author finds the line.
-fn typst_error(
-    world: &HandoutWorld,
-    doing: &str,
-    errors: &[SourceDiagnostic],
-) -> anyhow::Error {
+fn typst_error(world: &HandoutWorld, doing: &str, errors: &[SourceDiagnostic]) -> anyhow::Error {
     let text = errors
         .iter()
         .map(|e| {

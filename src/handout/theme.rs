@@ -75,7 +75,10 @@ impl HandoutTheme {
 
     pub fn render_html(&self, handout: &Handout) -> anyhow::Result<String> {
         let template = self.env.get_template(HTML_NAME).map_err(|e| {
-            anyhow::anyhow!("handout/{HTML_NAME}: {}", crate::render::theme::describe(&e))
+            anyhow::anyhow!(
+                "handout/{HTML_NAME}: {}",
+                crate::render::theme::describe(&e)
+            )
         })?;
         // The QR code is the one piece of markup a template receives: evident draws it, from
         // the site's own URL, so it is passed as safe SVG.

@@ -37,12 +37,7 @@ impl Format {
 
     /// The format of an `--out` path, from its extension.
     pub fn of_path(path: &Path) -> Option<Format> {
-        match path
-            .extension()?
-            .to_str()?
-            .to_ascii_lowercase()
-            .as_str()
-        {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "html" | "htm" => Some(Format::Html),
             "pdf" => Some(Format::Pdf),
             _ => None,
