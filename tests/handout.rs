@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
-use evident::handout::{DRAFT_MARK, HandoutOptions, Paper};
-use evident::project::Project;
+use evident::handout::{DRAFT_MARK, Paper};
 
 const TODAY: &str = "2026-12-01";
 const URL: &str = "https://example.org/relactation/";
@@ -125,16 +124,19 @@ fn handout(root: &Path, out: &Path, extra: &[&str]) {
 }
 
 /// What the library says the handout holds, to check the PDF against.
+#[cfg(feature = "pdf")]
 fn expected(root: &Path, draft: bool) -> evident::handout::Handout {
     let date = evident::fields::parse_date(TODAY).expect("date");
-    let kb = evident::check(&Project::new(root), date).expect("check");
-    let options = HandoutOptions {
+    let kb = evident::check(&evident::project::Project::new(root), date).expect("check");
+    let options = evident::handout::HandoutOptions {
         draft,
-        ..HandoutOptions::site_default(&kb.config)
+        ..evident::handout::HandoutOptions::site_default(&kb.config)
     };
     evident::handout::handout(&kb, "relactation", &options).expect("handout")
 }
 
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
 #[test]
 fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
     let site = site();
@@ -203,6 +205,8 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
     }
 }
 
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
 #[test]
 fn draft_includes_everything_and_marks_every_page() {
     let site = site();
@@ -233,6 +237,8 @@ fn draft_includes_everything_and_marks_every_page() {
     }
 }
 
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
 #[test]
 fn the_same_input_gives_the_same_pdf_bytes() {
     let site = site();
@@ -245,6 +251,8 @@ fn the_same_input_gives_the_same_pdf_bytes() {
     assert!(a == b, "two PDFs of the same input differ");
 }
 
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
 #[test]
 fn build_writes_handouts_for_topics_and_honours_no_pdf() {
     let site = site();
@@ -270,6 +278,8 @@ fn build_writes_handouts_for_topics_and_honours_no_pdf() {
     assert!(built == std::fs::read(&alone).expect("alone"));
 }
 
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
 #[test]
 fn standalone_names_variants_apart_and_leaves_other_files_alone() {
     let site = site();
