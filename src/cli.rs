@@ -70,6 +70,8 @@ pub enum Command {
     Review(ReviewCommand),
     /// Explain a diagnostic code: what it means and how to fix it
     Explain(ExplainArgs),
+    /// Write one topic's printable handout (approved statements only unless --draft)
+    Handout(HandoutArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +180,31 @@ pub enum NewKindArg {
     Claim,
     Topic,
     Source,
+}
+
+#[derive(Debug, Args)]
+pub struct HandoutArgs {
+    /// The topic, as its slug or topic:<slug>
+    pub topic: String,
+    /// Whose wording to use (an audience id from evident.yaml; default: the first)
+    #[arg(long, value_name = "ID")]
+    pub audience: Option<String>,
+    /// Paper size (default: from the site's language; A4 unless its region uses Letter)
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// Include statements not yet approved, and mark every page "DRAFT — not reviewed"
+    #[arg(long)]
+    pub draft: bool,
+    /// Write this one file; its extension (.pdf or .html) picks the format (default: both
+    /// into the output folder's handouts/)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    A4,
+    Letter,
 }
 
 #[derive(Debug, Args)]

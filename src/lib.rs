@@ -18,6 +18,7 @@ pub mod explain;
 pub mod fields;
 pub mod figures;
 pub mod fingerprint;
+pub mod handout;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -35,6 +36,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::diag::Diagnostics;
+use crate::handout::HandoutTheme;
 use crate::project::Project;
 use crate::render::RenderOptions;
 use crate::render::theme::Theme;
@@ -63,6 +65,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub strict: bool,
     pub dashboard_dir: Option<PathBuf>,
+    /// Skip PDF handouts (`--no-pdf`); HTML handouts are always written.
+    pub no_pdf: bool,
 }
 
 /// The outcome of a build: its diagnostics, and what was written when it could be.
@@ -73,6 +77,8 @@ pub struct Built {
     pub report: Option<WriteReport>,
     pub dashboard_report: Option<WriteReport>,
     pub pages: usize,
+    /// The handouts written, per format (topic slugs).
+    pub handouts: handout::Written,
 }
 
 /// load → resolve → render → write. Content errors stop the build before anything is
@@ -88,6 +94,7 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
             report: None,
             dashboard_report: None,
             pages: 0,
+            handouts: handout::Written::default(),
         });
     }
     let out = options
@@ -95,7 +102,9 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         .clone()
         .unwrap_or_else(|| project.default_output());
     let out = absolute(&project.root, &out);
-    let output = render_site(project, &kb, &RenderOptions::default())?;
+    let mut output = render_site(project, &kb, &RenderOptions::default())?;
+    let handout_theme = HandoutTheme::load(&project.themes_dir(), &kb.config.theme)?;
+    let handouts = handout::add_to_output(&kb, &handout_theme, &mut output, !options.no_pdf)?;
     let dashboard = match &options.dashboard_dir {
         Some(_) => Some(render_site(
             project,
@@ -137,6 +146,7 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         report: Some(report),
         dashboard_report,
         pages,
+        handouts,
     })
 }
 

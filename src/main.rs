@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         cli::Command::New(args) => cmd::new::run(&ctx, args),
         cli::Command::Review(args) => cmd::review::run(&ctx, args),
         cli::Command::Explain(args) => cmd::explain::run(&ctx, args),
+        cli::Command::Handout(args) => cmd::handout::run(&ctx, args),
     });
     match result {
         Ok(code) => code,

@@ -1,0 +1,617 @@
+//! What a handout says, worked out from the knowledge base: plain data that both the print
+//! HTML template and the Typst template read, so the two layouts can never disagree.
+
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::citations::format::vancouver;
+use crate::config::Config;
+use crate::markdown;
+use crate::model::{EffectiveStatus, Kind, PageKind, Source};
+use crate::render::urls::{Links, PagePath};
+use crate::render::view::{plain_certainty, reviewer_name};
+use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedTopic};
+
+/// The mark printed on every page of a draft handout (and searched for by the tests).
+pub const DRAFT_MARK: &str = "DRAFT — not reviewed";
+
+/// Paper sizes a handout is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+impl Paper {
+    pub fn from_name(name: &str) -> Option<Paper> {
+        match name.to_ascii_lowercase().as_str() {
+            "a4" => Some(Paper::A4),
+            "letter" | "us-letter" => Some(Paper::Letter),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "letter",
+        }
+    }
+
+    /// The paper people print on where the site's language is used: Letter for the regions
+    /// that use it (North America and a few others), A4 everywhere else, including a bare
+    /// language tag such as `en`, since most of the world prints on A4.
+    pub fn for_language(language: &str) -> Paper {
+        let region = language
+            .split(['-', '_'])
+            .nth(1)
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        match region.as_str() {
+            "US" | "CA" | "MX" | "PH" | "CL" | "CO" | "VE" | "CR" | "GT" | "DO" | "PR" => {
+                Paper::Letter
+            }
+            _ => Paper::A4,
+        }
+    }
+}
+
+/// How to make a handout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoutOptions {
+    /// An audience id from evident.yaml; None: the first audience (or the plain statement).
+    pub audience: Option<String>,
+    /// None: the paper of the site's language ([`Paper::for_language`]).
+    pub paper: Option<Paper>,
+    /// Include claims not yet approved, and mark every page as a draft.
+    pub draft: bool,
+}
+
+impl HandoutOptions {
+    /// What `build` writes: the site's first audience and paper, approved claims only.
+    pub fn site_default(config: &Config) -> HandoutOptions {
+        HandoutOptions {
+            audience: config.audiences.first().map(|a| a.id.clone()),
+            paper: Some(Paper::for_language(&config.language)),
+            draft: false,
+        }
+    }
+}
+
+/// Why a handout cannot be made; each message says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HandoutError {
+    #[error("no topic `{slug}`{}", .suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownTopic {
+        slug: String,
+        suggestion: Option<String>,
+    },
+    #[error(
+        "`{slug}` is a plain page (kind: page), not a topic; handouts are made for topics only"
+    )]
+    NotATopic { slug: String },
+    #[error("no audience `{id}` in evident.yaml (audiences: {})", if .known.is_empty() { "none declared".to_string() } else { .known.join(", ") })]
+    UnknownAudience { id: String, known: Vec<String> },
+}
+
+/// A run of inline text with its emphasis: the Typst template styles each run, and the HTML
+/// template writes each through the autoescaper, so no markup from content is ever trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub text: String,
+    pub strong: bool,
+    pub emph: bool,
+    /// The target of a link, printed after its text on paper.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandoutClaim {
+    pub id: String,
+    /// The wording for the handout's audience, as plain text.
+    pub text: String,
+    pub spans: Vec<Span>,
+    /// Certainty in plain words: "moderate confidence", "practice point, not graded".
+    pub certainty: String,
+    /// Reference numbers of this handout's own list.
+    pub refs: Vec<usize>,
+    pub approved: bool,
+    /// For a claim not yet approved (drafts only): what its state is, e.g. "Not reviewed: In review".
+    pub status_note: Option<String>,
+}
+
+/// Claims under one of the topic's `##` headings (the first section may have none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandoutSection {
+    pub heading: Option<String>,
+    pub claims: Vec<HandoutClaim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandoutReference {
+    pub number: usize,
+    /// The Vancouver line.
+    pub text: String,
+    /// Identifiers printed as text: "doi:10.…", "PMID: 123", a URL where there is nothing else.
+    pub identifiers: Vec<String>,
+    pub retracted: bool,
+}
+
+/// Everything a handout says. Both templates see exactly this (the Typst one as JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Handout {
+    pub slug: String,
+    /// The site's language tag (`en`, `en-GB`), for `<html lang>`.
+    pub language: String,
+    /// Its ISO 639 language and region parts, checked, for Typst's `text(lang:, region:)`.
+    pub lang: String,
+    pub region: Option<String>,
+    pub site_title: String,
+    /// The question the topic answers (its title when it has none).
+    pub title: String,
+    pub topic_title: String,
+    /// The summary, when the topic's own text is approved (or the handout is a draft).
+    pub summary: Option<Vec<Span>>,
+    pub summary_text: Option<String>,
+    /// Said in place of the summary when it is awaiting review.
+    pub summary_note: Option<String>,
+    pub audience: Option<String>,
+    pub audience_label: Option<String>,
+    pub paper: Paper,
+    pub draft: bool,
+    pub draft_mark: &'static str,
+    pub sections: Vec<HandoutSection>,
+    pub claim_count: usize,
+    /// Claims left out because they are not approved (0 in drafts).
+    pub omitted: usize,
+    pub omitted_note: Option<String>,
+    pub references: Vec<HandoutReference>,
+    /// "Last reviewed 2026-11-20 by … · Next review due 2027-11-20", or why there is no date.
+    pub review_line: String,
+    pub last_reviewed: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub next_review: Option<String>,
+    pub disclaimer: String,
+    pub notice: Option<String>,
+    /// The live topic page: base_url + slug + "/".
+    pub url: String,
+    /// The QR code of `url`, an SVG document (None when the URL is too long to encode).
+    pub qr_svg: Option<String>,
+    /// The handout's date (YYYY-MM-DD): the latest review date of what it shows. The PDF's
+    /// creation date, so the same content gives the same bytes whatever day it is built.
+    pub date: String,
+    /// A stable identity for the PDF's document id.
+    pub document_id: String,
+}
+
+/// Works out the handout of topic `slug`.
+pub fn handout(
+    kb: &KnowledgeBase,
+    slug: &str,
+    options: &HandoutOptions,
+) -> Result<Handout, HandoutError> {
+    let topic = kb
+        .topics
+        .get(slug)
+        .ok_or_else(|| HandoutError::UnknownTopic {
+            slug: slug.to_string(),
+            suggestion: crate::fields::closest(
+                slug,
+                kb.topic_pages().map(|t| t.topic.slug.value.as_str()),
+            )
+            .map(str::to_string),
+        })?;
+    if topic.topic.page_kind == PageKind::Page {
+        return Err(HandoutError::NotATopic {
+            slug: slug.to_string(),
+        });
+    }
+    let config = &kb.config;
+    let audience = match &options.audience {
+        Some(id) => Some(
+            config
+                .audiences
+                .iter()
+                .find(|a| a.id == *id)
+                .ok_or_else(|| HandoutError::UnknownAudience {
+                    id: id.clone(),
+                    known: config.audiences.iter().map(|a| a.id.clone()).collect(),
+                })?,
+        ),
+        None => config.audiences.first(),
+    };
+    let paper = options
+        .paper
+        .unwrap_or_else(|| Paper::for_language(&config.language));
+
+    // Claims in page order, grouped under the page's `##` headings; retired ones never show.
+    let headings = section_headings(topic);
+    let mut sections: Vec<HandoutSection> = Vec::new();
+    let mut references: Vec<String> = Vec::new();
+    let mut omitted = 0usize;
+    let mut dates = Vec::new();
+    for id in &topic.claims {
+        let Some(claim) = kb.claims.get(id) else {
+            continue;
+        };
+        if claim.status == EffectiveStatus::Retired {
+            continue;
+        }
+        let approved = claim.status.is_approved();
+        if !approved && !options.draft {
+            omitted += 1;
+            continue;
+        }
+        if let Some(approval) = claim.claim.review.last_approval() {
+            dates.push(approval.date);
+        }
+        let refs = claim_refs(kb, claim, &mut references);
+        let wording = match audience {
+            Some(a) => claim.claim.wording(&a.id),
+            None => &claim.claim.statement.value,
+        };
+        let entry = HandoutClaim {
+            id: id.clone(),
+            text: markdown::plain_text(wording),
+            spans: spans(wording),
+            certainty: certainty_words(config, claim),
+            refs,
+            approved,
+            status_note: (!approved).then(|| format!("Not reviewed: {}", claim.status.label())),
+        };
+        let heading = heading_for(topic, id, &headings);
+        match sections.last_mut() {
+            Some(section) if section.heading == heading => section.claims.push(entry),
+            _ => sections.push(HandoutSection {
+                heading,
+                claims: vec![entry],
+            }),
+        }
+    }
+    let claim_count = sections.iter().map(|s| s.claims.len()).sum();
+
+    let t = &topic.topic;
+    let own_approved = topic.own_status.is_approved();
+    let show_summary = own_approved || options.draft;
+    let summary = t.summary.as_deref().filter(|_| show_summary);
+    let summary_note = (t.summary.is_some() && !show_summary)
+        .then(|| "The summary of this topic is awaiting review and is not included.".to_string());
+
+    let approval = t.review.last_approval();
+    if let Some(entry) = t.review.last_entry() {
+        dates.push(entry.date);
+    }
+    let last_reviewed = approval.map(|a| a.date.to_string());
+    let reviewed_by = approval.map(|a| reviewer_name(config, &a.by.value));
+    let next_review = topic.due.map(|d| d.to_string());
+    let review_line = review_line(topic, config);
+
+    let links = Links::new(&PagePath::home(), config.pretty_urls, &config.base_url);
+    let url = links.canonical(&PagePath::topic(slug));
+    let date = dates
+        .iter()
+        .max()
+        .map_or_else(|| "2000-01-01".to_string(), |d| d.to_string());
+    let (lang, region) = language_parts(&config.language);
+
+    Ok(Handout {
+        slug: slug.to_string(),
+        language: config.language.clone(),
+        lang,
+        region,
+        site_title: config.title.clone(),
+        title: t
+            .question
+            .clone()
+            .filter(|q| !q.trim().is_empty())
+            .unwrap_or_else(|| t.title.clone()),
+        topic_title: t.title.clone(),
+        summary: summary.map(spans),
+        summary_text: summary.map(markdown::plain_text),
+        summary_note,
+        audience: audience.map(|a| a.id.clone()),
+        audience_label: audience.map(|a| a.label.clone()),
+        paper,
+        draft: options.draft,
+        draft_mark: DRAFT_MARK,
+        sections,
+        claim_count,
+        omitted,
+        omitted_note: omitted_note(omitted),
+        references: references
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| kb.sources.get(id).map(|s| reference(i + 1, &s.source)))
+            .collect(),
+        review_line,
+        last_reviewed,
+        reviewed_by,
+        next_review,
+        disclaimer: config.disclaimer.clone(),
+        notice: config.notice.clone(),
+        qr_svg: super::qr::svg(&url),
+        url,
+        date,
+        document_id: format!(
+            "evident-handout/{slug}/{}/{}/{}",
+            audience.map_or("statement", |a| a.id.as_str()),
+            paper.name(),
+            if options.draft { "draft" } else { "reviewed" }
+        ),
+    })
+}
+
+fn omitted_note(omitted: usize) -> Option<String> {
+    match omitted {
+        0 => None,
+        1 => Some("1 statement awaiting review is not included.".into()),
+        n => Some(format!("{n} statements awaiting review are not included.")),
+    }
+}
+
+/// The topic's own review, in one line: its last approval and when it is due again.
+fn review_line(topic: &ResolvedTopic, config: &Config) -> String {
+    let review = &topic.topic.review;
+    match (review.last_approval(), topic.own_status) {
+        (Some(a), EffectiveStatus::Approved) => {
+            let mut line = format!(
+                "Last reviewed {} by {}",
+                a.date,
+                reviewer_name(config, &a.by.value)
+            );
+            if let Some(due) = topic.due {
+                line.push_str(&format!(" · Next review due {due}"));
+            }
+            line
+        }
+        (Some(a), status) => format!(
+            "Last reviewed {} by {}; changed since and awaiting review ({})",
+            a.date,
+            reviewer_name(config, &a.by.value),
+            status.label().to_lowercase()
+        ),
+        (None, status) => format!(
+            "This topic has not been approved yet ({})",
+            status.label().to_lowercase()
+        ),
+    }
+}
+
+fn certainty_words(config: &Config, claim: &ResolvedClaim) -> String {
+    let c = &claim.claim;
+    let certainty = c
+        .certainty
+        .as_ref()
+        .map(|v| plain_certainty(config.grading.evidence, &v.value));
+    match c.kind {
+        Kind::PracticePoint => "practice point, not graded".into(),
+        Kind::Definition => {
+            certainty.map_or_else(|| "definition".into(), |c| format!("definition, {c}"))
+        }
+        Kind::Recommendation => {
+            let strength = c.strength.as_ref().map(|s| {
+                format!(
+                    "{} recommendation",
+                    config
+                        .grading
+                        .recommendations
+                        .label(&s.value)
+                        .to_lowercase()
+                )
+            });
+            match (strength, certainty) {
+                (Some(s), Some(c)) => format!("{s}, {c}"),
+                (Some(s), None) => s,
+                (None, Some(c)) => c,
+                (None, None) => "not graded".into(),
+            }
+        }
+        Kind::Finding => certainty.unwrap_or_else(|| "not graded".into()),
+    }
+}
+
+/// Numbers a claim's sources in the handout's own list (order of first use).
+fn claim_refs(
+    kb: &KnowledgeBase,
+    claim: &ResolvedClaim,
+    references: &mut Vec<String>,
+) -> Vec<usize> {
+    let mut numbers = BTreeSet::new();
+    for link in &claim.claim.sources {
+        if !kb.sources.contains_key(&link.id.value) {
+            continue;
+        }
+        let number = match references.iter().position(|r| *r == link.id.value) {
+            Some(i) => i + 1,
+            None => {
+                references.push(link.id.value.clone());
+                references.len()
+            }
+        };
+        numbers.insert(number);
+    }
+    numbers.into_iter().collect()
+}
+
+fn reference(number: usize, source: &Source) -> HandoutReference {
+    let mut identifiers = Vec::new();
+    if let Some(doi) = source.doi() {
+        identifiers.push(format!(
+            "doi:{}",
+            doi.trim().trim_start_matches("https://doi.org/")
+        ));
+    }
+    if let Some(pmid) = source.pmid() {
+        identifiers.push(format!("PMID: {pmid}"));
+    }
+    if let Some(pmcid) = source.pmcid() {
+        identifiers.push(pmcid.to_string());
+    }
+    if identifiers.is_empty()
+        && let Some(url) = source
+            .csl_str("URL")
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+    {
+        identifiers.push(url.to_string());
+    }
+    HandoutReference {
+        number,
+        text: vancouver(source),
+        identifiers,
+        retracted: source.evidence.retracted.is_some(),
+    }
+}
+
+/// `##` headings of a topic body with the file line each starts on.
+fn section_headings(topic: &ResolvedTopic) -> Vec<(u32, String)> {
+    let body = &topic.topic.body;
+    let mut out = Vec::new();
+    let mut current: Option<(u32, String)> = None;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => {
+                let (line, _) = markdown::line_column(body, range.start);
+                current = Some((line + topic.topic.body_line, String::new()));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, heading)) = current.as_mut() {
+                    heading.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                if let Some((line, heading)) = current.take() {
+                    out.push((line, heading.trim().to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The `##` heading above a claim's first embed.
+fn heading_for(topic: &ResolvedTopic, id: &str, headings: &[(u32, String)]) -> Option<String> {
+    let line = topic
+        .topic
+        .references
+        .iter()
+        .find(|r| r.id == id && r.kind == crate::model::PageRefKind::Embed)?
+        .line;
+    headings
+        .iter()
+        .rev()
+        .find(|(at, _)| *at <= line)
+        .map(|(_, h)| h.clone())
+}
+
+/// Inline Markdown → styled runs. Raw HTML is dropped (content HTML is never trusted); links
+/// keep their target so paper can print it.
+pub(crate) fn spans(text: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    let (mut strong, mut emph) = (0u32, 0u32);
+    let mut url: Option<String> = None;
+    let mut push = |text: &str, strong: bool, emph: bool, url: &Option<String>| {
+        if text.is_empty() {
+            return;
+        }
+        match out.last_mut() {
+            Some(last) if last.strong == strong && last.emph == emph && last.url == *url => {
+                last.text.push_str(text);
+            }
+            _ => out.push(Span {
+                text: text.to_string(),
+                strong,
+                emph,
+                url: url.clone(),
+            }),
+        }
+    };
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Strong) => strong += 1,
+            Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
+            Event::Start(Tag::Emphasis) => emph += 1,
+            Event::End(TagEnd::Emphasis) => emph = emph.saturating_sub(1),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                url = (dest_url.starts_with("https://") || dest_url.starts_with("http://"))
+                    .then(|| dest_url.to_string());
+            }
+            Event::End(TagEnd::Link) => url = None,
+            Event::Text(t) | Event::Code(t) => push(&t, strong > 0, emph > 0, &url),
+            Event::SoftBreak | Event::HardBreak => push(" ", strong > 0, emph > 0, &url),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Splits a language tag into a checked ISO 639 code and region for Typst, which refuses
+/// anything else; an unusable tag falls back to English rather than failing the build.
+fn language_parts(tag: &str) -> (String, Option<String>) {
+    let mut parts = tag.split(['-', '_']);
+    let lang = parts.next().unwrap_or("").to_ascii_lowercase();
+    let lang = if (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_lowercase()) {
+        lang
+    } else {
+        "en".to_string()
+    };
+    let region = parts
+        .next()
+        .map(str::to_ascii_uppercase)
+        .filter(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()));
+    (lang, region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paper_follows_the_region() {
+        assert_eq!(Paper::for_language("en"), Paper::A4);
+        assert_eq!(Paper::for_language("en-GB"), Paper::A4);
+        assert_eq!(Paper::for_language("en-US"), Paper::Letter);
+        assert_eq!(Paper::for_language("fr_ca"), Paper::Letter);
+        assert_eq!(Paper::from_name("Letter"), Some(Paper::Letter));
+        assert_eq!(Paper::from_name("a5"), None);
+    }
+
+    #[test]
+    fn spans_keep_emphasis_and_drop_html() {
+        let s = spans("A *very* **bold** [link](https://x.org/a) <b>raw</b> `code`");
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["A ", "very", " ", "bold", " ", "link", " raw code"]);
+        assert!(s[1].emph && !s[1].strong);
+        assert!(s[3].strong);
+        assert_eq!(s[5].url.as_deref(), Some("https://x.org/a"));
+        // A javascript: link keeps its text but not its target.
+        let s = spans("[x](javascript:alert(1))");
+        assert_eq!(s[0].url, None);
+    }
+
+    #[test]
+    fn language_tags_are_checked() {
+        assert_eq!(language_parts("en"), ("en".into(), None));
+        assert_eq!(language_parts("en-gb"), ("en".into(), Some("GB".into())));
+        assert_eq!(language_parts("\"; evil"), ("en".into(), None));
+    }
+
+    #[test]
+    fn omitted_note_counts() {
+        assert_eq!(omitted_note(0), None);
+        assert_eq!(
+            omitted_note(1).as_deref(),
+            Some("1 statement awaiting review is not included.")
+        );
+        assert_eq!(
+            omitted_note(13).as_deref(),
+            Some("13 statements awaiting review are not included.")
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! PDF handouts through Typst, embedded as a library: an in-memory [`World`] holding the
+//! theme's `handout.typ` as the main file, the handout as `data.json` and its QR code as
+//! `qr.svg`. The template reads the data with `json("data.json")`: content is never spliced
+//! into Typst code, so no wording can break out into markup or code.
+//!
+//! The PDF is PDF/UA-1 (tagged, titled, with a language) and deterministic: fonts come from
+//! `typst-assets` (never the machine's), the creation date and document id come from the
+//! handout, and the world has no clock (`datetime.today()` fails in a template).
+
+use std::sync::OnceLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use super::Handout;
+
+/// Fonts and the standard library are the same for every handout: built once per process.
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let fonts: Vec<Font> = typst_assets::fonts()
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
+        Shared {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    })
+}
+
+struct HandoutWorld {
+    main: Source,
+    data: (FileId, Bytes),
+    qr: Option<(FileId, Bytes)>,
+}
+
+fn file_id(path: &str) -> FileId {
+    // The paths are our own constants, always valid; `VirtualPath::new` only refuses paths
+    // leaving the root.
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("constant path {path}"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl World for HandoutWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &shared().library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &shared().book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(self.not_found(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data.0 {
+            return Ok(self.data.1.clone());
+        }
+        match &self.qr {
+            Some((qr, bytes)) if *qr == id => Ok(bytes.clone()),
+            _ if id == self.main.id() => Ok(Bytes::from_string(self.main.text().to_string())),
+            _ => Err(self.not_found(id)),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        shared().fonts.get(index).cloned()
+    }
+
+    /// No clock: a handout's bytes must not depend on the day it is made.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+impl HandoutWorld {
+    fn not_found(&self, id: FileId) -> FileError {
+        FileError::NotFound(id.vpath().get_without_slash().into())
+    }
+}
+
+/// Compiles the handout with the theme's Typst template to PDF bytes.
+pub fn compile(template: &str, handout: &Handout) -> anyhow::Result<Vec<u8>> {
+    let data = serde_json::to_vec(handout)?;
+    let world = HandoutWorld {
+        main: Source::new(file_id("/handout.typ"), template.to_string()),
+        data: (file_id("/data.json"), Bytes::new(data)),
+        qr: handout
+            .qr_svg
+            .clone()
+            .map(|svg| (file_id("/qr.svg"), Bytes::from_string(svg))),
+    };
+    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+    let document = output.map_err(|errors| typst_error(&world, "compiling", &errors))?;
+    let standards = PdfStandards::new(&[PdfStandard::Ua_1])
+        .map_err(|e| anyhow::anyhow!("PDF/UA-1: {}", e.message()))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(handout.document_id.clone()),
+        creator: Smart::Custom(Some("evident".to_string())),
+        timestamp: timestamp(&handout.date),
+        standards,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, "exporting", &errors))
+}
+
+/// The handout's date (YYYY-MM-DD) at midnight UTC, the PDF's creation date.
+fn timestamp(date: &str) -> Option<Timestamp> {
+    let date = jiff::civil::Date::strptime("%Y-%m-%d", date).ok()?;
+    let datetime = Datetime::from_ymd(
+        i32::from(date.year()),
+        u8::try_from(date.month()).ok()?,
+        u8::try_from(date.day()).ok()?,
+    )?;
+    Some(Timestamp::new_utc(datetime))
+}
+
+/// Typst's errors as one message: `handout/handout.typ:LINE: message (hint: …)`, so a theme
+/// author finds the line.
+fn typst_error(world: &HandoutWorld, doing: &str, errors: &[SourceDiagnostic]) -> anyhow::Error {
+    let text = errors
+        .iter()
+        .map(|e| {
+            let text = world.main.text();
+            let line = (e.span.id() == Some(world.main.id()))
+                .then(|| world.range(e.span))
+                .flatten()
+                .and_then(|r| text.get(..r.start))
+                .map(|before| before.matches('\n').count() + 1);
+            let mut message = match line {
+                Some(line) => format!("handout/handout.typ:{line}: {}", e.message),
+                None => e.message.to_string(),
+            };
+            for hint in &e.hints {
+                message.push_str(&format!(" (hint: {})", hint.v));
+            }
+            message
+        })
+        .collect::<Vec<_>>()
+        .join("\n  ");
+    anyhow::anyhow!("{doing} the PDF handout failed:\n  {text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_come_from_the_date() {
+        assert!(timestamp("2026-11-20").is_some());
+        assert!(timestamp("not a date").is_none());
+    }
+}

@@ -1,0 +1,98 @@
+//! The handout's templates: `handout/handout.html` (minijinja, print HTML) and
+//! `handout/handout.typ` (Typst, PDF). The default theme's are embedded in the binary; a site
+//! overrides either one with a file of the same name in `themes/<name>/handout/`, the same
+//! file-by-file idea as the page templates (which `render::theme` loads).
+
+use std::path::Path;
+
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+use super::Handout;
+use super::qr;
+
+pub const DEFAULT_HTML: &str = include_str!("../../themes/default/handout/handout.html");
+pub const DEFAULT_TYPST: &str = include_str!("../../themes/default/handout/handout.typ");
+
+const HTML_NAME: &str = "handout.html";
+const TYPST_NAME: &str = "handout.typ";
+/// Bounds a third-party template as the page templates are bounded.
+const FUEL: u64 = 50_000_000;
+
+/// The loaded handout templates.
+pub struct HandoutTheme {
+    env: Environment<'static>,
+    typst: String,
+}
+
+impl HandoutTheme {
+    /// The default templates, overridden by `themes_dir/<name>/handout/*` where present.
+    pub fn load(themes_dir: &Path, name: &str) -> anyhow::Result<HandoutTheme> {
+        let dir = themes_dir.join(name).join("handout");
+        let read = |file: &str, default: &str| -> anyhow::Result<String> {
+            let path = dir.join(file);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(default.to_string()),
+                Err(e) => Err(anyhow::anyhow!(
+                    "cannot read handout template {}: {e}",
+                    path.display()
+                )),
+            }
+        };
+        HandoutTheme::from_sources(
+            read(HTML_NAME, DEFAULT_HTML)?,
+            read(TYPST_NAME, DEFAULT_TYPST)?,
+        )
+    }
+
+    /// The templates from their text (tests, and `load`).
+    pub fn from_sources(html: String, typst: String) -> anyhow::Result<HandoutTheme> {
+        let mut env = Environment::new();
+        // Every value is escaped unless a template says otherwise: content never writes markup.
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(64);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .map_err(|e| anyhow::anyhow!("template syntax: {e}"))?;
+        env.set_syntax(syntax);
+        env.add_template_owned(HTML_NAME, html).map_err(|e| {
+            anyhow::anyhow!(
+                "handout template handout/{HTML_NAME}: {}",
+                crate::render::theme::describe(&e)
+            )
+        })?;
+        Ok(HandoutTheme { env, typst })
+    }
+
+    pub fn typst_source(&self) -> &str {
+        &self.typst
+    }
+
+    pub fn render_html(&self, handout: &Handout) -> anyhow::Result<String> {
+        let template = self.env.get_template(HTML_NAME).map_err(|e| {
+            anyhow::anyhow!(
+                "handout/{HTML_NAME}: {}",
+                crate::render::theme::describe(&e)
+            )
+        })?;
+        // The QR code is the one piece of markup a template receives: evident draws it, from
+        // the site's own URL, so it is passed as safe SVG.
+        let qr = handout
+            .qr_svg
+            .as_deref()
+            .map(|s| minijinja::Value::from_safe_string(qr::inline(s).to_string()));
+        template
+            .render(minijinja::context! { handout => Serde(handout), qr_svg => qr })
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "rendering handout/{HTML_NAME}: {}",
+                    crate::render::theme::describe(&e)
+                )
+            })
+    }
+}

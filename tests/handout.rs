@@ -1,0 +1,393 @@
+//! Printable handouts (issue 7), end to end: the real binary writes them, `pdftotext` and
+//! `pdfinfo` read the PDFs, headless Chromium prints the HTML. No test skips when a tool is
+//! missing: it fails and says to run scripts/test, which installs them.
+//!
+//! The site is the bundled relactation knowledge base, copied to a temporary folder, with its
+//! topic approved through `evident review` so that the handout has real review dates.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+use evident::handout::{DRAFT_MARK, Paper};
+
+const TODAY: &str = "2026-12-01";
+const URL: &str = "https://example.org/relactation/";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn evident(root: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("evident").expect("the evident binary");
+    cmd.arg("--root")
+        .arg(root)
+        .arg("--today")
+        .arg(TODAY)
+        .arg("--quiet");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().expect("run");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The relactation site with its topic approved on TODAY (so due a year later).
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["content", "citations"] {
+        copy_dir(&repo().join(name), &dir.path().join(name));
+    }
+    std::fs::copy(repo().join("evident.yaml"), dir.path().join("evident.yaml")).expect("copy");
+    run(evident(dir.path()).args([
+        "review",
+        "approve",
+        "topic:relactation",
+        "--by",
+        "example-reviewer",
+    ]));
+    dir
+}
+
+/// A tool the tests need; a clear failure (never a skip) when it is missing.
+fn tool(name: &str) -> Command {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "`{name}` is not installed: run scripts/test, which installs poppler-utils and chromium"
+    );
+    Command::new(name)
+}
+
+/// The PDF's text without whitespace, hyphens and typographic quotes, so that wordings that
+/// wrap across lines (pdftotext joins "re-" + "establishing" as "reestablishing") still match.
+fn pdf_text(pdf: &Path) -> String {
+    let out = run(tool("pdftotext").arg("-enc").arg("UTF-8").arg(pdf).arg("-"));
+    normalise(&String::from_utf8_lossy(&out.stdout))
+}
+
+fn normalise(text: &str) -> String {
+    text.replace(['\u{2019}', '\u{2018}'], "'")
+        .replace(['\u{201c}', '\u{201d}'], "\"")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{00ad}' | '\u{2010}'))
+        .collect()
+}
+
+fn pdf_info(pdf: &Path) -> String {
+    let out = run(tool("pdfinfo").arg(pdf));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A field of pdfinfo's output ("Pages", "Title", "Tagged", "Page size").
+fn field<'a>(info: &'a str, name: &str) -> &'a str {
+    info.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no {name} in pdfinfo output:\n{info}"))
+}
+
+fn pages(info: &str) -> usize {
+    field(info, "Pages")
+        .parse()
+        .unwrap_or_else(|_| panic!("bad page count in pdfinfo output:\n{info}"))
+}
+
+fn handout(root: &Path, out: &Path, extra: &[&str]) {
+    run(evident(root)
+        .args(["handout", "relactation", "--out"])
+        .arg(out)
+        .args(extra));
+}
+
+/// What the library says the handout holds, to check the PDF against.
+#[cfg(feature = "pdf")]
+fn expected(root: &Path, draft: bool) -> evident::handout::Handout {
+    let date = evident::fields::parse_date(TODAY).expect("date");
+    let kb = evident::check(&evident::project::Project::new(root), date).expect("check");
+    let options = evident::handout::HandoutOptions {
+        draft,
+        ..evident::handout::HandoutOptions::site_default(&kb.config)
+    };
+    evident::handout::handout(&kb, "relactation", &options).expect("handout")
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
+    let site = site();
+    let root = site.path();
+    let want = expected(root, false);
+    // Only approved claims: 11 of the topic's embeds are approved, the others are left out.
+    assert!(want.claim_count >= 10, "{} claims", want.claim_count);
+    assert!(want.omitted > 0);
+    for paper in ["a4", "letter"] {
+        let pdf = root.join(format!("{paper}.pdf"));
+        handout(root, &pdf, &["--paper", paper]);
+        let text = pdf_text(&pdf);
+        assert!(
+            text.contains(&normalise(&want.title)),
+            "title missing:\n{text}"
+        );
+        for claim in want.sections.iter().flat_map(|s| &s.claims) {
+            assert!(
+                text.contains(&normalise(&claim.text)),
+                "claim {} missing from the {paper} PDF:\n{text}",
+                claim.id
+            );
+        }
+        assert!(text.contains(&normalise("low confidence")));
+        assert!(text.contains(&normalise("practice point, not graded")));
+        assert!(text.contains(&normalise(&format!(
+            "{} statements awaiting review are not included",
+            want.omitted
+        ))));
+        for reference in &want.references {
+            assert!(
+                text.contains(&normalise(&reference.text)),
+                "reference {} missing:\n{text}",
+                reference.number
+            );
+            for id in &reference.identifiers {
+                assert!(text.contains(&normalise(id)), "{id} missing:\n{text}");
+            }
+        }
+        for line in [
+            format!("Last reviewed {TODAY} by Example Reviewer (fictional), IBCLC"),
+            "Next review due 2027-12-01".to_string(),
+            URL.to_string(),
+            "Educational purpose only.".to_string(),
+        ] {
+            assert!(text.contains(&normalise(&line)), "{line} missing:\n{text}");
+        }
+        assert!(
+            !text.contains("DRAFT"),
+            "a reviewed handout is not marked as a draft"
+        );
+
+        let info = pdf_info(&pdf);
+        assert!(pages(&info) <= 2, "{paper}: more than 2 pages:\n{info}");
+        assert_eq!(field(&info, "Title"), want.title);
+        assert_eq!(field(&info, "Tagged"), "yes");
+        let size = if paper == "a4" {
+            "595.276 x 841.89"
+        } else {
+            "612 x 792"
+        };
+        assert!(
+            field(&info, "Page size").starts_with(size),
+            "{paper}:\n{info}"
+        );
+    }
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn draft_includes_everything_and_marks_every_page() {
+    let site = site();
+    let root = site.path();
+    let want = expected(root, true);
+    assert_eq!(want.omitted, 0);
+    let pdf = root.join("draft.pdf");
+    handout(root, &pdf, &["--draft"]);
+    let text = pdf_text(&pdf);
+    let pages = pages(&pdf_info(&pdf));
+    assert!(
+        pages <= 2,
+        "a draft of every statement fits 2 pages: {pages}"
+    );
+    assert_eq!(
+        text.matches(&normalise(DRAFT_MARK)).count(),
+        pages,
+        "the draft mark is on every page once:\n{text}"
+    );
+    assert!(text.contains(&normalise("Not reviewed: Draft")));
+    assert!(!text.contains(&normalise("awaiting review are not included")));
+    for claim in want.sections.iter().flat_map(|s| &s.claims) {
+        assert!(
+            text.contains(&normalise(&claim.text)),
+            "{} missing",
+            claim.id
+        );
+    }
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn the_same_input_gives_the_same_pdf_bytes() {
+    let site = site();
+    let root = site.path();
+    let (a, b) = (root.join("a.pdf"), root.join("b.pdf"));
+    handout(root, &a, &[]);
+    handout(root, &b, &[]);
+    let (a, b) = (std::fs::read(a).expect("a"), std::fs::read(b).expect("b"));
+    assert!(a.starts_with(b"%PDF-"));
+    assert!(a == b, "two PDFs of the same input differ");
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn build_writes_handouts_for_topics_and_honours_no_pdf() {
+    let site = site();
+    let root = site.path();
+    run(evident(root).args(["build", "--no-pdf"]));
+    let handouts = root.join("public/handouts");
+    assert!(handouts.join("relactation.html").is_file());
+    assert!(handouts.join("domperidone.html").is_file());
+    assert!(
+        !handouts.join("relactation.pdf").exists(),
+        "--no-pdf writes no PDF"
+    );
+    assert!(
+        !handouts.join("editorial-policy.html").exists(),
+        "plain pages get no handout"
+    );
+
+    run(evident(root).arg("build"));
+    let built = std::fs::read(handouts.join("relactation.pdf")).expect("built PDF");
+    // The standalone command with the site's defaults makes exactly what the build wrote.
+    let alone = root.join("alone.pdf");
+    handout(root, &alone, &[]);
+    assert!(built == std::fs::read(&alone).expect("alone"));
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn standalone_names_variants_apart_and_leaves_other_files_alone() {
+    let site = site();
+    let root = site.path();
+    let handouts = root.join("public/handouts");
+    std::fs::create_dir_all(&handouts).expect("mkdir");
+    std::fs::write(handouts.join("notes.txt"), "mine").expect("write");
+    run(evident(root).args(["handout", "topic:relactation"]));
+    run(evident(root).args([
+        "handout",
+        "relactation",
+        "--draft",
+        "--audience",
+        "clinician",
+    ]));
+    for name in [
+        "relactation.html",
+        "relactation.pdf",
+        "relactation-clinician-draft.html",
+        "relactation-clinician-draft.pdf",
+    ] {
+        assert!(handouts.join(name).is_file(), "{name} missing");
+    }
+    assert_eq!(
+        std::fs::read_to_string(handouts.join("notes.txt")).expect("notes"),
+        "mine"
+    );
+    let html =
+        std::fs::read_to_string(handouts.join("relactation-clinician-draft.html")).expect("html");
+    assert!(html.contains(DRAFT_MARK));
+    assert!(!html.contains("<script"), "a handout needs no script");
+}
+
+#[test]
+fn mistakes_on_the_command_line_exit_2() {
+    let site = site();
+    let root = site.path();
+    for args in [
+        &["handout", "relactaton"][..],
+        &["handout", "relactation", "--audience", "nobody"],
+        &["handout", "editorial-policy"],
+        &["handout", "relactation", "--out", "x.txt"],
+    ] {
+        let out = evident(root).args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+/// Prints the HTML handout with headless Chromium and counts the pages.
+fn print_html(html: &Path, pdf: &Path) -> usize {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let out = tool("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(
+        pdf.is_file(),
+        "chromium wrote no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pages(&pdf_info(pdf))
+}
+
+#[test]
+fn print_html_fits_two_pages_on_a4_and_letter() {
+    let site = site();
+    let root = site.path();
+    for paper in ["a4", "letter"] {
+        for draft in [false, true] {
+            let name = format!("{paper}{}", if draft { "-draft" } else { "" });
+            let html = root.join(format!("{name}.html"));
+            let mut args = vec!["--paper", paper];
+            if draft {
+                args.push("--draft");
+            }
+            handout(root, &html, &args);
+            let text = std::fs::read_to_string(&html).expect("html");
+            assert_eq!(text.contains(DRAFT_MARK), draft);
+            let pdf = root.join(format!("{name}-chromium.pdf"));
+            let pages = print_html(&html, &pdf);
+            assert!(pages <= 2, "{name}: the print HTML takes {pages} pages");
+            // Printed, the draft mark heads every page (and a reviewed handout has none).
+            let printed = pdf_text(&pdf);
+            assert!(
+                printed.contains(&normalise(URL)),
+                "{name}: the URL is printed"
+            );
+            let marks = printed.matches(&normalise(DRAFT_MARK)).count();
+            assert_eq!(marks, if draft { pages } else { 0 }, "{name}");
+        }
+    }
+}
+
+#[test]
+fn default_paper_follows_the_site_language() {
+    assert_eq!(Paper::for_language("en"), Paper::A4);
+    assert_eq!(Paper::for_language("en-US"), Paper::Letter);
+}
