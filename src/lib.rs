@@ -27,6 +27,8 @@ pub mod report;
 pub mod resolve;
 pub mod review;
 pub mod scaffold;
+pub mod schema;
+pub mod serve;
 pub mod write;
 pub mod yaml;
 

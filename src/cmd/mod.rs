@@ -6,6 +6,8 @@ pub mod explain;
 pub mod init;
 pub mod new;
 pub mod review;
+pub mod schema;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
