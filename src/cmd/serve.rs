@@ -57,8 +57,17 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// One build, in the terminal: its diagnostics, then one line.
 fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
+    // Warnings in full once, at the first build; after a change only the errors, or every
+    // save would scroll the same warnings past again. The summary line still counts them.
+    let first = rebuild.changed.is_empty();
+    let shown: Vec<_> = rebuild
+        .diagnostics
+        .iter()
+        .filter(|d| first || d.severity == evident::diag::Severity::Error)
+        .cloned()
+        .collect();
     let text = evident::report::render(
-        &rebuild.diagnostics,
+        &shown,
         evident::report::Format::Human,
         &rebuild.texts,
         color,

@@ -283,14 +283,19 @@ fn rebuild(state: &State, changed: Vec<String>) {
                 .push(serde_json::json!({ "severity": "error", "message": message }));
         }
         if next.errors > 0 {
+            // Only the errors: they are why the page is stale. Warnings stay in the terminal.
+            let errors: Vec<Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .cloned()
+                .collect();
             next.text.push_str(&crate::report::render(
-                &diagnostics,
+                &errors,
                 crate::report::Format::Human,
                 &texts,
                 false,
             ));
-            next.json
-                .extend(diagnostics.iter().map(crate::report::json));
+            next.json.extend(errors.iter().map(crate::report::json));
         }
         *current = Arc::new(next);
     }
