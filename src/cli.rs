@@ -72,6 +72,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write one topic's printable handout (approved statements only unless --draft)
     Handout(HandoutArgs),
+    /// Preview the site on 127.0.0.1, rebuilt and reloaded as files change
+    Serve(ServeArgs),
+    /// Print JSON Schemas of claim files, front matter, sources and evident.yaml, for editors
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,6 +209,27 @@ pub struct HandoutArgs {
 pub enum PaperArg {
     A4,
     Letter,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on
+    #[arg(long, default_value_t = evident::serve::DEFAULT_PORT)]
+    pub port: u16,
+    /// The address to listen on; anything but 127.0.0.1 exposes the preview to the network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the browser once it is served
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write claim, topic, source and evident schemas (*.schema.json) into DIR instead of
+    /// printing them
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

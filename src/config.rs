@@ -205,7 +205,8 @@ impl Default for Config {
     }
 }
 
-const KNOWN: &[&str] = &[
+/// The top-level keys of evident.yaml (the schema of `evident schema` is checked against them).
+pub const CONFIG_FIELDS: &[&str] = &[
     "title",
     "base_url",
     "language",
@@ -318,7 +319,7 @@ impl Config {
         if let Some(v) = fields.boolean("pretty_urls") {
             config.pretty_urls = v.value;
         }
-        fields.finish(KNOWN, "evident.yaml");
+        fields.finish(CONFIG_FIELDS, "evident.yaml");
         config
     }
 

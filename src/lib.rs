@@ -28,10 +28,13 @@ pub mod report;
 pub mod resolve;
 pub mod review;
 pub mod scaffold;
+pub mod schema;
+pub mod serve;
 pub mod write;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -67,6 +70,41 @@ pub struct BuildOptions {
     pub dashboard_dir: Option<PathBuf>,
     /// Skip PDF handouts (`--no-pdf`); HTML handouts are always written.
     pub no_pdf: bool,
+    /// Told as each stage starts; the library prints nothing itself.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+/// The stages of a build, in order, for progress reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Load,
+    Resolve,
+    Render,
+    Write,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [Stage::Load, Stage::Resolve, Stage::Render, Stage::Write];
+
+    /// 0-based position among [`Stage::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "reading files",
+            Stage::Resolve => "linking claims and sources",
+            Stage::Render => "rendering pages",
+            Stage::Write => "writing the site",
+        }
+    }
+}
+
+/// Receives a build's progress (the binary draws a bar with it). Called from the building
+/// thread; a stage stops when the next starts or the build returns.
+pub trait Progress: std::fmt::Debug + Send + Sync {
+    fn stage(&self, stage: Stage);
 }
 
 /// The outcome of a build: its diagnostics, and what was written when it could be.
@@ -84,7 +122,15 @@ pub struct Built {
 /// load → resolve → render → write. Content errors stop the build before anything is
 /// written, so the previous output stays as it was.
 pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::Result<Built> {
-    let mut kb = check(project, today)?;
+    let report = |stage| {
+        if let Some(progress) = &options.progress {
+            progress.stage(stage);
+        }
+    };
+    report(Stage::Load);
+    let corpus = load::load(project)?;
+    report(Stage::Resolve);
+    let mut kb = resolve::resolve(corpus, today);
     if options.strict {
         kb.diagnostics.promote_warnings();
     }
@@ -102,6 +148,7 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         .clone()
         .unwrap_or_else(|| project.default_output());
     let out = absolute(&project.root, &out);
+    report(Stage::Render);
     let mut output = render_site(project, &kb, &RenderOptions::default())?;
     let handout_theme = HandoutTheme::load(&project.themes_dir(), &kb.config.theme)?;
     let handouts = handout::add_to_output(&kb, &handout_theme, &mut output, !options.no_pdf)?;
@@ -131,7 +178,8 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
             out.display()
         );
     }
-    let report = write::write_site(&out, &project.root, &project.inputs(), &output)?;
+    report(Stage::Write);
+    let written = write::write_site(&out, &project.root, &project.inputs(), &output)?;
     let dashboard_report = match (&dashboard_dir, dashboard) {
         (Some(dir), Some(dashboard)) => Some(write::write_site(
             dir,
@@ -143,7 +191,7 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
     };
     Ok(Built {
         kb,
-        report: Some(report),
+        report: Some(written),
         dashboard_report,
         pages,
         handouts,
@@ -164,4 +212,35 @@ pub fn finish_diagnostics(mut diagnostics: Diagnostics, strict: bool) -> Vec<dia
         diagnostics.promote_warnings();
     }
     diagnostics.sorted()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    #[derive(Debug, Default)]
+    struct Recorder(Mutex<Vec<Stage>>);
+
+    impl Progress for Recorder {
+        fn stage(&self, stage: Stage) {
+            self.0.lock().unwrap().push(stage);
+        }
+    }
+
+    #[test]
+    fn build_reports_its_stages_in_order() {
+        let out = tempfile::tempdir().unwrap();
+        let recorder = Arc::new(Recorder::default());
+        let options = BuildOptions {
+            out: Some(out.path().join("public")),
+            progress: Some(recorder.clone()),
+            ..BuildOptions::default()
+        };
+        let project = Project::new(env!("CARGO_MANIFEST_DIR"));
+        let built = build(&project, "2026-11-29".parse().unwrap(), &options).unwrap();
+        assert!(built.report.is_some());
+        assert_eq!(*recorder.0.lock().unwrap(), Stage::ALL);
+    }
 }

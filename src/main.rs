@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         cli::Command::Review(args) => cmd::review::run(&ctx, args),
         cli::Command::Explain(args) => cmd::explain::run(&ctx, args),
         cli::Command::Handout(args) => cmd::handout::run(&ctx, args),
+        cli::Command::Serve(args) => cmd::serve::run(&ctx, args),
+        cli::Command::Schema(args) => cmd::schema::run(&ctx, args),
     });
     match result {
         Ok(code) => code,

@@ -1,22 +1,37 @@
 //! `evident build`: check, then write the site (nothing is written when content has errors).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use evident::BuildOptions;
+use evident::{BuildOptions, Progress, Stage};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::BuildArgs;
 use crate::cmd::{Context, print_diagnostics};
 
+/// Builds quicker than this show no bar: it would only flicker.
+const BAR_DELAY: Duration = Duration::from_secs(1);
+
 pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let bar = (!ctx.quiet && std::io::stderr().is_terminal()).then(Bar::new);
     let options = BuildOptions {
         out: args.out.as_deref().map(|p| ctx.arg_path(p)),
         strict: args.strict,
         dashboard_dir: args.dashboard.as_deref().map(|p| ctx.arg_path(p)),
         no_pdf: args.no_pdf,
+        progress: bar
+            .as_ref()
+            .map(|b| Arc::new(b.clone()) as Arc<dyn Progress>),
     };
-    let built = evident::build(&ctx.project, ctx.today, &options)?;
+    let built = evident::build(&ctx.project, ctx.today, &options);
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let built = built?;
     let diagnostics = built.kb.diagnostics.clone().sorted();
     print_diagnostics(ctx, &diagnostics, args.format, &built.kb.texts);
     let Some(report) = built.report else {
@@ -25,10 +40,11 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
     };
     let out = options.out.unwrap_or_else(|| ctx.project.default_output());
     ctx.say(format!(
-        "built {} pages ({} claims, {} sources) into {} in {:.2?}: {} written, {} unchanged, {} removed",
+        "built {} pages ({} claims, {} sources, {} warnings) into {} in {:.2?}: {} written, {} unchanged, {} removed",
         built.pages,
         built.kb.claims.len(),
         built.kb.sources.len(),
+        built.kb.diagnostics.warnings(),
         out.display(),
         started.elapsed(),
         report.written,
@@ -43,4 +59,55 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar over the build's stages, drawn on stderr only once the build has taken
+/// longer than [`BAR_DELAY`].
+#[derive(Debug, Clone)]
+struct Bar {
+    bar: ProgressBar,
+    /// Dropped when the build ends, which tells the timer thread not to show the bar.
+    done: Arc<std::sync::Mutex<Option<mpsc::Sender<()>>>>,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::with_draw_target(
+            Some(Stage::ALL.len() as u64),
+            ProgressDrawTarget::hidden(),
+        );
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        let (done, wait) = mpsc::channel::<()>();
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            if wait.recv_timeout(BAR_DELAY) == Err(mpsc::RecvTimeoutError::Timeout)
+                && !shown.is_finished()
+            {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(100));
+            }
+        });
+        Bar {
+            bar,
+            done: Arc::new(std::sync::Mutex::new(Some(done))),
+        }
+    }
+
+    fn finish(&self) {
+        if let Ok(mut done) = self.done.lock() {
+            done.take();
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, stage: Stage) {
+        self.bar.set_position(stage.index() as u64);
+        self.bar.set_message(stage.name());
+    }
 }

@@ -7,6 +7,8 @@ pub mod handout;
 pub mod init;
 pub mod new;
 pub mod review;
+pub mod schema;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

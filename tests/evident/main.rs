@@ -10,5 +10,6 @@ mod diagnostics;
 mod links;
 mod original_page;
 mod review;
+mod serve;
 mod site;
 mod writer;

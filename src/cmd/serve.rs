@@ -1,0 +1,140 @@
+//! `evident serve`: a live-reloading preview on 127.0.0.1 until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::process::{ExitCode, Stdio};
+use std::sync::Arc;
+
+use evident::serve::{self, BindError, Outcome, Rebuild, ServeOptions};
+
+use crate::cli::ServeArgs;
+use crate::cmd::Context;
+
+pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let (quiet, verbose, color) = (ctx.quiet, ctx.verbose, ctx.color);
+    let options = ServeOptions {
+        addr: SocketAddr::new(args.bind, args.port),
+        today: ctx.today,
+        watch: true,
+        on_rebuild: Some(Arc::new(move |rebuild: &Rebuild| {
+            report(rebuild, quiet, verbose, color);
+        })),
+    };
+    let handle = match serve::start(ctx.project.clone(), options) {
+        Ok(handle) => handle,
+        Err(e) => {
+            if let Some(bind) = e.downcast_ref::<BindError>() {
+                if bind.source.kind() == std::io::ErrorKind::AddrInUse {
+                    eprintln!(
+                        "error: port {} on {} is already in use (another `evident serve`?); \
+                         choose another with --port",
+                        bind.addr.port(),
+                        bind.addr.ip()
+                    );
+                } else {
+                    eprintln!("error: {bind}");
+                }
+                return Ok(ExitCode::from(2));
+            }
+            return Err(e);
+        }
+    };
+    let url = format!("http://{}/", handle.addr);
+    if !handle.addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}: the preview, drafts and the editor dashboard are \
+             reachable from other machines",
+            handle.addr.ip()
+        );
+    }
+    ctx.say(format!("serving {url} (Ctrl-C to stop)"));
+    if args.open {
+        open_browser(&url);
+    }
+    handle.run_until_ctrl_c()?;
+    ctx.say("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One build, in the terminal: its diagnostics, then one line.
+fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
+    // Warnings in full once, at the first build; after a change only the errors, or every
+    // save would scroll the same warnings past again. The summary line still counts them.
+    let first = rebuild.changed.is_empty();
+    let shown: Vec<_> = rebuild
+        .diagnostics
+        .iter()
+        .filter(|d| first || d.severity == evident::diag::Severity::Error)
+        .cloned()
+        .collect();
+    let text = evident::report::render(
+        &shown,
+        evident::report::Format::Human,
+        &rebuild.texts,
+        color,
+    );
+    eprint!("{text}");
+    let cause = match rebuild.changed.as_slice() {
+        [] => String::new(),
+        [one] => format!(" after a change to {one}"),
+        [one, rest @ ..] => format!(" after changes to {one} and {} more", rest.len()),
+    };
+    let time = if verbose {
+        format!(" in {:.2?}", rebuild.elapsed)
+    } else {
+        String::new()
+    };
+    let warnings = rebuild
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == evident::diag::Severity::Warning)
+        .count();
+    match &rebuild.outcome {
+        Outcome::Served {
+            pages,
+            claims,
+            sources,
+        } => {
+            if !quiet {
+                eprintln!(
+                    "built {pages} pages ({claims} claims, {sources} sources, {warnings} \
+                     warnings){cause}{time}"
+                );
+            }
+        }
+        Outcome::ContentErrors => {
+            let errors = rebuild.diagnostics.len() - warnings;
+            eprintln!(
+                "{}{cause}{time}: still serving the last good site; the browser shows the errors",
+                evident::diag::summary(errors, warnings)
+            );
+        }
+        Outcome::Failed(message) => {
+            eprintln!("error: {message}");
+            eprintln!("build failed{cause}{time}: still serving the last good site");
+        }
+    }
+}
+
+/// Best effort: a missing opener or a headless machine is no reason to stop serving.
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let spawned = command
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    match spawned {
+        // Reaped on a thread of its own, so that it leaves no zombie behind.
+        Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
+        Err(e) => eprintln!("note: could not open a browser ({e}); open {url} yourself"),
+    }
+}

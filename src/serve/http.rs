@@ -1,0 +1,181 @@
+//! The HTTP side of `serve`: the site from memory, the event stream and the diagnostics.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State as Extract;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::Stream;
+
+use super::State;
+use super::path::{self, Refused};
+
+/// Paths under this prefix belong to the server, never to the site.
+const PREFIX: &str = "/__evident/";
+
+pub(super) fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/__evident/events", get(events))
+        .route("/__evident/diagnostics", get(diagnostics))
+        .fallback(site)
+        .with_state(state)
+}
+
+/// `state` events: one on connect, then one after every build. The stream ends when the
+/// server stops, or graceful shutdown would wait for it forever.
+async fn events(
+    Extract(state): Extract<Arc<State>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let changed = state.changed.subscribe();
+    let stopping = state.stopping.subscribe();
+    let stream = futures_util::stream::unfold(
+        (state, changed, stopping, true),
+        |(state, mut changed, mut stopping, first)| async move {
+            if !first {
+                tokio::select! {
+                    result = changed.changed() => result.ok()?,
+                    _ = stopping.wait_for(|s| *s) => return None,
+                }
+            }
+            if *stopping.borrow() {
+                return None;
+            }
+            let site = state.current();
+            let data = serde_json::json!({
+                "site": site.generation,
+                "errors": site.errors,
+                "warnings": site.warnings,
+            });
+            let event = Event::default().event("state").data(data.to_string());
+            Some((Ok(event), (state, changed, stopping, false)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// The latest build's errors: `{"errors": n, "warnings": n, "text": "…", "diagnostics": […]}`
+/// with the diagnostics in `check --format json`'s shape.
+async fn diagnostics(Extract(state): Extract<Arc<State>>) -> Response {
+    let site = state.current();
+    let body = serde_json::json!({
+        "errors": site.errors,
+        "warnings": site.warnings,
+        "text": site.text,
+        "diagnostics": site.json,
+    });
+    respond(
+        StatusCode::OK,
+        "application/json",
+        body.to_string().into_bytes(),
+    )
+}
+
+/// Everything else: a file of the last good site.
+async fn site(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD\n".to_vec(),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let raw = uri.path();
+    if raw.starts_with(PREFIX) {
+        return not_found(&state);
+    }
+    let file = match path::resolve(raw) {
+        Ok(file) => file,
+        Err(why) => return refused(why),
+    };
+    let site = state.current();
+    let Some(output) = &site.output else {
+        return page(StatusCode::SERVICE_UNAVAILABLE, NO_SITE);
+    };
+    if let Some(bytes) = output.files.get(&file) {
+        return serve_file(&file, bytes);
+    }
+    // `/topic` for the folder `topic/`: redirect, so that the page's relative links resolve.
+    if !file.ends_with("index.html") && output.files.contains_key(&format!("{file}/index.html")) {
+        let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+        if let Ok(location) = HeaderValue::from_str(&format!("{raw}/")) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        return response;
+    }
+    not_found(&state)
+}
+
+fn serve_file(file: &str, bytes: &[u8]) -> Response {
+    let body = if path::is_html(file) {
+        path::inject(bytes)
+    } else {
+        bytes.to_vec()
+    };
+    respond(StatusCode::OK, path::content_type(file), body)
+}
+
+fn not_found(state: &State) -> Response {
+    let site = state.current();
+    match site.output.as_ref().and_then(|o| o.files.get("404.html")) {
+        Some(bytes) => {
+            let mut response = serve_file("404.html", bytes);
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        }
+        None => page(StatusCode::NOT_FOUND, NOT_FOUND),
+    }
+}
+
+fn refused(why: Refused) -> Response {
+    let message = match why {
+        Refused::NotAbsolute => "the path must start with /",
+        Refused::BadEncoding => "the path is not valid percent-encoded UTF-8",
+        Refused::EncodedSeparator => "encoded slashes are not allowed in paths",
+        Refused::ControlCharacter => "control characters are not allowed in paths",
+        Refused::BadSegment => "`.`, `..`, empty and drive segments are not allowed in paths",
+    };
+    respond(
+        StatusCode::BAD_REQUEST,
+        "text/plain; charset=utf-8",
+        format!("bad request: {message}\n").into_bytes(),
+    )
+}
+
+const NOT_FOUND: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+<body><h1>Not found</h1><p>No page of the site is at this address. <a href=\"/\">Home</a></p></body></html>";
+
+const NO_SITE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not built yet</title></head>\
+<body><h1>The site has not built yet</h1><p>Fix the errors shown in the terminal; this page reloads when the site builds.</p></body></html>";
+
+/// A built-in page, with the reload script so that it turns into the site once it builds.
+fn page(status: StatusCode, html: &str) -> Response {
+    respond(
+        status,
+        "text/html; charset=utf-8",
+        path::inject(html.as_bytes()),
+    )
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // A preview must never show a stale page from the browser's cache.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}

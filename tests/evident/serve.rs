@@ -1,0 +1,246 @@
+//! `evident serve` on an ephemeral port: pages from memory, refused paths, the event stream,
+//! and a content error that leaves the last good site up until it is fixed.
+//!
+//! The client is a raw `TcpStream`, so that request paths reach the server exactly as written
+//! (an HTTP library would normalise `/../`). Waits are bounded polls with generous timeouts:
+//! these tests must pass on a busy 2-core machine, where a rebuild can take seconds.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use evident::serve::{self, ServeOptions};
+
+use crate::harness::{Site, today};
+
+/// Long enough for a debug-build rebuild of the bundled site on a loaded machine.
+const PATIENCE: Duration = Duration::from_secs(90);
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One `GET` with `Connection: close`, the path sent byte for byte.
+fn get(addr: SocketAddr, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn diagnostics(addr: SocketAddr) -> serde_json::Value {
+    let reply = get(addr, "/__evident/diagnostics");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+/// Polls until `done` holds, failing after [`PATIENCE`].
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The server-sent events of `/__evident/events`, read one `state` event at a time.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(addr: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(
+            stream,
+            "GET /__evident/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        while !head.ends_with("\r\n\r\n") {
+            assert!(reader.read_line(&mut head).unwrap() > 0, "{head}");
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(
+            head.to_ascii_lowercase().contains("text/event-stream"),
+            "{head}"
+        );
+        Events { reader }
+    }
+
+    /// The next `state` event's data; None when the stream ended.
+    fn next(&mut self) -> Option<serde_json::Value> {
+        let mut event = None;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.reader.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            // The body is chunked: chunk-size lines are hex digits, never `event:`/`data:`.
+            let line = line.trim_end();
+            if line == "event: state" {
+                event = Some(());
+            } else if let (Some(()), Some(data)) = (event, line.strip_prefix("data: ")) {
+                return Some(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+}
+
+#[test]
+fn serves_rebuilds_and_keeps_the_last_good_site_through_errors() {
+    let site = Site::bundled();
+    // Port 0: the system picks a free one, and the handle says which.
+    let handle = serve::start(site.project(), ServeOptions::local(0, today())).unwrap();
+    let addr = handle.addr;
+    assert!(addr.ip().is_loopback() && addr.port() != 0);
+
+    let home = get(addr, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(home.body.contains("new EventSource(\"/__evident/events\")"));
+    let topic = get(addr, "/relactation/");
+    assert_eq!(topic.status, 200);
+    assert!(topic.body.contains("</html>"));
+    assert_eq!(get(addr, "/relactation").status, 301);
+    assert_eq!(
+        get(addr, "/relactation").header("location"),
+        Some("/relactation/")
+    );
+    // serve always has the editor dashboard.
+    assert_eq!(get(addr, "/review/").status, 200);
+    let api = get(addr, "/api/claims.json");
+    assert_eq!(api.status, 200);
+    assert_eq!(api.header("content-type"), Some("application/json"));
+    assert!(!api.body.contains("EventSource"), "script only in HTML");
+    assert_eq!(get(addr, "/no-such-page/").status, 404);
+    assert_eq!(get(addr, "/__evident/nothing").status, 404);
+    for path in [
+        "/../evident.yaml",
+        "/%2e%2e/evident.yaml",
+        "/relactation/%2e%2e/%2e%2e/evident.yaml",
+        "/..%2fevident.yaml",
+        "/..%5cevident.yaml",
+        "//etc/passwd",
+        "/index.html%00.css",
+    ] {
+        assert_eq!(get(addr, path).status, 400, "{path}");
+    }
+
+    let mut events = Events::open(addr);
+    let first = events.next().unwrap();
+    assert_eq!(first["errors"], 0);
+    let generation = first["site"].as_u64().unwrap();
+    assert_eq!(diagnostics(addr)["errors"], 0);
+
+    // An invalid kind is a content error: the site must stay as it was.
+    let claim = "content/claims/relactation/assess-motivation-and-breasts.yaml";
+    let good = site.read(claim);
+    assert!(good.contains("\nkind: recommendation\n"));
+    site.write(
+        claim,
+        &good.replace("\nkind: recommendation\n", "\nkind: <b>bogus</b>\n"),
+    );
+    wait_for("the error to be reported", || {
+        diagnostics(addr)["errors"].as_u64() > Some(0)
+    });
+    let report = diagnostics(addr);
+    let text = report["text"].as_str().unwrap();
+    assert!(text.contains("invalid-value"), "{text}");
+    assert!(text.contains(claim), "{text}");
+    assert_eq!(report["diagnostics"][0]["path"], claim);
+    let state = events.next().unwrap();
+    assert!(state["errors"].as_u64() > Some(0), "{state}");
+    assert_eq!(state["site"].as_u64(), Some(generation), "site unchanged");
+    let still = get(addr, "/");
+    assert_eq!(still.status, 200);
+    assert_eq!(still.body, home.body, "the last good site stays up");
+
+    site.write(claim, &good);
+    wait_for("the fix to clear the errors", || {
+        diagnostics(addr)["errors"] == 0
+    });
+    // The stream may have seen intermediate builds; the last one is the fixed site.
+    let mut state = events.next().unwrap();
+    while state["errors"] != 0 {
+        state = events.next().unwrap();
+    }
+    assert!(state["site"].as_u64() > Some(generation), "{state}");
+    assert_eq!(get(addr, "/").status, 200);
+
+    let stopped = Instant::now();
+    handle.shutdown().unwrap();
+    assert!(stopped.elapsed() < Duration::from_secs(10));
+    assert!(events.next().is_none(), "the event stream ends on shutdown");
+    assert!(TcpStream::connect(addr).is_err(), "the port is closed");
+}
+
+#[test]
+fn a_taken_port_is_refused_clearly() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let site = Site::bundled();
+    let Err(e) = serve::start(site.project(), ServeOptions::local(addr.port(), today())) else {
+        panic!("served on a taken port");
+    };
+    let bind = e.downcast_ref::<serve::BindError>().unwrap();
+    assert_eq!(bind.source.kind(), std::io::ErrorKind::AddrInUse);
+
+    let output = assert_cmd::Command::cargo_bin("evident")
+        .unwrap()
+        .current_dir(&site.root)
+        .args(["--today", crate::harness::TODAY, "serve", "--port"])
+        .arg(addr.port().to_string())
+        .timeout(PATIENCE)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "port {} on 127.0.0.1 is already in use",
+            addr.port()
+        )),
+        "{stderr}"
+    );
+}
