@@ -63,6 +63,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub strict: bool,
     pub dashboard_dir: Option<PathBuf>,
+    /// Leave out the search page and its index (`--no-search`).
+    pub no_search: bool,
 }
 
 /// The outcome of a build: its diagnostics, and what was written when it could be.
@@ -95,7 +97,14 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         .clone()
         .unwrap_or_else(|| project.default_output());
     let out = absolute(&project.root, &out);
-    let output = render_site(project, &kb, &RenderOptions::default())?;
+    let output = render_site(
+        project,
+        &kb,
+        &RenderOptions {
+            no_search: options.no_search,
+            ..RenderOptions::default()
+        },
+    )?;
     let dashboard = match &options.dashboard_dir {
         Some(_) => Some(render_site(
             project,
@@ -103,6 +112,7 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
             &RenderOptions {
                 dashboard: Some(true),
                 dashboard_only: true,
+                no_search: true,
             },
         )?),
         None => None,

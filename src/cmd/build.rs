@@ -14,6 +14,7 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         out: args.out.as_deref().map(|p| ctx.arg_path(p)),
         strict: args.strict,
         dashboard_dir: args.dashboard.as_deref().map(|p| ctx.arg_path(p)),
+        no_search: args.no_search,
     };
     let built = evident::build(&ctx.project, ctx.today, &options)?;
     let diagnostics = built.kb.diagnostics.clone().sorted();
