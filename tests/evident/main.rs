@@ -11,4 +11,5 @@ mod links;
 mod original_page;
 mod review;
 mod site;
+mod web;
 mod writer;
