@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod browser;
 mod bundled;
 mod cli;
 mod diagnostics;
