@@ -20,8 +20,8 @@
     var offered = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
     select.value = offered ? wanted : "";
     if (select.value) { filters[select.name] = select.value; }
-    // A changed filter searches again at once, like pressing the button.
-    select.addEventListener("change", function () { form.submit(); });
+    // No search on change: a page load the reader did not ask for is a change of context
+    // (WCAG 3.2.2); the Search button applies the filters.
   });
 
   // Browsers refuse to load the index (an ES module and WebAssembly) from file:// pages.
