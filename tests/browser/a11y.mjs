@@ -1,15 +1,20 @@
 // Accessibility and behaviour of a built evident site, in headless Chromium:
-//   node tests/browser/a11y.mjs http://127.0.0.1:PORT/
+//   node tests/browser/a11y.mjs http://127.0.0.1:PORT/ [SITE_DIR]
 // 1. axe-core on the home, topic, claim, source, dashboard, grading and search pages:
 //    no violation of WCAG 2.1 A or AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa) allowed;
 // 2. the audience switch: clicking "Healthcare professional" changes a claim's wording;
-// 3. search: "domperidone" typed in the header box finds a domperidone claim.
+// 3. search: "domperidone" typed on the search page, and in the header box of the home
+//    page, finds a domperidone claim; with SITE_DIR (the same site on disk), the search page
+//    opened from file:// says that search needs a server.
 // Prints one JSON report on stdout; exits 0 only when every check passed.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { launch } from "./chromium.mjs";
 
 const base = process.argv[2];
+const siteDir = process.argv[3];
 if (!base || !/^https?:\/\//.test(base)) {
   console.error("usage: node a11y.mjs http://127.0.0.1:PORT/  (a built site served over http)");
   process.exit(2);
@@ -88,21 +93,40 @@ try {
   report.pages["topic (Healthcare professional)"] = { path: PAGES.topic, passes, violations };
   if (violations.length) fail(`topic with the clinician wording: ${violations.map((v) => v.id).join(", ")}`);
 
-  // Search from the header box of the home page: a GET form to the search page.
-  await open(page, PAGES.home);
-  await page.locator("#site-search-q").fill("domperidone");
-  await Promise.all([page.waitForURL(/search\/index\.html\?q=domperidone/), page.locator("#site-search-q").press("Enter")]);
-  await page.waitForSelector("#search-results li", { timeout: 30_000 });
-  const results = await page.locator("#search-results li h3 a").evaluateAll((links) =>
-    links.map((a) => ({ title: a.textContent.trim(), href: a.href })),
-  );
-  const status = (await page.locator("#search-status").innerText()).trim();
-  report.search = { query: "domperidone", status, results };
-  const hit = results.find((r) => /\/claims\/domperidone-[^/]+\//.test(r.href) && /domperidone/i.test(r.title));
-  if (!hit) fail(`search: no domperidone claim among ${results.length} result(s)`);
-  else {
-    const target = await context.request.get(hit.href);
-    if (!target.ok()) fail(`search: the result link ${hit.href} answers ${target.status()}`);
+  // Search, typed as a reader would: on the search page, then in the header box of the home
+  // page (a GET form to the search page). Both must list a domperidone claim.
+  async function searchFrom(path, input) {
+    await open(page, path);
+    await page.locator(input).fill("domperidone");
+    await Promise.all([
+      page.waitForURL(/search\/index\.html\?q=domperidone/),
+      page.locator(input).press("Enter"),
+    ]);
+    await page.waitForSelector("#search-results li", { timeout: 30_000 });
+    const results = await page.locator("#search-results li h3 a").evaluateAll((links) =>
+      links.map((a) => ({ title: a.textContent.trim(), href: a.href })),
+    );
+    const status = (await page.locator("#search-status").innerText()).trim();
+    const hit = results.find((r) => /\/claims\/domperidone-[^/]+\//.test(r.href) && /domperidone/i.test(r.title));
+    if (!hit) fail(`search from ${path}: no domperidone claim among ${results.length} result(s)`);
+    else {
+      const target = await context.request.get(hit.href);
+      if (!target.ok()) fail(`search from ${path}: the result link ${hit.href} answers ${target.status()}`);
+    }
+    return { query: "domperidone", status, results };
+  }
+  report.search = await searchFrom("search/index.html", "#search-q");
+  report.headerSearch = await searchFrom(PAGES.home, "#site-search-q");
+
+  // Opened from disk, the search page cannot load its index and says so.
+  if (siteDir) {
+    await page.goto(pathToFileURL(join(siteDir, "search/index.html")).href + "?q=domperidone");
+    const note = page.locator("#search-file-note");
+    await note.waitFor({ state: "visible", timeout: 10_000 }).catch(() => {});
+    report.fileNote = (await note.isVisible()) ? (await note.innerText()).trim() : null;
+    if (!report.fileNote || !/needs a web server/.test(report.fileNote)) {
+      fail("search from file://: no note that search needs a server");
+    }
   }
   if (consoleErrors.length) fail(`script errors: ${consoleErrors.join("; ")}`);
 } catch (e) {
