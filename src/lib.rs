@@ -59,7 +59,12 @@ pub fn render_site(
     options: &RenderOptions,
 ) -> anyhow::Result<Output> {
     let theme = Theme::load(&project.themes_dir(), &kb.config.theme)?;
-    render::render(kb, &theme, options)
+    let mut output = render::render(kb, &theme, options)?;
+    if options.handouts.html && !options.dashboard_only {
+        let handout_theme = HandoutTheme::load(&project.themes_dir(), &kb.config.theme)?;
+        handout::add_to_output(kb, &handout_theme, &mut output, options.handouts.pdf)?;
+    }
+    Ok(output)
 }
 
 /// What `build` was asked to do.
@@ -70,6 +75,8 @@ pub struct BuildOptions {
     pub dashboard_dir: Option<PathBuf>,
     /// Skip PDF handouts (`--no-pdf`); HTML handouts are always written.
     pub no_pdf: bool,
+    /// Leave out the search page and its index (`--no-search`).
+    pub no_search: bool,
     /// Told as each stage starts; the library prints nothing itself.
     pub progress: Option<Arc<dyn Progress>>,
 }
@@ -149,9 +156,31 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         .unwrap_or_else(|| project.default_output());
     let out = absolute(&project.root, &out);
     report(Stage::Render);
-    let mut output = render_site(project, &kb, &RenderOptions::default())?;
-    let handout_theme = HandoutTheme::load(&project.themes_dir(), &kb.config.theme)?;
-    let handouts = handout::add_to_output(&kb, &handout_theme, &mut output, !options.no_pdf)?;
+    let handouts = render::Handouts {
+        html: true,
+        pdf: !options.no_pdf && handout::PDF_AVAILABLE,
+    };
+    let output = render_site(
+        project,
+        &kb,
+        &RenderOptions {
+            no_search: options.no_search,
+            handouts,
+            ..RenderOptions::default()
+        },
+    )?;
+    let slugs: Vec<String> = kb
+        .topic_pages()
+        .map(|t| t.topic.slug.value.clone())
+        .collect();
+    let handouts = handout::Written {
+        pdf: if handouts.pdf {
+            slugs.clone()
+        } else {
+            Vec::new()
+        },
+        html: slugs,
+    };
     let dashboard = match &options.dashboard_dir {
         Some(_) => Some(render_site(
             project,
@@ -159,6 +188,8 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
             &RenderOptions {
                 dashboard: Some(true),
                 dashboard_only: true,
+                no_search: true,
+                ..RenderOptions::default()
             },
         )?),
         None => None,

@@ -26,6 +26,7 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         progress: bar
             .as_ref()
             .map(|b| Arc::new(b.clone()) as Arc<dyn Progress>),
+        no_search: args.no_search,
     };
     let built = evident::build(&ctx.project, ctx.today, &options);
     if let Some(bar) = bar {

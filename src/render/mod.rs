@@ -1,9 +1,13 @@
 //! Stage 3: a [`KnowledgeBase`] and a theme → every page of the site, in memory.
 
 pub mod api;
+pub mod discovery;
+pub mod search;
 pub mod theme;
 pub mod urls;
 pub mod view;
+
+use std::collections::BTreeSet;
 
 use minijinja::Value;
 use minijinja::value::Serde;
@@ -31,6 +35,26 @@ pub struct RenderOptions {
     pub dashboard: Option<bool>,
     /// Only the dashboard (for `build --dashboard DIR`), linking to the site through `base_url`.
     pub dashboard_only: bool,
+    /// Leave out the search page, the search box and the index (`build --no-search`).
+    /// Negative so that the default, for `build` and `serve` alike, is a site with search.
+    pub no_search: bool,
+    /// Which printable handouts the site carries; topic pages link only what is written.
+    pub handouts: Handouts,
+}
+
+/// The handout formats written beside the pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Handouts {
+    pub html: bool,
+    pub pdf: bool,
+}
+
+/// What every page's navigation offers, decided once per render.
+#[derive(Debug, Clone, Copy)]
+struct Nav {
+    dashboard: bool,
+    search: bool,
+    feed: bool,
 }
 
 /// Renders every page. Fails only when the theme fails; content problems were diagnosed before.
@@ -44,8 +68,29 @@ pub fn render(
     let with_dashboard = options
         .dashboard
         .unwrap_or(kb.config.review.dashboard == Dashboard::Public);
+    let nav = Nav {
+        dashboard: with_dashboard,
+        search: !options.no_search,
+        feed: true,
+    };
+    // Every page rendered that a search engine should know of, with its last review date.
+    let mut sitemap: Vec<discovery::SitemapEntry> = Vec::new();
+    // Every search filter value some page carries, for the search form's choices.
+    let mut facets_seen: BTreeSet<view::FacetView> = BTreeSet::new();
     if options.dashboard_only {
-        render_dashboard(kb, theme, &site, &mut output, true)?;
+        render_dashboard(
+            kb,
+            theme,
+            &site,
+            &mut output,
+            // A dashboard in a folder of its own has no search page or feed beside it.
+            Nav {
+                dashboard: true,
+                search: false,
+                feed: false,
+            },
+            true,
+        )?;
         for (name, bytes) in &theme.static_files {
             output.insert(format!("static/{name}"), bytes.clone());
         }
@@ -66,18 +111,18 @@ pub fn render(
         let context = Value::from(context);
         Ok((path.file(), theme.render(template, context)?))
     };
+    let mut listed = |page: &PageView, facets: &mut BTreeSet<view::FacetView>| {
+        sitemap.push(discovery::SitemapEntry {
+            url: page.canonical.clone(),
+            lastmod: page.last_reviewed.clone(),
+        });
+        facets.extend(page.facets.iter().cloned());
+    };
 
     let home = PagePath::home();
     let links = Links::new(&home, kb.config.pretty_urls, &kb.config.base_url);
-    let page = page_view(
-        kb,
-        &home,
-        "home",
-        &kb.config.title,
-        "",
-        with_dashboard,
-        None,
-    );
+    let page = page_view(kb, &home, "home", &kb.config.title, "", nav, None);
+    listed(&page, &mut facets_seen);
     let (file, html) = render_page(
         &home,
         "index.html",
@@ -90,7 +135,17 @@ pub fn render(
         let path = PagePath::topic(&topic.topic.slug.value);
         let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
         let body = render_body(kb, topic, theme, &site, &links)?;
-        let topic_view = view::topic_view(kb, topic, &links, body);
+        let mut topic_view = view::topic_view(kb, topic, &links, body);
+        if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
+            let slug = &topic.topic.slug.value;
+            topic_view.handout = Some(view::HandoutLinks {
+                html: links.file(&crate::handout::output_path(slug, "html")),
+                pdf: options
+                    .handouts
+                    .pdf
+                    .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
+            });
+        }
         let description = topic
             .topic
             .summary
@@ -108,10 +163,13 @@ pub fn render(
             kind,
             &topic.topic.title,
             &description,
-            with_dashboard,
+            nav,
             Some(topic),
         );
         page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
+        page.indexed = true;
+        page.facets = view::topic_facets(kb, topic);
+        listed(&page, &mut facets_seen);
         let template = if topic.topic.page_kind == PageKind::Page {
             "page.html"
         } else {
@@ -131,13 +189,16 @@ pub fn render(
         let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
         let claim_view = view::claim_page(kb, claim, &links);
         let title = markdown::plain_text(&claim.claim.statement.value);
-        let mut page = page_view(kb, &path, "claim", &title, &title, with_dashboard, None);
+        let mut page = page_view(kb, &path, "claim", &title, &title, nav, None);
         page.last_reviewed = claim
             .claim
             .review
             .last_approval()
             .map(|e| view::date(e.date));
         page.json_ld = json_ld_claim(kb, claim, &page);
+        page.indexed = true;
+        page.facets = view::claim_facets(kb, claim);
+        listed(&page, &mut facets_seen);
         let (file, html) = render_page(
             &path,
             "claim.html",
@@ -151,15 +212,19 @@ pub fn render(
         let path = PagePath::source(&source.source.slug);
         let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
         let source_view = view::source_page(kb, source, &links);
-        let page = page_view(
+        let mut page = page_view(
             kb,
             &path,
             "source",
             &source_view.title,
             &source_view.reference,
-            with_dashboard,
+            nav,
             None,
         );
+        page.json_ld = json_ld_source(kb, source, &page);
+        page.indexed = true;
+        page.facets = view::source_facets();
+        listed(&page, &mut facets_seen);
         let (file, html) = render_page(
             &path,
             "source.html",
@@ -176,9 +241,10 @@ pub fn render(
         "grading",
         "How we grade evidence",
         "The evidence scale, review states and what they mean.",
-        with_dashboard,
+        nav,
         None,
     );
+    listed(&page, &mut facets_seen);
     let (file, html) = render_page(
         &grading,
         "grading.html",
@@ -187,14 +253,43 @@ pub fn render(
     )?;
     output.insert(file, html);
 
+    if nav.search {
+        let path = PagePath::named("search");
+        let page = page_view(
+            kb,
+            &path,
+            "search",
+            "Search",
+            "Search the topics, statements and sources of this site.",
+            nav,
+            None,
+        );
+        let search = view::search_view(kb, &facets_seen);
+        let (file, html) = render_page(
+            &path,
+            "search.html",
+            page,
+            ("search", Value::from(Serde(&search))),
+        )?;
+        output.insert(file, html);
+    }
     if with_dashboard {
-        render_dashboard(kb, theme, &site, &mut output, false)?;
+        render_dashboard(kb, theme, &site, &mut output, nav, false)?;
     }
     for (name, bytes) in &theme.static_files {
         output.insert(format!("static/{name}"), bytes.clone());
     }
     for (path, bytes) in api::render(kb) {
         output.insert(path, bytes);
+    }
+    output.insert("sitemap.xml", discovery::sitemap(&sitemap));
+    output.insert("feed.xml", discovery::feed(kb));
+    output.insert("robots.txt", discovery::robots(&kb.config.base_url));
+    // Last, over the finished pages: the index holds exactly what the site shows.
+    if nav.search {
+        for (path, bytes) in search::index(&output, &kb.config.language, !kb.config.pretty_urls)? {
+            output.insert(path, bytes);
+        }
     }
     Ok(output)
 }
@@ -204,6 +299,7 @@ fn render_dashboard(
     theme: &Theme,
     site: &SiteView,
     output: &mut Output,
+    nav: Nav,
     apart: bool,
 ) -> anyhow::Result<()> {
     let path = PagePath::named("review");
@@ -214,7 +310,7 @@ fn render_dashboard(
         "review",
         "Editor dashboard",
         "Review queue and status of every claim.",
-        true,
+        nav,
         None,
     );
     if apart {
@@ -284,7 +380,7 @@ fn page_view(
     kind: &'static str,
     title: &str,
     description: &str,
-    with_dashboard: bool,
+    nav: Nav,
     topic: Option<&ResolvedTopic>,
 ) -> PageView {
     let links = Links::new(path, kb.config.pretty_urls, &kb.config.base_url);
@@ -304,7 +400,9 @@ fn page_view(
         script: links.file("static/evident.js"),
         home_url: links.page(&PagePath::home()),
         grading_url: links.page(&PagePath::named("grading")),
-        review_url: with_dashboard.then(|| links.page(&PagePath::named("review"))),
+        review_url: nav
+            .dashboard
+            .then(|| links.page(&PagePath::named("review"))),
         policy_url: policy,
         // A handful of topics fit in the header; a large site lists them on its home page
         // only, so no page carries a link to every other page (that grows as N²).
@@ -320,6 +418,10 @@ fn page_view(
         },
         json_ld,
         last_reviewed: None,
+        search_url: nav.search.then(|| links.page(&PagePath::named("search"))),
+        feed_url: nav.feed.then(|| links.file("feed.xml")),
+        indexed: false,
+        facets: Vec::new(),
     }
 }
 
@@ -331,6 +433,9 @@ fn script_json(value: &impl Serialize) -> String {
         .replace('&', "\\u0026")
 }
 
+/// schema.org JSON-LD of a page. Topic pages are `MedicalWebPage`s with the facts a reader
+/// and a search engine look for: when and by whom the text was last reviewed, for whom it is
+/// written and what it cites. Other pages are plain `WebPage`s of the site.
 fn json_ld_page(
     kb: &KnowledgeBase,
     kind: &str,
@@ -353,29 +458,16 @@ fn json_ld_page(
     if let Some(topic) = topic {
         if let Some(approval) = topic.topic.review.last_approval() {
             doc["lastReviewed"] = approval.date.to_string().into();
-            doc["reviewedBy"] = serde_json::json!({"@type": "Person", "name": view::reviewer_name(&kb.config, &approval.by.value)});
+            doc["reviewedBy"] = person_ld(kb, &approval.by.value);
         }
-        let audiences: Vec<_> = kb
-            .config
-            .audiences
-            .iter()
-            .map(|a| serde_json::json!({"@type": "Audience", "audienceType": a.label}))
-            .collect();
-        if !audiences.is_empty() {
-            doc["audience"] = audiences.into();
+        if !topic.claims.is_empty() {
+            add_audiences(kb, &mut doc);
         }
         let citations: Vec<_> = topic
             .references
             .iter()
             .filter_map(|id| kb.sources.get(id))
-            .map(|s| {
-                let mut c =
-                    serde_json::json!({"@type": "ScholarlyArticle", "name": s.source.title()});
-                if let Some(doi) = s.source.doi() {
-                    c["sameAs"] = format!("https://doi.org/{doi}").into();
-                }
-                c
-            })
+            .map(|s| citation_ld(kb, s))
             .collect();
         if !citations.is_empty() {
             doc["citation"] = citations.into();
@@ -384,6 +476,61 @@ fn json_ld_page(
     script_json(&doc)
 }
 
+/// A reviewer as a schema.org `Person`, with credentials when the configuration gives them.
+fn person_ld(kb: &KnowledgeBase, id: &str) -> serde_json::Value {
+    let mut person =
+        serde_json::json!({"@type": "Person", "name": view::reviewer_name(&kb.config, id)});
+    if let Some(reviewer) = kb.config.reviewer(id) {
+        person["name"] = reviewer.name.clone().into();
+        if let Some(credentials) = &reviewer.credentials {
+            person["hasCredential"] = credentials.clone().into();
+        }
+    }
+    person
+}
+
+/// The site's audiences (the wordings a reader can choose between).
+fn add_audiences(kb: &KnowledgeBase, doc: &mut serde_json::Value) {
+    let audiences: Vec<_> = kb
+        .config
+        .audiences
+        .iter()
+        .map(|a| serde_json::json!({"@type": "Audience", "audienceType": a.label}))
+        .collect();
+    if !audiences.is_empty() {
+        doc["audience"] = audiences.into();
+    }
+}
+
+/// A source as schema.org: a `ScholarlyArticle` for journal articles, a `CreativeWork`
+/// otherwise, with its DOI, PubMed id and year when known.
+fn citation_ld(kb: &KnowledgeBase, source: &crate::resolve::ResolvedSource) -> serde_json::Value {
+    let s = &source.source;
+    let kind = match s.csl_str("type") {
+        Some("article-journal" | "article") => "ScholarlyArticle",
+        _ => "CreativeWork",
+    };
+    let mut c = serde_json::json!({
+        "@type": kind,
+        "name": s.title(),
+        "url": format!("{}{}", kb.config.base_url, PagePath::source(&s.slug).0),
+    });
+    if let Some(doi) = s.doi() {
+        c["sameAs"] = format!("https://doi.org/{doi}").into();
+    }
+    if let Some(pmid) = s.pmid() {
+        c["identifier"] =
+            serde_json::json!({"@type": "PropertyValue", "propertyID": "PMID", "value": pmid});
+    }
+    if let Some(year) = s.year() {
+        c["datePublished"] = year.to_string().into();
+    }
+    c
+}
+
+/// A claim page: a `MedicalWebPage` whose main entity is the `Claim`, with its certainty of
+/// evidence. schema.org has no evidence property on `Claim`; `evidenceLevel` is borrowed from
+/// `MedicalGuideline`, and `evidenceLevel`'s text is the site's scale label ("Low").
 fn json_ld_claim(
     kb: &KnowledgeBase,
     claim: &crate::resolve::ResolvedClaim,
@@ -391,10 +538,11 @@ fn json_ld_claim(
 ) -> String {
     let mut doc = serde_json::json!({
         "@context": "https://schema.org",
-        "@type": "WebPage",
+        "@type": "MedicalWebPage",
         "name": page.title,
         "url": page.canonical,
         "inLanguage": kb.config.language,
+        "isPartOf": {"@type": "WebSite", "name": kb.config.title, "url": kb.config.base_url},
         "mainEntity": {
             "@type": "Claim",
             "text": markdown::plain_text(&claim.claim.statement.value),
@@ -405,10 +553,53 @@ fn json_ld_claim(
         doc["mainEntity"]["evidenceLevel"] =
             kb.config.grading.evidence.label(&certainty.value).into();
     }
+    if let Some(strength) = &claim.claim.strength {
+        doc["mainEntity"]["recommendationStrength"] = kb
+            .config
+            .grading
+            .recommendations
+            .label(&strength.value)
+            .into();
+    }
+    let citations: Vec<_> = claim
+        .claim
+        .sources
+        .iter()
+        .filter_map(|l| kb.sources.get(&l.id.value))
+        .map(|s| citation_ld(kb, s))
+        .collect();
+    if !citations.is_empty() {
+        doc["mainEntity"]["citation"] = citations.clone().into();
+        doc["citation"] = citations.into();
+    }
+    add_audiences(kb, &mut doc);
     if let Some(approval) = claim.claim.review.last_approval() {
         doc["lastReviewed"] = approval.date.to_string().into();
-        doc["reviewedBy"] = serde_json::json!({"@type": "Person", "name": view::reviewer_name(&kb.config, &approval.by.value)});
+        doc["reviewedBy"] = person_ld(kb, &approval.by.value);
     }
+    script_json(&doc)
+}
+
+/// A source page: a `WebPage` about the work it describes.
+fn json_ld_source(
+    kb: &KnowledgeBase,
+    source: &crate::resolve::ResolvedSource,
+    page: &PageView,
+) -> String {
+    let mut about = citation_ld(kb, source);
+    if let Some(map) = about.as_object_mut() {
+        // The page is the work's record here; the work itself lives at its DOI.
+        map.remove("url");
+    }
+    let doc = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": page.title,
+        "url": page.canonical,
+        "inLanguage": kb.config.language,
+        "isPartOf": {"@type": "WebSite", "name": kb.config.title, "url": kb.config.base_url},
+        "about": about,
+    });
     script_json(&doc)
 }
 

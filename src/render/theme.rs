@@ -41,6 +41,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/review.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
         "partials/claim-embed.html",
         include_str!("../../themes/default/templates/partials/claim-embed.html"),
     ),
@@ -58,6 +62,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "evident.js",
         include_bytes!("../../themes/default/static/evident.js"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
     ),
 ];
 

@@ -70,6 +70,38 @@ pub struct PageView {
     pub topics: Vec<LinkView>,
     pub json_ld: String,
     pub last_reviewed: Option<String>,
+    /// The search page, for the search box in the header; None when the site has no search.
+    pub search_url: Option<String>,
+    /// The Atom feed of review events, for `<link rel="alternate">`.
+    pub feed_url: Option<String>,
+    /// Whether the page's main content is indexed for search (topics, claims, sources).
+    pub indexed: bool,
+    /// The search filters this page is found under (see [`FacetView`]).
+    pub facets: Vec<FacetView>,
+}
+
+/// One search filter value of a page: `name` is the filter (type, grade, status, audience),
+/// `value` the label a reader sees and picks. Labels rather than ids, because the search
+/// page shows the values as they were indexed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FacetView {
+    pub name: &'static str,
+    pub value: String,
+}
+
+/// The search page: the query form with one list of choices per filter.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPageView {
+    pub filters: Vec<SearchFilterView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchFilterView {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// The values some page carries, in the order of their scale (never alphabetical:
+    /// "High" before "Low").
+    pub options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,6 +208,8 @@ pub struct ReviewStamp {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TopicView {
+    /// Links to the printable handout, when the build writes one for this page.
+    pub handout: Option<HandoutLinks>,
     pub slug: String,
     pub title: String,
     pub question: Option<String>,
@@ -246,6 +280,13 @@ pub struct ClaimPageView {
     /// For a claim changed since approval: each wording that differs from the approved one,
     /// word by word. Empty when only sources, quotes or grading changed.
     pub changes: Vec<WordingChangeView>,
+}
+
+/// The printable handout of a topic, per format written.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandoutLinks {
+    pub html: String,
+    pub pdf: Option<String>,
 }
 
 /// One wording (the statement, or an audience's) as approved and as it is now.
@@ -900,6 +941,7 @@ pub fn topic_view(
             })
             .collect(),
         claim_count: claims.len(),
+        handout: None,
     }
 }
 
@@ -1186,4 +1228,120 @@ pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> Dashbo
             })
             .collect(),
     }
+}
+
+fn facet(name: &'static str, value: impl Into<String>) -> FacetView {
+    FacetView {
+        name,
+        value: value.into(),
+    }
+}
+
+/// What a claim page is found under: its kind of page, grade, effective status, and the
+/// audiences it has wording for (every audience when one statement serves them all).
+pub fn claim_facets(kb: &KnowledgeBase, claim: &ResolvedClaim) -> Vec<FacetView> {
+    let scale = kb.config.grading.evidence;
+    let grade = match &claim.claim.certainty {
+        Some(c) => scale.label(&c.value),
+        None => scale.label("not-applicable"),
+    };
+    let mut facets = vec![
+        facet("type", "Statement"),
+        facet("grade", grade),
+        facet("status", claim.status.label()),
+    ];
+    let own: Vec<_> = kb
+        .config
+        .audiences
+        .iter()
+        .filter(|a| claim.claim.audiences.iter().any(|(id, _)| id.value == a.id))
+        .collect();
+    let audiences = if own.is_empty() {
+        kb.config.audiences.iter().collect()
+    } else {
+        own
+    };
+    facets.extend(audiences.into_iter().map(|a| facet("audience", &a.label)));
+    facets
+}
+
+/// What a topic page is found under: its kind, its shown status and, for a topic with
+/// claims, every audience (its audience switch shows each one its wording).
+pub fn topic_facets(kb: &KnowledgeBase, topic: &ResolvedTopic) -> Vec<FacetView> {
+    let is_page = topic.topic.page_kind == PageKind::Page;
+    let mut facets = vec![
+        facet("type", if is_page { "Page" } else { "Topic" }),
+        facet("status", topic.status.label()),
+    ];
+    if !topic.claims.is_empty() {
+        facets.extend(
+            kb.config
+                .audiences
+                .iter()
+                .map(|a| facet("audience", &a.label)),
+        );
+    }
+    facets
+}
+
+pub fn source_facets() -> Vec<FacetView> {
+    vec![facet("type", "Source")]
+}
+
+/// The search form's choices: every value some indexed page carries, in scale order.
+pub fn search_view(
+    kb: &KnowledgeBase,
+    seen: &std::collections::BTreeSet<FacetView>,
+) -> SearchPageView {
+    let scale = kb.config.grading.evidence;
+    let candidates: [(&'static str, &'static str, Vec<String>); 4] = [
+        (
+            "type",
+            "Kind of page",
+            ["Topic", "Statement", "Source", "Page"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        (
+            "grade",
+            "Certainty of evidence",
+            scale.levels().iter().map(|l| scale.label(l)).collect(),
+        ),
+        (
+            "status",
+            "Review status",
+            EffectiveStatus::ORDERED
+                .iter()
+                .rev()
+                .map(|s| s.label().to_string())
+                .collect(),
+        ),
+        (
+            "audience",
+            "Written for",
+            kb.config
+                .audiences
+                .iter()
+                .map(|a| a.label.clone())
+                .collect(),
+        ),
+    ];
+    let filters = candidates
+        .into_iter()
+        .map(|(name, label, values)| {
+            let mut options: Vec<String> = Vec::new();
+            for value in values {
+                if !options.contains(&value) && seen.contains(&facet(name, value.clone())) {
+                    options.push(value);
+                }
+            }
+            SearchFilterView {
+                name,
+                label,
+                options,
+            }
+        })
+        .filter(|f| !f.options.is_empty())
+        .collect();
+    SearchPageView { filters }
 }

@@ -335,9 +335,14 @@ fn build(state: &State) -> Built {
     if kb.diagnostics.has_errors() {
         return (None, diagnostics, kb.texts, Outcome::ContentErrors);
     }
+    // PDF handouts are left out of the preview: Typst would add seconds to every reload.
     let options = RenderOptions {
         dashboard: Some(true),
-        dashboard_only: false,
+        handouts: crate::render::Handouts {
+            html: true,
+            pdf: false,
+        },
+        ..RenderOptions::default()
     };
     match crate::render_site(&state.project, &kb, &options) {
         Ok(output) => {

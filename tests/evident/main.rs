@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod browser;
 mod bundled;
 mod cli;
 mod diagnostics;
@@ -12,4 +13,5 @@ mod original_page;
 mod review;
 mod serve;
 mod site;
+mod web;
 mod writer;

@@ -1,0 +1,138 @@
+// Accessibility and behaviour of a built evident site, in headless Chromium:
+//   node tests/browser/a11y.mjs http://127.0.0.1:PORT/ [SITE_DIR]
+// 1. axe-core on the home, topic, claim, source, dashboard, grading and search pages:
+//    no violation of WCAG 2.1 A or AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa) allowed;
+// 2. the audience switch: clicking "Healthcare professional" changes a claim's wording;
+// 3. search: "domperidone" typed on the search page, and in the header box of the home
+//    page, finds a domperidone claim; with SITE_DIR (the same site on disk), the search page
+//    opened from file:// says that search needs a server.
+// Prints one JSON report on stdout; exits 0 only when every check passed.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { launch } from "./chromium.mjs";
+
+const base = process.argv[2];
+const siteDir = process.argv[3];
+if (!base || !/^https?:\/\//.test(base)) {
+  console.error("usage: node a11y.mjs http://127.0.0.1:PORT/  (a built site served over http)");
+  process.exit(2);
+}
+const url = (path) => new URL(path, base.endsWith("/") ? base : base + "/").href;
+
+const PAGES = {
+  home: "index.html",
+  topic: "relactation/index.html",
+  claim: "claims/relactation-success-seema-trial/index.html",
+  source: "sources/pmid9283123/index.html",
+  review: "review/index.html",
+  grading: "grading/index.html",
+  search: "search/index.html?q=domperidone",
+};
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+const report = { base, tags: TAGS, pages: {}, audience: null, search: null, failures: [] };
+const fail = (message) => report.failures.push(message);
+
+async function axe(page) {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    // The rules that passed are counted too: a run that checked nothing would also show none.
+    const violations = result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+    }));
+    return { violations, passes: result.passes.length };
+  }, TAGS);
+}
+
+async function open(page, path) {
+  const response = await page.goto(url(path), { waitUntil: "load" });
+  if (!response || !response.ok()) {
+    throw new Error(`${path}: HTTP ${response ? response.status() : "no response"}`);
+  }
+}
+
+const { context, close } = await launch();
+try {
+  const page = context.pages()[0] || (await context.newPage());
+  const consoleErrors = [];
+  page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+
+  for (const [name, path] of Object.entries(PAGES)) {
+    await open(page, path);
+    if (name === "search") {
+      await page.waitForSelector("#search-results li", { timeout: 30_000 });
+    }
+    const { violations, passes } = await axe(page);
+    report.pages[name] = { path, passes, violations };
+    if (passes === 0) fail(`${name} (${path}): axe checked no rule`);
+    if (violations.length) {
+      fail(`${name} (${path}): ${violations.length} axe violation(s): ${violations.map((v) => v.id).join(", ")}`);
+    }
+  }
+
+  // The audience switch, on the topic page: the first claim with its own wordings shows the
+  // parent's wording, then the clinician's after the radio is clicked (through its label:
+  // the drawn radio hides the native input).
+  await open(page, PAGES.topic);
+  const claim = page.locator(".claim:has(.wordings)").first();
+  const before = (await claim.locator(".wordings").innerText()).trim();
+  await page.locator('label[for="audience-clinician"]').click();
+  const checked = await page.locator("#audience-clinician").isChecked();
+  const after = (await claim.locator(".wordings").innerText()).trim();
+  report.audience = { checked, before, after };
+  if (!checked) fail("audience: the Healthcare professional radio is not checked after the click");
+  if (!before || !after || before === after) fail(`audience: the wording did not change ("${before}" → "${after}")`);
+  const { violations, passes } = await axe(page);
+  report.pages["topic (Healthcare professional)"] = { path: PAGES.topic, passes, violations };
+  if (violations.length) fail(`topic with the clinician wording: ${violations.map((v) => v.id).join(", ")}`);
+
+  // Search, typed as a reader would: on the search page, then in the header box of the home
+  // page (a GET form to the search page). Both must list a domperidone claim.
+  async function searchFrom(path, input) {
+    await open(page, path);
+    await page.locator(input).fill("domperidone");
+    await Promise.all([
+      page.waitForURL(/search\/index\.html\?q=domperidone/),
+      page.locator(input).press("Enter"),
+    ]);
+    await page.waitForSelector("#search-results li", { timeout: 30_000 });
+    const results = await page.locator("#search-results li h3 a").evaluateAll((links) =>
+      links.map((a) => ({ title: a.textContent.trim(), href: a.href })),
+    );
+    const status = (await page.locator("#search-status").innerText()).trim();
+    const hit = results.find((r) => /\/claims\/domperidone-[^/]+\//.test(r.href) && /domperidone/i.test(r.title));
+    if (!hit) fail(`search from ${path}: no domperidone claim among ${results.length} result(s)`);
+    else {
+      const target = await context.request.get(hit.href);
+      if (!target.ok()) fail(`search from ${path}: the result link ${hit.href} answers ${target.status()}`);
+    }
+    return { query: "domperidone", status, results };
+  }
+  report.search = await searchFrom("search/index.html", "#search-q");
+  report.headerSearch = await searchFrom(PAGES.home, "#site-search-q");
+
+  // Opened from disk, the search page cannot load its index and says so.
+  if (siteDir) {
+    await page.goto(pathToFileURL(join(siteDir, "search/index.html")).href + "?q=domperidone");
+    const note = page.locator("#search-file-note");
+    await note.waitFor({ state: "visible", timeout: 10_000 }).catch(() => {});
+    report.fileNote = (await note.isVisible()) ? (await note.innerText()).trim() : null;
+    if (!report.fileNote || !/needs a web server/.test(report.fileNote)) {
+      fail("search from file://: no note that search needs a server");
+    }
+  }
+  if (consoleErrors.length) fail(`script errors: ${consoleErrors.join("; ")}`);
+} catch (e) {
+  fail(`error: ${e && e.stack ? e.stack : e}`);
+} finally {
+  await close();
+}
+console.log(JSON.stringify(report, null, 2));
+process.exit(report.failures.length ? 1 : 0);

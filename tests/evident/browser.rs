@@ -1,0 +1,218 @@
+//! The bundled site in a real browser: `tests/browser/a11y.mjs` runs axe-core in headless
+//! Chromium (Debian's, driven by playwright-core) over the home, topic, claim, source,
+//! dashboard, grading and search pages, served over http from 127.0.0.1, and checks the
+//! audience switch and search. This test builds the site, serves it, runs the script and
+//! reads its JSON report. A missing tool is a failure, never a skip: `scripts/test` installs
+//! what is missing.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Site, repo};
+
+/// Generous: a busy two-core machine starts Chromium slowly. The run takes ~15 s when idle.
+const RUN_LIMIT: Duration = Duration::from_secs(150);
+
+fn browser_dir() -> PathBuf {
+    repo().join("tests/browser")
+}
+
+/// Fails with what to do when a tool the test needs is absent.
+fn require(program: &str, what: &str) {
+    let found = Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "{what} (`{program}`) is not installed: run scripts/test, which installs what the \
+         browser test needs"
+    );
+}
+
+/// playwright-core and axe-core, installed from tests/browser/package-lock.json when absent.
+fn ensure_node_modules() {
+    let dir = browser_dir();
+    let installed = ["playwright-core", "axe-core"].iter().all(|m| {
+        dir.join("node_modules")
+            .join(m)
+            .join("package.json")
+            .is_file()
+    });
+    if installed {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .status()
+        .expect("npm runs");
+    assert!(
+        status.success(),
+        "`npm ci --prefix tests/browser` failed: run scripts/test with the npm registry reachable"
+    );
+}
+
+/// A static file server on 127.0.0.1 with a port the system picked; killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        // -u: python writes its "Serving HTTP on … port N" line at once, not at exit.
+        let mut child = Command::new("python3")
+            .args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1"])
+            .arg("--directory")
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 -m http.server starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(port) = line
+                    .split(" port ")
+                    .nth(1)
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .and_then(|p| p.parse::<u16>().ok())
+                {
+                    let _ = tx.send(port);
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            url: String::new(),
+        };
+        let port = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the static server says which port it listens on");
+        server.url = format!("http://127.0.0.1:{port}/");
+        server
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `node a11y.mjs URL SITE_DIR` with a time limit; returns its exit status, stdout and
+/// stderr.
+fn run_a11y(url: &str, site: &Path) -> (Option<i32>, String, String) {
+    let mut child = Command::new("node")
+        .arg(browser_dir().join("a11y.mjs"))
+        .arg(url)
+        .arg(site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node starts");
+    // Read both pipes on threads, so a full pipe never blocks the script.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if started.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("a11y.mjs ran longer than {RUN_LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    (status, out.join().unwrap(), err.join().unwrap())
+}
+
+#[test]
+fn axe_finds_no_wcag_violation_and_audience_switch_and_search_work() {
+    require("node", "Node.js");
+    require("npm", "npm");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    require(&chromium, "Chromium");
+    ensure_node_modules();
+
+    let site = Site::bundled();
+    let out = site.build();
+    let server = Server::start(&out);
+    let (status, stdout, stderr) = run_a11y(&server.url, &out);
+    drop(server);
+
+    let report: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("a11y.mjs printed no report ({e}); stderr:\n{stderr}"));
+    let failures = report["failures"].as_array().unwrap();
+    assert!(
+        failures.is_empty() && status == Some(0),
+        "browser checks failed (exit {status:?}):\n{}\n{stderr}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    assert_eq!(
+        report["tags"],
+        serde_json::json!(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    );
+
+    let pages = report["pages"].as_object().unwrap();
+    for name in [
+        "home",
+        "topic",
+        "claim",
+        "source",
+        "review",
+        "grading",
+        "search",
+        "topic (Healthcare professional)",
+    ] {
+        let page = &pages[name];
+        assert_eq!(page["violations"], serde_json::json!([]), "{name}");
+        assert!(page["passes"].as_u64().unwrap() > 10, "{name}: axe ran");
+    }
+
+    let audience = &report["audience"];
+    assert_eq!(audience["checked"], true);
+    assert_ne!(audience["before"], audience["after"]);
+    assert!(
+        audience["after"].as_str().is_some_and(|s| !s.is_empty()),
+        "{audience}"
+    );
+
+    for search in ["search", "headerSearch"] {
+        let results = report[search]["results"].as_array().unwrap();
+        assert!(
+            results.iter().any(|r| {
+                r["href"]
+                    .as_str()
+                    .is_some_and(|h| h.contains("/claims/domperidone-"))
+            }),
+            "{search}: a domperidone claim among the results: {results:?}"
+        );
+    }
+    assert!(
+        report["fileNote"]
+            .as_str()
+            .is_some_and(|n| n.contains("needs a web server")),
+        "the search page opened from disk says search needs a server"
+    );
+}
