@@ -269,8 +269,25 @@ fn build_writes_handouts_for_topics_and_honours_no_pdf() {
         !handouts.join("editorial-policy.html").exists(),
         "plain pages get no handout"
     );
+    // The topic page links exactly the formats written.
+    let topic =
+        std::fs::read_to_string(root.join("public/relactation/index.html")).expect("topic page");
+    assert!(
+        topic.contains("handouts&#x2f;relactation.html"),
+        "print page link"
+    );
+    assert!(
+        !topic.contains("relactation.pdf"),
+        "no PDF link without a PDF"
+    );
 
     run(evident(root).arg("build"));
+    let topic =
+        std::fs::read_to_string(root.join("public/relactation/index.html")).expect("topic page");
+    assert!(
+        topic.contains("handouts&#x2f;relactation.pdf"),
+        "PDF link once the PDF is written"
+    );
     let built = std::fs::read(handouts.join("relactation.pdf")).expect("built PDF");
     // The standalone command with the site's defaults makes exactly what the build wrote.
     let alone = root.join("alone.pdf");
@@ -310,7 +327,9 @@ fn standalone_names_variants_apart_and_leaves_other_files_alone() {
     let html =
         std::fs::read_to_string(handouts.join("relactation-clinician-draft.html")).expect("html");
     assert!(html.contains(DRAFT_MARK));
-    assert!(!html.contains("<script"), "a handout needs no script");
+    // No JavaScript: the only script element is the JSON-LD data block.
+    assert_eq!(html.matches("<script").count(), 1, "a handout needs no script");
+    assert!(html.contains("<script type=\"application/ld+json\">"), "only JSON-LD");
 }
 
 #[test]

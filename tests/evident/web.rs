@@ -206,7 +206,11 @@ fn search_page_index_and_header_box() {
 
     // Every page but the search page has the header box: a GET form to the search page.
     for (path, html) in html_files(&out) {
-        if path.starts_with("pagefind/") || path == "search/index.html" {
+        // Handouts are made for paper: no navigation, so no search box either.
+        if path.starts_with("pagefind/")
+            || path.starts_with("handouts/")
+            || path == "search/index.html"
+        {
             continue;
         }
         let at = html
@@ -349,6 +353,16 @@ fn every_page_has_json_ld_canonical_url_and_open_graph() {
     for (path, html) in &pages {
         let ld = json_ld(html);
         let url = canonical(html);
+        if path.starts_with("handouts/") {
+            // A printed handout points to its living topic page.
+            let slug = path
+                .trim_start_matches("handouts/")
+                .trim_end_matches(".html");
+            assert_eq!(url, format!("{BASE}{slug}/"), "{path}: canonical URL");
+            assert_eq!(ld["url"], url.as_str(), "{path}");
+            assert_eq!(ld["@type"], "MedicalWebPage", "{path}");
+            continue;
+        }
         assert!(url.starts_with(BASE), "{path}: {url}");
         assert_eq!(file_of(&url), *path, "{path}: canonical URL");
         assert_eq!(ld["@context"], "https://schema.org", "{path}");
