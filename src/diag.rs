@@ -283,6 +283,7 @@ codes! {
     ChangedSinceApproval = "changed-since-approval": "Approved content changed after it was approved.";
     ReviewOverdue = "review-overdue": "An approval is older than the review policy allows.";
     InvalidReview = "invalid-review": "A review block that contradicts itself (a retired claim without a reason, say).";
+    MalformedSource = "malformed-source": "A BibTeX, RIS or PubMed (nbib) export could not be read as written.";
     UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";
     DuplicateIdentifier = "duplicate-identifier": "One DOI or PMID appears under two source ids.";
     AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";

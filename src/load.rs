@@ -120,17 +120,8 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
                 .hint("export records into it or delete it"),
             );
         } else {
-            let records = match extension.as_str() {
-                "yaml" | "yml" => citations::read_csl_yaml(&text, &rel, &mut corpus.diagnostics),
-                "json" => citations::read_csl_json(&text, &rel, &mut corpus.diagnostics),
-                other => {
-                    corpus.diagnostics.push(
-                        Diagnostic::error(Code::UnsupportedFormat, Location::file(&rel), format!("`.{other}` files are not read yet"))
-                            .hint("convert the export to CSL-JSON (Zotero: Export → CSL JSON) and put the .json file in citations/"),
-                    );
-                    Vec::new()
-                }
-            };
+            let records = citations::read_file(&extension, &text, &rel, &mut corpus.diagnostics)
+                .unwrap_or_default();
             corpus.sources.extend(records);
         }
         corpus.texts.insert(rel, text);
