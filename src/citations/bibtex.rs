@@ -121,9 +121,7 @@ fn to_record(entry: &Entry, path: &str, pos: crate::yaml::Pos) -> SourceRecord {
     let mut b = ItemBuilder::new();
     let kind = csl_type(entry);
     b.text("type", kind);
-    for key in ["title"] {
-        b.text("title", &field(entry, key).unwrap_or_default());
-    }
+    b.text("title", &field(entry, "title").unwrap_or_default());
     let container = if kind == "article-journal" {
         ["journaltitle", "journal", "booktitle"]
     } else {

@@ -182,9 +182,7 @@ pub fn month(text: &str) -> Option<u8> {
 /// Dates as exports write them: `1997`, `1997 Aug`, `1997 Aug 15`, `1997/08/01/`,
 /// `1997-08-15`, `2008 Jul-Aug` (the first month is kept). None without a plausible year.
 pub fn parse_date(text: &str) -> Option<Date> {
-    let mut parts = text
-        .split(|c: char| c == '/' || c == '-' || c == ' ' || c == ',')
-        .filter(|p| !p.is_empty());
+    let mut parts = text.split(['/', '-', ' ', ',']).filter(|p| !p.is_empty());
     let year_text = parts.next()?;
     let year: i32 = year_text.get(..4)?.parse().ok()?;
     if year_text.len() != 4 || !(1000..=9999).contains(&year) {

@@ -7,11 +7,15 @@ pub mod format;
 mod item;
 mod nbib;
 mod ris;
+pub mod style;
+#[cfg(test)]
+mod tests;
 
 pub use bibtex::read_bibtex;
 pub use csl::{EVIDENCE_FIELDS, read_csl_json, read_csl_yaml};
 pub use nbib::read_nbib;
 pub use ris::read_ris;
+pub use style::{Style, format_reference};
 
 use crate::model::EvidenceFields;
 use crate::yaml::Pos;

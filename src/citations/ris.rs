@@ -227,10 +227,10 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
     let from_pubmed = ["pubmed", "medline", "nlm"]
         .iter()
         .any(|d| database.contains(d));
-    if let Some(an) = get(&["AN"]) {
-        if from_pubmed || an.trim().starts_with("PMID") {
-            b.pmid(an);
-        }
+    if let Some(an) = get(&["AN"])
+        && (from_pubmed || an.trim().starts_with("PMID"))
+    {
+        b.pmid(an);
     }
     // Custom fields: EndNote's PubMed import puts the PMCID in C2, Zotero writes
     // "PMID: …"/"PMCID: …" lines into notes. Only values that are unmistakably one are used.
