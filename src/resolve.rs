@@ -303,7 +303,10 @@ fn report_shared_identifiers(sources: &BTreeMap<String, Source>, diagnostics: &m
     let mut seen: BTreeMap<(&str, String), &Source> = BTreeMap::new();
     // One warning per pair of records, however many identifiers they share.
     let mut reported: std::collections::BTreeSet<(String, String)> = Default::default();
-    for source in sources.values() {
+    // In file order, so the warning lands on the later record and points back to the earlier.
+    let mut in_file_order: Vec<&Source> = sources.values().collect();
+    in_file_order.sort_by(|a, b| (&a.path, a.pos.line, &a.id).cmp(&(&b.path, b.pos.line, &b.id)));
+    for source in in_file_order {
         let identifiers = [
             ("DOI", source.doi().map(|d| d.trim().to_ascii_lowercase())),
             ("PMID", source.pmid().map(|p| p.trim().to_string())),
