@@ -4,6 +4,7 @@
 mod bibtex;
 mod csl;
 pub mod format;
+pub mod import;
 mod item;
 mod nbib;
 mod ris;
