@@ -370,8 +370,30 @@ fn scalar(text: &str) -> String {
     if plain {
         text.to_string()
     } else {
-        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+        quoted(text)
     }
+}
+
+/// A YAML double-quoted scalar. Characters YAML does not allow raw in a file (controls,
+/// DEL, U+FFFE/U+FFFF) are escaped, as are quotes and backslashes.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -404,7 +426,7 @@ mod tests {
     #[test]
     fn awkward_values_round_trip() {
         let json = r##"[{"id": "x", "type": "book", "title": "yes", "note": "a: b #c\nline", "volume": "43",
-            "keyword": "'quoted'", "number": "-", "page": "1", "edition": "", "custom": {"a": [1, {"b": null}], "c": []},
+            "keyword": "'quoted' \u0001\u007f\u0085 \\ \"", "number": "-", "page": "1", "edition": "", "custom": {"a": [1, {"b": null}], "c": []},
             "author": [{"literal": "Null"}], "issued": {"date-parts": [[2001, 2, 3]]}, "design": "rct", "sample_size": 5,
             "retracted": {"date": "2020-01-02", "notice": "Fraud: see notice"}}]"##;
         let mut d = Diagnostics::new();

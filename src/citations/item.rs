@@ -245,9 +245,14 @@ pub fn clean_pmcid(text: &str) -> Option<String> {
         .then(|| format!("PMC{digits}"))
 }
 
-/// Runs of whitespace (line breaks of wrapped fields included) become one space.
+/// Runs of whitespace (line breaks of wrapped fields included) become one space; control
+/// characters (debris of broken exports, which no reference contains) are dropped.
 pub fn collapse_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .map(|word| word.replace(|c: char| c.is_control(), ""))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Lowercase ASCII letters and digits of a word, accents dropped ("Müller" → "muller").
