@@ -45,19 +45,30 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
             return Vec::new();
         }
     };
-    bibliography
-        .iter()
-        .map(|entry| {
-            let offset = starts
-                .iter()
-                .find(|(key, _)| *key == entry.key)
-                .map_or(0, |(_, start)| *start);
-            let (line, column) = line_column(text, offset);
-            let mut pos = item::line_pos(line as usize, offset);
-            pos.column = column;
-            to_record(entry, path, pos)
-        })
-        .collect()
+    let mut records = Vec::new();
+    for entry in bibliography.iter() {
+        let offset = starts
+            .iter()
+            .find(|(key, _)| *key == entry.key)
+            .map_or(0, |(_, start)| *start);
+        let (line, column) = line_column(text, offset);
+        // The key is the source's id (DESIGN §4): without one, claims could not cite it.
+        if entry.key.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::MalformedSource,
+                    Location::new(path, line, column),
+                    "BibTeX entry without a key",
+                )
+                .hint("write the key after the brace, e.g. `@article{pmid9283123,`; it is the id claims cite"),
+            );
+            continue;
+        }
+        let mut pos = item::line_pos(line as usize, offset);
+        pos.column = column;
+        records.push(to_record(entry, path, pos));
+    }
+    records
 }
 
 fn describe(kind: &ParseErrorKind) -> String {
@@ -321,5 +332,11 @@ mod tests {
         let (_, d) = read("@article{a,\n  title = {T},\n  journal = nosuch,\n}\n");
         assert_eq!((d[0].location.line, d[0].location.column), (3, 13), "{d:?}");
         assert!(d[0].message.contains("nosuch"));
+        let (r, d) = read("@article{a, title = {A}}\n@report{, title = {T}}\n");
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (d[0].location.line, d[0].message.as_str()),
+            (2, "BibTeX entry without a key")
+        );
     }
 }
