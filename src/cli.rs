@@ -68,6 +68,8 @@ pub enum Command {
     /// Record a review decision in place, or list the review queue
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// Convert a .bib/.ris/.nbib/CSL-JSON export into CSL-YAML files in citations/ (never overwrites)
+    Import(ImportArgs),
     /// Explain a diagnostic code: what it means and how to fix it
     Explain(ExplainArgs),
     /// Write one topic's printable handout (approved statements only unless --draft)
@@ -230,6 +232,18 @@ pub struct SchemaArgs {
     /// printing them
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export: BibTeX/BibLaTeX (.bib), RIS (.ris), PubMed (.nbib) or CSL-JSON (.json)
+    pub file: PathBuf,
+    /// Where to write the files (inside the site; default: citations/)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// How to print conflicts and problems
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub format: DiagnosticFormat,
 }
 
 #[derive(Debug, Args)]

@@ -282,6 +282,7 @@ codes! {
     ApprovedWithoutHistory = "approved-without-history": "A claim or page says approved but its history records no approval.";
     ChangedSinceApproval = "changed-since-approval": "Approved content changed after it was approved.";
     InvalidReview = "invalid-review": "A review block that contradicts itself (a retired claim without a reason, say).";
+    MalformedSource = "malformed-source": "A BibTeX, RIS or PubMed (nbib) export could not be read as written.";
     UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";
     DuplicateIdentifier = "duplicate-identifier": "One DOI or PMID appears under two source ids.";
     AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";

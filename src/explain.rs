@@ -17,6 +17,11 @@ pub fn explain(code: Code) -> Explanation {
             "statement: In a trial: 98% relactated   # a second `: ` inside plain text",
             "Quote text that contains `: ` or starts with a special character (\"…\"), indent with spaces (never tabs), and remove repeated keys.",
         ),
+        Code::MalformedSource => (
+            "A BibTeX, RIS or PubMed (.nbib) export could not be read: a syntax error, or a record evident cannot use (no id, no title). The position is where the reader stopped.",
+            "@article{seema1997,\n  title = {Relactation   % the closing brace is missing",
+            "Fix the export at that line, or export it again from the reference manager (Zotero, EndNote, PubMed's \"Send to: Citation manager\").",
+        ),
         Code::EmptyFile => (
             "A claim, page or source file holds nothing (or only whitespace).",
             "content/claims/new-claim.yaml  (0 bytes)",

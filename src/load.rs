@@ -31,6 +31,9 @@ pub struct Corpus {
     pub claims: Vec<Claim>,
     pub topics: Vec<Topic>,
     pub sources: Vec<SourceRecord>,
+    /// The citation style named by `citation_style` (a `.csl` file is read here, as a file
+    /// of the site).
+    pub style: citations::Style,
     /// The text of every file read, by relative path, for diagnostics that show the line.
     pub texts: BTreeMap<String, String>,
     /// Claim files by id; a second file with the same stem is reported by resolve.
@@ -57,6 +60,15 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
             corpus.texts.insert(rel, text);
         }
     }
+    corpus.style = citations::Style::for_site(
+        &corpus.config,
+        &project.root,
+        corpus
+            .texts
+            .get(crate::config::CONFIG_FILE)
+            .map(String::as_str),
+        &mut corpus.diagnostics,
+    );
     for path in walk(&project.content_dir()) {
         let rel = project.relative(&path);
         let extension = extension(&path);
@@ -120,17 +132,8 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
                 .hint("export records into it or delete it"),
             );
         } else {
-            let records = match extension.as_str() {
-                "yaml" | "yml" => citations::read_csl_yaml(&text, &rel, &mut corpus.diagnostics),
-                "json" => citations::read_csl_json(&text, &rel, &mut corpus.diagnostics),
-                other => {
-                    corpus.diagnostics.push(
-                        Diagnostic::error(Code::UnsupportedFormat, Location::file(&rel), format!("`.{other}` files are not read yet"))
-                            .hint("convert the export to CSL-JSON (Zotero: Export → CSL JSON) and put the .json file in citations/"),
-                    );
-                    Vec::new()
-                }
-            };
+            let records = citations::read_file(&extension, &text, &rel, &mut corpus.diagnostics)
+                .unwrap_or_default();
             corpus.sources.extend(records);
         }
         corpus.texts.insert(rel, text);

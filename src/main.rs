@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => cmd::init::run(&ctx, args),
         cli::Command::New(args) => cmd::new::run(&ctx, args),
         cli::Command::Review(args) => cmd::review::run(&ctx, args),
+        cli::Command::Import(args) => cmd::import::run(&ctx, args),
         cli::Command::Explain(args) => cmd::explain::run(&ctx, args),
         cli::Command::Handout(args) => cmd::handout::run(&ctx, args),
         cli::Command::Serve(args) => cmd::serve::run(&ctx, args),

@@ -80,6 +80,8 @@ pub struct KnowledgeBase {
     pub claims: BTreeMap<String, ResolvedClaim>,
     pub topics: BTreeMap<String, ResolvedTopic>,
     pub sources: BTreeMap<String, ResolvedSource>,
+    /// How references are formatted: `citations::format_reference(&source, &kb.style)`.
+    pub style: crate::citations::Style,
     /// Every file's text, for diagnostics that quote the line.
     pub texts: BTreeMap<String, String>,
     pub diagnostics: Diagnostics,
@@ -103,6 +105,7 @@ pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
         claims,
         topics,
         sources,
+        style,
         texts,
         mut diagnostics,
     } = corpus;
@@ -114,6 +117,7 @@ pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
         config,
         today,
         texts,
+        style,
         ..KnowledgeBase::default()
     };
     let plain_sources: BTreeMap<String, Source> = sources
@@ -271,6 +275,7 @@ fn merge_sources(
         target.retracted = e.retracted.or(target.retracted.take());
         target.superseded_by = e.superseded_by.or(target.superseded_by.take());
     }
+    report_shared_identifiers(&full, diagnostics);
     // Two ids with one slug would write one page over the other.
     let mut by_slug: BTreeMap<String, &Source> = BTreeMap::new();
     for source in full.values() {
@@ -289,6 +294,57 @@ fn merge_sources(
         }
     }
     full
+}
+
+/// The same DOI or PMID under two ids is one work entered twice (an export and a hand-written
+/// record, say): claims citing either would number it as two references. A warning, since
+/// both records may be intended (an erratum sharing its article's PMID is not), naming both.
+fn report_shared_identifiers(sources: &BTreeMap<String, Source>, diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<(&str, String), &Source> = BTreeMap::new();
+    // One warning per pair of records, however many identifiers they share.
+    let mut reported: std::collections::BTreeSet<(String, String)> = Default::default();
+    // In file order, so the warning lands on the later record and points back to the earlier.
+    let mut in_file_order: Vec<&Source> = sources.values().collect();
+    in_file_order.sort_by(|a, b| (&a.path, a.pos.line, &a.id).cmp(&(&b.path, b.pos.line, &b.id)));
+    for source in in_file_order {
+        let identifiers = [
+            ("DOI", source.doi().map(|d| d.trim().to_ascii_lowercase())),
+            ("PMID", source.pmid().map(|p| p.trim().to_string())),
+            (
+                "PMCID",
+                source.pmcid().map(|p| p.trim().to_ascii_uppercase()),
+            ),
+        ];
+        for (kind, value) in identifiers {
+            let Some(value) = value.filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            match seen.get(&(kind, value.clone())) {
+                Some(first) if !reported.insert((first.id.clone(), source.id.clone())) => {}
+                Some(first) => diagnostics.push(
+                    Diagnostic::warning(
+                        Code::DuplicateIdentifier,
+                        loc(&source.path, source.pos.line, source.pos.column),
+                        format!(
+                            "sources `{}` and `{}` have the same {kind} {value}",
+                            first.id, source.id
+                        ),
+                    )
+                    .hint(format!(
+                        "keep one record and cite it by one id (`{}`); to add evidence fields, write an item with only `id` and those fields",
+                        first.id
+                    ))
+                    .related(
+                        loc(&first.path, first.pos.line, first.pos.column),
+                        format!("`{}` is defined here", first.id),
+                    ),
+                ),
+                None => {
+                    seen.insert((kind, value), source);
+                }
+            }
+        }
+    }
 }
 
 fn index_claims(claims: Vec<Claim>, diagnostics: &mut Diagnostics) -> BTreeMap<String, Claim> {
@@ -975,5 +1031,88 @@ fn check_reviewers(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
             };
             diagnostics.push(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::citations;
+
+    fn records(files: &[(&str, &str)]) -> (Vec<SourceRecord>, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let mut out = Vec::new();
+        for (path, text) in files {
+            let ext = path.rsplit('.').next().unwrap_or("");
+            out.extend(citations::read_file(ext, text, path, &mut d).unwrap());
+        }
+        (out, d)
+    }
+
+    #[test]
+    fn annotations_reach_records_of_every_format() {
+        let (r, mut d) = records(&[
+            (
+                "citations/a.bib",
+                "@article{seema1997, title = {T}, pmid = {9283123}}\n",
+            ),
+            (
+                "citations/b.ris",
+                "TY  - JOUR\nTI  - U\nAN  - 7354969\nDB  - PubMed\nER  - \n",
+            ),
+            ("citations/c.nbib", "PMID- 6789296\nTI  - V.\n"),
+            (
+                "citations/evidence.yaml",
+                "- {id: seema1997, design: rct, sample_size: 50}\n- {id: pmid7354969, design: survey}\n- {id: pmid6789296, design: case-series, label: Research}\n",
+            ),
+        ]);
+        let sources = merge_sources(r, &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!(sources["seema1997"].evidence.sample_size, Some(50));
+        assert_eq!(
+            sources["pmid7354969"].evidence.design.as_deref(),
+            Some("survey")
+        );
+        assert_eq!(
+            sources["pmid6789296"].evidence.label.as_deref(),
+            Some("Research")
+        );
+    }
+
+    #[test]
+    fn one_work_under_two_ids_is_a_warning_naming_both() {
+        let (r, mut d) = records(&[
+            (
+                "citations/a.bib",
+                "@article{seema1997, title = {T}, doi = {10.1093/TROPEJ/43.4.213}, pmid = {9283123}}\n",
+            ),
+            (
+                "citations/b.nbib",
+                "PMID- 9283123\nTI  - T.\nAID - 10.1093/tropej/43.4.213 [doi]\n",
+            ),
+        ]);
+        merge_sources(r, &mut d);
+        let d = d.sorted();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::DuplicateIdentifier);
+        assert_eq!(d[0].severity, crate::diag::Severity::Warning);
+        assert_eq!(d[0].location.path, "citations/b.nbib");
+        assert!(d[0].message.contains("`pmid9283123`") && d[0].message.contains("`seema1997`"));
+        assert_eq!(d[0].related[0].location.path, "citations/a.bib");
+    }
+
+    #[test]
+    fn two_full_records_with_one_id_are_an_error() {
+        let (r, mut d) = records(&[
+            ("citations/a.nbib", "PMID- 1\nTI  - T.\n"),
+            (
+                "citations/b.yaml",
+                "- {id: pmid1, type: article-journal, title: T}\n",
+            ),
+        ]);
+        merge_sources(r, &mut d);
+        let d = d.sorted();
+        assert_eq!(d[0].code, Code::DuplicateId);
+        assert_eq!(d[0].related[0].location.path, "citations/a.nbib");
     }
 }

@@ -328,8 +328,15 @@ fn standalone_names_variants_apart_and_leaves_other_files_alone() {
         std::fs::read_to_string(handouts.join("relactation-clinician-draft.html")).expect("html");
     assert!(html.contains(DRAFT_MARK));
     // No JavaScript: the only script element is the JSON-LD data block.
-    assert_eq!(html.matches("<script").count(), 1, "a handout needs no script");
-    assert!(html.contains("<script type=\"application/ld+json\">"), "only JSON-LD");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "a handout needs no script"
+    );
+    assert!(
+        html.contains("<script type=\"application/ld+json\">"),
+        "only JSON-LD"
+    );
 }
 
 #[test]

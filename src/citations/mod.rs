@@ -1,10 +1,22 @@
 //! Sources: readers for the bibliographic formats editors export, into one CSL-JSON-shaped
 //! record type with evidence fields beside it.
 
+mod bibtex;
 mod csl;
 pub mod format;
+pub mod import;
+mod item;
+mod nbib;
+mod ris;
+pub mod style;
+#[cfg(test)]
+mod tests;
 
+pub use bibtex::read_bibtex;
 pub use csl::{EVIDENCE_FIELDS, read_csl_json, read_csl_yaml};
+pub use nbib::read_nbib;
+pub use ris::read_ris;
+pub use style::{Style, format_reference};
 
 use crate::model::EvidenceFields;
 use crate::yaml::Pos;
@@ -19,6 +31,24 @@ pub struct SourceRecord {
     pub evidence: EvidenceFields,
     /// An item carrying only `id` and evidence fields: it annotates a record defined elsewhere.
     pub annotation_only: bool,
+}
+
+/// Reads one file of `citations/` by its extension (lowercase, without the dot). None for an
+/// extension that is not a source format.
+pub fn read_file(
+    extension: &str,
+    text: &str,
+    path: &str,
+    diagnostics: &mut crate::diag::Diagnostics,
+) -> Option<Vec<SourceRecord>> {
+    Some(match extension {
+        "yaml" | "yml" => read_csl_yaml(text, path, diagnostics),
+        "json" => read_csl_json(text, path, diagnostics),
+        "bib" => read_bibtex(text, path, diagnostics),
+        "ris" => read_ris(text, path, diagnostics),
+        "nbib" => read_nbib(text, path, diagnostics),
+        _ => return None,
+    })
 }
 
 /// The file extensions read from `citations/`.

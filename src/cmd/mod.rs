@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod explain;
 pub mod handout;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod review;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::citations::format::vancouver;
+use crate::citations::format_reference;
 use crate::config::Config;
 use crate::markdown;
 use crate::model::{EffectiveStatus, Kind, PageKind, Source};
@@ -324,7 +324,11 @@ pub fn handout(
         references: references
             .iter()
             .enumerate()
-            .filter_map(|(i, id)| kb.sources.get(id).map(|s| reference(i + 1, &s.source)))
+            .filter_map(|(i, id)| {
+                kb.sources
+                    .get(id)
+                    .map(|s| reference(i + 1, &s.source, &kb.style))
+            })
             .collect(),
         review_line,
         last_reviewed,
@@ -436,7 +440,7 @@ fn claim_refs(
     numbers.into_iter().collect()
 }
 
-fn reference(number: usize, source: &Source) -> HandoutReference {
+fn reference(number: usize, source: &Source, style: &crate::citations::Style) -> HandoutReference {
     let mut identifiers = Vec::new();
     if let Some(doi) = source.doi() {
         identifiers.push(format!(
@@ -459,7 +463,7 @@ fn reference(number: usize, source: &Source) -> HandoutReference {
     }
     HandoutReference {
         number,
-        text: vancouver(source),
+        text: format_reference(source, style),
         identifiers,
         retracted: source.evidence.retracted.is_some(),
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::citations::format::vancouver;
+use crate::citations::format_reference;
 use crate::config::{Config, EvidenceScale};
 use crate::markdown;
 use crate::model::{
@@ -680,7 +680,9 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
                 url: resolved.map(|s| links.page(&PagePath::source(&s.source.slug))),
                 title: resolved
                     .map_or_else(|| link.id.value.clone(), |s| s.source.title().to_string()),
-                reference: resolved.map(|s| vancouver(&s.source)).unwrap_or_default(),
+                reference: resolved
+                    .map(|s| format_reference(&s.source, &kb.style))
+                    .unwrap_or_default(),
                 label: resolved.map(|s| s.source.label()).unwrap_or_default(),
                 design: resolved
                     .and_then(|s| s.source.evidence.design.as_deref())
@@ -829,7 +831,7 @@ pub fn reference_list(
                 number,
                 anchor: format!("ref-{number}"),
                 label: source.label(),
-                text: vancouver(source),
+                text: format_reference(source, &kb.style),
                 url: links.page(&PagePath::source(&source.slug)),
                 links: source_links(source),
                 retracted: source.evidence.retracted.is_some(),
@@ -970,7 +972,7 @@ pub fn source_page(kb: &KnowledgeBase, resolved: &ResolvedSource, links: &Links)
     SourcePageView {
         id: s.id.clone(),
         title: s.title().to_string(),
-        reference: vancouver(s),
+        reference: format_reference(s, &kb.style),
         label: s.label(),
         kind: s.csl_str("type").map(str::to_string),
         design: s.evidence.design.as_deref().map(crate::model::design_label),

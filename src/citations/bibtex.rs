@@ -1,0 +1,342 @@
+//! BibTeX / BibLaTeX (`.bib`), through the `biblatex` crate (typst's, the parser under
+//! hayagriva). It resolves `@string` abbreviations, `crossref`s and LaTeX escapes (`{\"u}` →
+//! ü) and reports errors with byte spans, which become `line:column` here. The fields are
+//! mapped to CSL by us, because hayagriva's own mapping drops PMIDs (typst/hayagriva#260).
+
+use biblatex::{Bibliography, Chunk, ChunksExt, Entry, ParseErrorKind, RawBibliography};
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+
+use super::SourceRecord;
+use super::item::{self, ItemBuilder, line_column};
+
+/// Reads every entry of a .bib file. A syntax error stops the file (the parser cannot go on
+/// past it) and is reported at its exact position.
+pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
+    let error = |diagnostics: &mut Diagnostics, offset: usize, message: String| {
+        let (line, column) = line_column(text, offset);
+        diagnostics.push(
+            Diagnostic::error(Code::MalformedSource, Location::new(path, line, column), message)
+                .hint("each entry is `@type{key, field = {value}, …}`; check the braces and commas before this point"),
+        );
+    };
+    // The parser is a third party's: a panic on some odd input must not end the run.
+    let parsed = std::panic::catch_unwind(|| {
+        let raw = RawBibliography::parse(text)?;
+        let starts: Vec<(String, usize)> = raw
+            .entries
+            .iter()
+            .map(|e| (e.v.key.v.to_string(), e.span.start))
+            .collect();
+        Bibliography::from_raw(raw).map(|bib| (bib, starts))
+    });
+    let (bibliography, starts) = match parsed {
+        Ok(Ok(parsed)) => parsed,
+        Ok(Err(e)) => {
+            error(diagnostics, e.span.start, describe(&e.kind));
+            return Vec::new();
+        }
+        Err(_) => {
+            error(
+                diagnostics,
+                0,
+                "the BibTeX parser failed on this file".into(),
+            );
+            return Vec::new();
+        }
+    };
+    let mut records = Vec::new();
+    for entry in bibliography.iter() {
+        let offset = starts
+            .iter()
+            .find(|(key, _)| *key == entry.key)
+            .map_or(0, |(_, start)| *start);
+        let (line, column) = line_column(text, offset);
+        // The key is the source's id (DESIGN §4): without one, claims could not cite it.
+        if entry.key.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::MalformedSource,
+                    Location::new(path, line, column),
+                    "BibTeX entry without a key",
+                )
+                .hint("write the key after the brace, e.g. `@article{pmid9283123,`; it is the id claims cite"),
+            );
+            continue;
+        }
+        let mut pos = item::line_pos(line as usize, offset);
+        pos.column = column;
+        records.push(to_record(entry, path, pos));
+    }
+    records
+}
+
+fn describe(kind: &ParseErrorKind) -> String {
+    match kind {
+        ParseErrorKind::UnexpectedEof => {
+            "the file ends inside an entry (a closing brace is missing)".into()
+        }
+        ParseErrorKind::Unexpected(token) => format!("unexpected {}", token_name(*token)),
+        ParseErrorKind::Expected(token) => format!("expected {}", token_name(*token)),
+        ParseErrorKind::UnknownAbbreviation(name) => format!(
+            "`{name}` is not a defined @string abbreviation (a value in neither braces nor quotes)"
+        ),
+        ParseErrorKind::MalformedCommand => "malformed TeX command".into(),
+        ParseErrorKind::DuplicateKey(key) => format!("the key `{key}` is used twice in this file"),
+        ParseErrorKind::ResolutionError(e) => format!("cannot resolve a crossref: {e}"),
+        other => other.to_string(),
+    }
+}
+
+fn token_name(token: biblatex::Token) -> String {
+    use biblatex::Token;
+    match token {
+        Token::Identifier => "a name (entry type, key or field name)".into(),
+        Token::OpeningBrace => "`{`".into(),
+        Token::ClosingBrace => "`}`".into(),
+        Token::Comma => "`,`".into(),
+        Token::QuotationMark => "`\"`".into(),
+        Token::Equals => "`=`".into(),
+        Token::DecimalPoint => "`.`".into(),
+    }
+}
+
+fn csl_type(entry: &Entry) -> &'static str {
+    let kind = entry.entry_type.to_string().to_ascii_lowercase();
+    match kind.as_str() {
+        "article" => "article-journal",
+        "book" | "mvbook" | "booklet" | "collection" | "mvcollection" | "proceedings"
+        | "mvproceedings" | "reference" | "mvreference" | "manual" => "book",
+        "inbook" | "incollection" | "inreference" | "bookinbook" | "suppbook"
+        | "suppcollection" => "chapter",
+        "inproceedings" | "conference" => "paper-conference",
+        "report" | "techreport" => "report",
+        "thesis" | "phdthesis" | "mastersthesis" => "thesis",
+        "online" | "electronic" | "www" => "webpage",
+        "dataset" => "dataset",
+        "patent" => "patent",
+        "unpublished" => "manuscript",
+        "software" => "software",
+        _ => "document",
+    }
+}
+
+/// A field's text with braces removed and LaTeX resolved; None when absent or empty.
+fn field(entry: &Entry, key: &str) -> Option<String> {
+    let text = entry.get(key)?.format_verbatim();
+    let text = item::collapse_spaces(&text);
+    (!text.is_empty()).then_some(text)
+}
+
+fn to_record(entry: &Entry, path: &str, pos: crate::yaml::Pos) -> SourceRecord {
+    let mut b = ItemBuilder::new();
+    let kind = csl_type(entry);
+    b.text("type", kind);
+    b.text("title", &field(entry, "title").unwrap_or_default());
+    let container = if kind == "article-journal" {
+        ["journaltitle", "journal", "booktitle"]
+    } else {
+        ["booktitle", "journaltitle", "journal"]
+    };
+    for key in container {
+        b.text("container-title", &field(entry, key).unwrap_or_default());
+    }
+    for key in [
+        "shortjournal",
+        "journalabbreviation",
+        "journal-abbreviation",
+    ] {
+        b.text(
+            "container-title-short",
+            &field(entry, key).unwrap_or_default(),
+        );
+    }
+    names(entry, "author", &mut b);
+    names(entry, "editor", &mut b);
+    // BibLaTeX `date` first, else BibTeX `year` + `month` (`aug`, `8`, or a @string month).
+    if let Some(date) = field(entry, "date").as_deref().and_then(item::parse_date) {
+        b.issued(date);
+    } else if let Some(year) = field(entry, "year") {
+        let month = field(entry, "month").and_then(|m| item::month(&m));
+        let text = match month {
+            Some(m) => format!("{year} {m}"),
+            None => year,
+        };
+        if let Some(date) = item::parse_date(&text) {
+            b.issued(date);
+        }
+    }
+    b.text("volume", &field(entry, "volume").unwrap_or_default());
+    let number = field(entry, "number").or_else(|| field(entry, "issue"));
+    let number_key = if matches!(kind, "report" | "document" | "patent") {
+        "number"
+    } else {
+        "issue"
+    };
+    b.text(number_key, &number.unwrap_or_default());
+    if let Some(pages) = field(entry, "pages") {
+        b.text("page", &item::expand_pages(&pages));
+    }
+    let publisher = field(entry, "publisher")
+        .or_else(|| field(entry, "institution"))
+        .or_else(|| field(entry, "organization"))
+        .or_else(|| field(entry, "school"));
+    b.text("publisher", &publisher.unwrap_or_default());
+    let place = field(entry, "location").or_else(|| field(entry, "address"));
+    b.text("publisher-place", &place.unwrap_or_default());
+    b.text("edition", &field(entry, "edition").unwrap_or_default());
+    b.text("URL", &field(entry, "url").unwrap_or_default());
+    b.text("ISSN", &field(entry, "issn").unwrap_or_default());
+    b.text("ISBN", &field(entry, "isbn").unwrap_or_default());
+    b.text("abstract", &field(entry, "abstract").unwrap_or_default());
+    b.text(
+        "language",
+        &field(entry, "langid")
+            .or_else(|| field(entry, "language"))
+            .unwrap_or_default(),
+    );
+    b.text("note", &field(entry, "note").unwrap_or_default());
+    b.text("keyword", &field(entry, "keywords").unwrap_or_default());
+    if let Some(howpublished) = field(entry, "howpublished") {
+        b.text("medium", &howpublished);
+    }
+    if let Some(doi) = field(entry, "doi") {
+        b.doi(&doi);
+    }
+    if let Some(pmid) = field(entry, "pmid") {
+        b.pmid(&pmid);
+    }
+    if let Some(pmcid) = field(entry, "pmcid") {
+        b.pmcid(&pmcid);
+    }
+    // BibLaTeX's eprint: `eprinttype = {pubmed}` (biblatex-ieee, JabRef) carries a PMID,
+    // `pmc`/`pmcid` a PMCID.
+    if let (Some(eprint), Some(kind)) = (field(entry, "eprint"), field(entry, "eprinttype")) {
+        match kind.to_ascii_lowercase().as_str() {
+            "pubmed" | "pmid" => b.pmid(&eprint),
+            "pmc" | "pmcid" | "pubmedcentral" => b.pmcid(&eprint),
+            _ => {}
+        }
+    }
+    b.finish(entry.key.clone(), path, pos)
+}
+
+/// Names as BibTeX writes them. A name in double braces (`{World Health Organization}`)
+/// arrives as one verbatim part with no given name: an organisation, kept whole as CSL
+/// `literal`. A single word without a given name ("Seema") stays a family name.
+fn names(entry: &Entry, role: &str, b: &mut ItemBuilder) {
+    let Some(chunks) = entry.get(role) else {
+        return;
+    };
+    let Ok(people) = chunks.parse::<Vec<biblatex::Person>>() else {
+        return;
+    };
+    // Organisation names are the braced chunks of the field that are whole names.
+    let braced: Vec<String> = chunks
+        .iter()
+        .filter_map(|c| match &c.v {
+            Chunk::Verbatim(s) => Some(item::collapse_spaces(s)),
+            _ => None,
+        })
+        .collect();
+    for person in people {
+        let family = [person.prefix.trim(), person.name.trim()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let given = person.given_name.trim();
+        let family = family.trim();
+        if family.is_empty() && given.is_empty() {
+            continue;
+        }
+        if given.is_empty() && braced.iter().any(|b| b == family) && family.contains(' ') {
+            b.name(role, item::literal(family));
+            continue;
+        }
+        let mut name = item::person(family, given);
+        if !person.suffix.trim().is_empty() {
+            name["suffix"] = serde_json::Value::String(person.suffix.trim().to_string());
+        }
+        b.name(role, name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Vec<SourceRecord>, Vec<Diagnostic>) {
+        let mut d = Diagnostics::new();
+        let r = read_bibtex(text, "citations/a.bib", &mut d);
+        (r, d.sorted())
+    }
+
+    #[test]
+    fn names_as_exported() {
+        let (r, d) = read(
+            r#"@string{jtp = "Journal of Tropical Pediatrics"}
+@article{seema1997,
+  author = {Seema and Patwari, A. K. and M{\"u}ller, J{\'e}r{\^o}me and {World Health Organization} and van der Berg, Jan and Wan, Elise W-X.},
+  title = {Relactation: an {effective} intervention},
+  journal = jtp,
+  year = 1997, month = aug,
+  pages = {213--216},
+  doi = {10.1093/tropej/43.4.213},
+  eprint = {9283123}, eprinttype = {pubmed},
+  pmcid = {PMC123},
+}
+"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = &r[0].csl;
+        assert_eq!(r[0].id, "seema1997");
+        assert_eq!((r[0].pos.line, r[0].pos.column), (2, 1));
+        let a = &c["author"];
+        assert_eq!(a[0], serde_json::json!({"family": "Seema"}));
+        assert_eq!(
+            a[1],
+            serde_json::json!({"family": "Patwari", "given": "A. K."})
+        );
+        assert_eq!(
+            a[2],
+            serde_json::json!({"family": "Müller", "given": "Jérôme"})
+        );
+        assert_eq!(
+            a[3],
+            serde_json::json!({"literal": "World Health Organization"})
+        );
+        assert_eq!(
+            a[4],
+            serde_json::json!({"family": "van der Berg", "given": "Jan"})
+        );
+        assert_eq!(
+            a[5],
+            serde_json::json!({"family": "Wan", "given": "Elise W-X."})
+        );
+        assert_eq!(c["title"], "Relactation: an effective intervention");
+        assert_eq!(c["container-title"], "Journal of Tropical Pediatrics");
+        assert_eq!(c["issued"]["date-parts"][0], serde_json::json!([1997, 8]));
+        assert_eq!(c["page"], "213-216");
+        assert_eq!(c["PMID"], "9283123");
+        assert_eq!(c["PMCID"], "PMC123");
+    }
+
+    #[test]
+    fn syntax_errors_at_their_place() {
+        let (r, d) = read("@article{a,\n  title = {T},\n  year = 1997\n\n@book{b, title = {B}}\n");
+        assert!(r.is_empty());
+        assert_eq!(d[0].code, Code::MalformedSource);
+        assert_eq!(d[0].location.line, 5, "{d:?}");
+        let (_, d) = read("@article{a,\n  title = {T},\n  journal = nosuch,\n}\n");
+        assert_eq!((d[0].location.line, d[0].location.column), (3, 13), "{d:?}");
+        assert!(d[0].message.contains("nosuch"));
+        let (r, d) = read("@article{a, title = {A}}\n@report{, title = {T}}\n");
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (d[0].location.line, d[0].message.as_str()),
+            (2, "BibTeX entry without a key")
+        );
+    }
+}

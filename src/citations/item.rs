@@ -1,0 +1,387 @@
+//! Building CSL-JSON items from the fields of foreign exports (BibTeX, RIS, PubMed), and the
+//! small normalisations they share: names, dates, page ranges, identifiers, fallback ids.
+//! Every reader ends in the same shape, so the rest of evident sees one kind of record.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::EvidenceFields;
+use crate::yaml::Pos;
+
+use super::SourceRecord;
+
+/// A CSL-JSON item under construction. Setters ignore empty text and never overwrite a key
+/// already set, so a reader can offer fields in order of preference (the first wins).
+#[derive(Debug, Default)]
+pub struct ItemBuilder {
+    map: Map<String, Value>,
+}
+
+impl ItemBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key` to the trimmed text unless it is empty or `key` is already set.
+    pub fn text(&mut self, key: &str, text: &str) {
+        let text = collapse_spaces(text);
+        if !text.is_empty() && !self.map.contains_key(key) {
+            self.map.insert(key.to_string(), Value::String(text));
+        }
+    }
+
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.map.get(key).and_then(Value::as_str)
+    }
+
+    /// Appends a name (see [`person`] and [`literal`]) to a name list (`author`, `editor`).
+    pub fn name(&mut self, role: &str, name: Value) {
+        let list = self
+            .map
+            .entry(role.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = list {
+            list.push(name);
+        }
+    }
+
+    /// Sets `issued` unless already set.
+    pub fn issued(&mut self, date: Date) {
+        if !self.map.contains_key("issued") {
+            self.map.insert("issued".into(), date.to_csl());
+        }
+    }
+
+    pub fn doi(&mut self, text: &str) {
+        if let Some(doi) = clean_doi(text) {
+            self.text("DOI", &doi);
+        }
+    }
+
+    pub fn pmid(&mut self, text: &str) {
+        if let Some(pmid) = clean_pmid(text) {
+            self.text("PMID", &pmid);
+        }
+    }
+
+    pub fn pmcid(&mut self, text: &str) {
+        if let Some(pmcid) = clean_pmcid(text) {
+            self.text("PMCID", &pmcid);
+        }
+    }
+
+    /// The finished record. `id` is stored in the CSL map too, as in CSL-JSON.
+    pub fn finish(mut self, id: String, path: &str, pos: Pos) -> SourceRecord {
+        self.map.insert("id".into(), Value::String(id.clone()));
+        SourceRecord {
+            id,
+            path: path.to_string(),
+            pos,
+            csl: self.map,
+            evidence: EvidenceFields::default(),
+            annotation_only: false,
+        }
+    }
+
+    /// `<first author family>-<year>-<first title word>`, lowercase ASCII (DESIGN §4): the id
+    /// of a record whose export gives none. Deterministic: it depends on the record alone.
+    pub fn fallback_id(&self) -> String {
+        let author = self
+            .map
+            .get("author")
+            .and_then(|a| a.get(0))
+            .and_then(|n| n.get("family").or_else(|| n.get("literal")))
+            .and_then(Value::as_str)
+            .map(ascii_word)
+            .filter(|w| !w.is_empty())
+            .unwrap_or_else(|| "anon".into());
+        let year = self
+            .map
+            .get("issued")
+            .and_then(|d| d.pointer("/date-parts/0/0"))
+            .and_then(Value::as_i64)
+            .map_or_else(|| "nd".to_string(), |y| y.to_string());
+        let word = self
+            .get_str("title")
+            .and_then(|t| t.split_whitespace().map(ascii_word).find(|w| !w.is_empty()))
+            .unwrap_or_else(|| "untitled".into());
+        format!("{author}-{year}-{word}")
+    }
+}
+
+/// A person's name as CSL writes it. A name without a given part stays a family name
+/// ("Seema": Indian single names are exported that way, and must not be guessed apart).
+pub fn person(family: &str, given: &str) -> Value {
+    let (family, given) = (collapse_spaces(family), collapse_spaces(given));
+    if given.is_empty() {
+        json!({ "family": family })
+    } else {
+        json!({ "family": family, "given": given })
+    }
+}
+
+/// An organisation as author: CSL's `literal`, never split into family and given.
+pub fn literal(name: &str) -> Value {
+    json!({ "literal": collapse_spaces(name) })
+}
+
+/// A name written "Family, Given" (RIS `AU`, PubMed `FAU`). Exporters write people with a
+/// comma; without one, a single word is a single-name person ("Seema") and several words an
+/// organisation ("World Health Organization"), which must not be split into initials.
+pub fn name_with_comma(text: &str) -> Option<Value> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(match text.split_once(',') {
+        // "Family, Given, Suffix": the suffix is kept with the given names rather than lost.
+        Some((family, given)) if !family.trim().is_empty() => person(family, given),
+        _ if text.contains(char::is_whitespace) => literal(text.trim_matches(',')),
+        _ => person(text.trim_matches(','), ""),
+    })
+}
+
+/// A publication date as far as the export gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl Date {
+    fn to_csl(self) -> Value {
+        let mut parts = vec![json!(self.year)];
+        if let Some(month) = self.month {
+            parts.push(json!(month));
+            if let Some(day) = self.day {
+                parts.push(json!(day));
+            }
+        }
+        json!({ "date-parts": [parts] })
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// A month by number (`8`, `08`) or English name (`Aug`, `august`).
+pub fn month(text: &str) -> Option<u8> {
+    let text = text.trim().trim_end_matches('.');
+    if let Ok(n) = text.parse::<u8>() {
+        return (1..=12).contains(&n).then_some(n);
+    }
+    let lower = text.to_ascii_lowercase();
+    let prefix = lower.get(..3)?;
+    MONTHS
+        .iter()
+        .position(|m| *m == prefix)
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+/// Dates as exports write them: `1997`, `1997 Aug`, `1997 Aug 15`, `1997/08/01/`,
+/// `1997-08-15`, `2008 Jul-Aug` (the first month is kept). None without a plausible year.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.split(['/', '-', ' ', ',']).filter(|p| !p.is_empty());
+    let year_text = parts.next()?;
+    let year: i32 = year_text.get(..4)?.parse().ok()?;
+    if year_text.len() != 4 || !(1000..=9999).contains(&year) {
+        return None;
+    }
+    let month = parts.next().and_then(month);
+    let day = month
+        .and_then(|_| parts.next())
+        .and_then(|d| d.parse::<u8>().ok())
+        .filter(|d| (1..=31).contains(d));
+    Some(Date { year, month, day })
+}
+
+/// "213-6" → "213-216": PubMed abbreviates page ranges, CSL stores them in full (a style
+/// abbreviates again if it wants to). Anything else is kept as written, with `--` as `-`.
+pub fn expand_pages(text: &str) -> String {
+    let text = collapse_spaces(text).replace("--", "-").replace('–', "-");
+    let Some((start, end)) = text.split_once('-') else {
+        return text;
+    };
+    let (start, end) = (start.trim(), end.trim());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(start) && digits(end) && end.len() < start.len() {
+        return format!("{start}-{}{end}", &start[..start.len() - end.len()]);
+    }
+    format!("{start}-{end}")
+}
+
+/// A bare DOI (`10.…`) from a DOI, `doi:` form or doi.org URL.
+pub fn clean_doi(text: &str) -> Option<String> {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("10.")?;
+    let doi = text.get(start..)?.split_whitespace().next()?;
+    let doi = doi.trim_end_matches(['.', ',', ';']);
+    (doi.len() > 3 && doi.contains('/')).then(|| doi.to_string())
+}
+
+/// The digits of a PMID (`9283123`, `PMID: 9283123`).
+pub fn clean_pmid(text: &str) -> Option<String> {
+    let text = text.trim();
+    let digits = text
+        .strip_prefix("PMID:")
+        .or_else(|| text.strip_prefix("PMID"))
+        .unwrap_or(text)
+        .trim();
+    (!digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.to_string())
+}
+
+/// `PMC2492930` from `PMC2492930`, `PMCID: PMC2492930` or `2492930` (context says it is one).
+pub fn clean_pmcid(text: &str) -> Option<String> {
+    let text = text.trim();
+    let text = text.strip_prefix("PMCID:").unwrap_or(text).trim();
+    let digits = text
+        .get(..3)
+        .filter(|p| p.eq_ignore_ascii_case("pmc"))
+        .map_or(text, |_| &text[3..]);
+    (!digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("PMC{digits}"))
+}
+
+/// Runs of whitespace (line breaks of wrapped fields included) become one space; control
+/// characters (debris of broken exports, which no reference contains) are dropped.
+pub fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace()
+        .map(|word| word.replace(|c: char| c.is_control(), ""))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Lowercase ASCII letters and digits of a word, accents dropped ("Müller" → "muller").
+fn ascii_word(word: &str) -> String {
+    word.chars()
+        .filter_map(|c| {
+            let c = fold_accent(c);
+            c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase())
+        })
+        .collect()
+}
+
+/// The base letter of common accented Latin letters, for ids made from names.
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' => 'a',
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' | 'Ą' => 'a',
+        'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ę' | 'Ě' => {
+            'e'
+        }
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ñ' | 'ń' | 'ň' | 'Ñ' | 'Ń' | 'Ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ő' => {
+            'o'
+        }
+        'ù' | 'ú' | 'û' | 'ü' | 'ű' | 'ů' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ű' | 'Ů' => 'u',
+        'ý' | 'ÿ' | 'Ý' => 'y',
+        'ś' | 'š' | 'ş' | 'Ś' | 'Š' | 'Ş' => 's',
+        'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => 'z',
+        'ł' | 'Ł' => 'l',
+        'ř' | 'Ř' => 'r',
+        'ť' | 'Ť' => 't',
+        'ď' | 'Ď' => 'd',
+        other => other,
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset; offsets inside a character or
+/// past the end are clamped, so a position can always be reported.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// A record's position: the start of its first line.
+pub fn line_pos(line: usize, offset: usize) -> Pos {
+    Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: 1,
+        offset: Some(offset),
+        len: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_exported() {
+        let d = |y, m, d| {
+            Some(Date {
+                year: y,
+                month: m,
+                day: d,
+            })
+        };
+        assert_eq!(parse_date("1997 Aug"), d(1997, Some(8), None));
+        assert_eq!(parse_date("1997/08/01/"), d(1997, Some(8), Some(1)));
+        assert_eq!(parse_date("2008-08-15"), d(2008, Some(8), Some(15)));
+        assert_eq!(parse_date("2008 Jul-Aug"), d(2008, Some(7), None));
+        assert_eq!(parse_date("1980"), d(1980, None, None));
+        assert_eq!(parse_date("19800"), None);
+        assert_eq!(parse_date("n.d."), None);
+        assert_eq!(parse_date("ééé"), None);
+    }
+
+    #[test]
+    fn pages_and_identifiers() {
+        assert_eq!(expand_pages("213-6"), "213-216");
+        assert_eq!(expand_pages("283-9"), "283-289");
+        assert_eq!(expand_pages("1001-12"), "1001-1012");
+        assert_eq!(expand_pages("236--242"), "236-242");
+        assert_eq!(expand_pages("e123"), "e123");
+        assert_eq!(expand_pages("S1-S5"), "S1-S5");
+        assert_eq!(
+            clean_doi("https://doi.org/10.1093/tropej/43.4.213").as_deref(),
+            Some("10.1093/tropej/43.4.213")
+        );
+        assert_eq!(clean_doi("none"), None);
+        assert_eq!(clean_pmid("PMID: 9283123").as_deref(), Some("9283123"));
+        assert_eq!(clean_pmid("WOS:000123"), None);
+        assert_eq!(clean_pmcid("PMC2492930").as_deref(), Some("PMC2492930"));
+        assert_eq!(
+            clean_pmcid("PMCID: PMC2492930").as_deref(),
+            Some("PMC2492930")
+        );
+        assert_eq!(clean_pmcid("PMC"), None);
+    }
+
+    #[test]
+    fn fallback_ids_are_ascii() {
+        let mut b = ItemBuilder::new();
+        b.name("author", person("Müller-Lüdenscheidt", "Ä"));
+        b.issued(Date {
+            year: 2001,
+            month: None,
+            day: None,
+        });
+        b.text("title", "  «Über» relactation ");
+        assert_eq!(b.fallback_id(), "mullerludenscheidt-2001-uber");
+        assert_eq!(ItemBuilder::new().fallback_id(), "anon-nd-untitled");
+    }
+
+    #[test]
+    fn positions_clamp() {
+        assert_eq!(line_column("ab\ncé\nd", 6), (2, 3));
+        assert_eq!(line_column("ab\ncé", 5), (2, 2));
+        assert_eq!(line_column("ab", 99), (1, 3));
+    }
+}

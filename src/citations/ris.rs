@@ -1,0 +1,323 @@
+//! RIS (`TY  - JOUR` … `ER  - `), as exported by Zotero, EndNote, Mendeley and databases.
+//!
+//! A small line parser of our own rather than a crate, so a problem is reported at its exact
+//! line. Lines are `TAG  - value` with a two-character tag; a line that is not a tag line
+//! continues the previous field (exports wrap long abstracts). A record runs from `TY` to `ER`;
+//! a missing `ER` ends the record at the next `TY` or at the end of the file.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+
+use super::SourceRecord;
+use super::item::{self, ItemBuilder, line_pos};
+
+/// One `TAG  - value` field with the line it started on.
+#[derive(Debug)]
+struct Field {
+    tag: String,
+    value: String,
+}
+
+struct Record {
+    line: usize,
+    offset: usize,
+    fields: Vec<Field>,
+}
+
+/// Reads every record of a RIS file.
+pub fn read_ris(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
+    let mut records = Vec::new();
+    let mut current: Option<Record> = None;
+    let mut offset = 0;
+    for (index, raw_line) in text.split('\n').enumerate() {
+        let line_no = index + 1;
+        let line_offset = offset;
+        offset += raw_line.len() + 1;
+        let line = raw_line.trim_end_matches('\r');
+        let line = if index == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        match tag_line(line) {
+            Some((tag, value)) => match (tag, current.as_mut()) {
+                ("TY", _) => {
+                    if let Some(done) = current.take() {
+                        records.push(done);
+                    }
+                    current = Some(Record {
+                        line: line_no,
+                        offset: line_offset,
+                        fields: vec![Field {
+                            tag: tag.into(),
+                            value: value.into(),
+                        }],
+                    });
+                }
+                ("ER", Some(_)) => records.extend(current.take()),
+                (_, Some(record)) => record.fields.push(Field {
+                    tag: tag.into(),
+                    value: value.into(),
+                }),
+                (_, None) => diagnostics.push(
+                    Diagnostic::error(
+                        Code::MalformedSource,
+                        Location::new(path, count(line_no), 1),
+                        format!("RIS field `{tag}` outside a record"),
+                    )
+                    .width(2)
+                    .hint("every RIS record starts with a `TY  - ` line (e.g. `TY  - JOUR`) and ends with `ER  - `"),
+                ),
+            },
+            None if line.trim().is_empty() => {}
+            None => match current.as_mut().and_then(|r| r.fields.last_mut()) {
+                // A wrapped value: the export broke a long field over several lines.
+                Some(field) => {
+                    field.value.push(' ');
+                    field.value.push_str(line.trim());
+                }
+                None => diagnostics.push(
+                    Diagnostic::error(
+                        Code::MalformedSource,
+                        Location::new(path, count(line_no), 1),
+                        "not a RIS line: expected `TAG  - value` (two capitals or a capital and a digit, two spaces, a hyphen)",
+                    )
+                    .width(line.chars().count())
+                    .hint("export the references again as RIS, or move this file out of citations/ if it is not a RIS export"),
+                ),
+            },
+        }
+    }
+    records.extend(current);
+    records.into_iter().map(|r| to_record(r, path)).collect()
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `TY  - JOUR` → ("TY", "JOUR"). Exporters differ in the spaces around the hyphen, so any
+/// run of spaces before it and one optional space after it are accepted.
+fn tag_line(line: &str) -> Option<(&str, &str)> {
+    let bytes = line.as_bytes();
+    if bytes.len() < 3
+        || !bytes[0].is_ascii_uppercase()
+        || !(bytes[1].is_ascii_uppercase() || bytes[1].is_ascii_digit())
+    {
+        return None;
+    }
+    let rest = &line[2..];
+    let after_spaces = rest.trim_start_matches(' ');
+    if after_spaces.len() == rest.len() {
+        return None;
+    }
+    let value = after_spaces.strip_prefix('-')?;
+    let value = value.strip_prefix(' ').unwrap_or(value);
+    Some((&line[..2], value.trim_end()))
+}
+
+fn csl_type(ris: &str) -> &'static str {
+    match ris.trim() {
+        "JOUR" | "JFULL" | "EJOUR" | "ABST" | "INPR" => "article-journal",
+        "MGZN" => "article-magazine",
+        "NEWS" => "article-newspaper",
+        "BOOK" | "EBOOK" | "EDBOOK" => "book",
+        "CHAP" | "ECHAP" => "chapter",
+        "RPRT" | "GOVDOC" => "report",
+        "THES" => "thesis",
+        "CONF" | "CPAPER" => "paper-conference",
+        "ELEC" | "WEB" | "BLOG" => "webpage",
+        "DATA" | "DBASE" | "AGGR" => "dataset",
+        "STAT" | "LEGAL" => "legislation",
+        "PAT" => "patent",
+        "UNPB" | "MANSCPT" => "manuscript",
+        _ => "document",
+    }
+}
+
+fn to_record(record: Record, path: &str) -> SourceRecord {
+    let mut b = ItemBuilder::new();
+    let get = |tags: &[&str]| -> Option<&str> {
+        tags.iter().find_map(|tag| {
+            record
+                .fields
+                .iter()
+                .find(|f| f.tag == *tag && !f.value.trim().is_empty())
+                .map(|f| f.value.as_str())
+        })
+    };
+    let all = |tag: &'static str| record.fields.iter().filter(move |f| f.tag == tag);
+    let kind = csl_type(get(&["TY"]).unwrap_or(""));
+    b.text("type", kind);
+    b.text("title", get(&["TI", "T1", "CT"]).unwrap_or(""));
+    // Long and abbreviated journal names: T2/JF/JO are full titles in most exports, JA/J2 the
+    // abbreviations (EndNote puts the abbreviation in J2, Zotero in J2 and JA).
+    let container = if kind == "article-journal" {
+        get(&["T2", "JF", "JO", "BT"])
+    } else {
+        get(&["T2", "BT", "JF", "JO"])
+    };
+    b.text("container-title", container.unwrap_or(""));
+    b.text("container-title-short", get(&["J2", "JA"]).unwrap_or(""));
+    for tag in ["AU", "A1"] {
+        for f in all(tag) {
+            if let Some(name) = item::name_with_comma(&f.value) {
+                b.name("author", name);
+            }
+        }
+    }
+    for tag in ["A2", "ED", "A3"] {
+        for f in all(tag) {
+            if let Some(name) = item::name_with_comma(&f.value) {
+                b.name("editor", name);
+            }
+        }
+    }
+    if let Some(date) = ["PY", "Y1", "DA"]
+        .iter()
+        .filter_map(|t| get(&[t]))
+        .find_map(item::parse_date)
+    {
+        // PY often holds only the year while DA has the month: combine them.
+        let month_from_da = get(&["DA"]).and_then(item::parse_date);
+        let date = match month_from_da {
+            Some(da) if da.year == date.year && date.month.is_none() => da,
+            _ => date,
+        };
+        b.issued(date);
+    }
+    b.text("volume", get(&["VL"]).unwrap_or(""));
+    b.text("issue", get(&["IS"]).unwrap_or(""));
+    match (get(&["SP"]), get(&["EP"])) {
+        (Some(sp), Some(ep)) if !sp.contains('-') => {
+            b.text(
+                "page",
+                &item::expand_pages(&format!("{}-{}", sp.trim(), ep.trim())),
+            );
+        }
+        (Some(sp), _) => b.text("page", &item::expand_pages(sp)),
+        _ => {}
+    }
+    b.text("publisher", get(&["PB"]).unwrap_or(""));
+    b.text("publisher-place", get(&["CY", "PP"]).unwrap_or(""));
+    b.text("edition", get(&["ET"]).unwrap_or(""));
+    b.text("URL", get(&["UR", "L2"]).unwrap_or(""));
+    b.text("abstract", get(&["AB", "N2"]).unwrap_or(""));
+    b.text("language", get(&["LA"]).unwrap_or(""));
+    if let Some(sn) = get(&["SN"]) {
+        let key = if matches!(kind, "book" | "chapter") {
+            "ISBN"
+        } else {
+            "ISSN"
+        };
+        b.text(key, sn);
+    }
+    if matches!(kind, "report" | "document") {
+        b.text("number", get(&["M1"]).unwrap_or(""));
+    }
+    let keywords: Vec<&str> = all("KW").map(|f| f.value.trim()).collect();
+    if !keywords.is_empty() {
+        b.text("keyword", &keywords.join(", "));
+    }
+    for f in all("DO") {
+        b.doi(&f.value);
+    }
+    // The accession number is a PMID only when the record says it comes from PubMed;
+    // Web of Science and Embase numbers live in the same field.
+    let database = get(&["DB", "DP"]).unwrap_or("").to_ascii_lowercase();
+    let from_pubmed = ["pubmed", "medline", "nlm"]
+        .iter()
+        .any(|d| database.contains(d));
+    if let Some(an) = get(&["AN"])
+        && (from_pubmed || an.trim().starts_with("PMID"))
+    {
+        b.pmid(an);
+    }
+    // Custom fields: EndNote's PubMed import puts the PMCID in C2, Zotero writes
+    // "PMID: …"/"PMCID: …" lines into notes. Only values that are unmistakably one are used.
+    for f in record
+        .fields
+        .iter()
+        .filter(|f| f.tag.starts_with('C') || f.tag == "N1" || f.tag == "M2")
+    {
+        for part in f.value.split(['\n', ';']) {
+            let part = part.trim();
+            if part.starts_with("PMCID")
+                || (part.starts_with("PMC") && item::clean_pmcid(part).is_some())
+            {
+                b.pmcid(part);
+            } else if part.starts_with("PMID") {
+                b.pmid(part);
+            } else if part.to_ascii_lowercase().starts_with("doi:") {
+                b.doi(part);
+            }
+        }
+    }
+    let id = match get(&["ID"]) {
+        Some(id) => id.trim().to_string(),
+        None => match b.get_str("PMID") {
+            Some(pmid) => format!("pmid{pmid}"),
+            None => b.fallback_id(),
+        },
+    };
+    b.finish(id, path, line_pos(record.line, record.offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Vec<SourceRecord>, Vec<Diagnostic>) {
+        let mut d = Diagnostics::new();
+        let r = read_ris(text, "citations/a.ris", &mut d);
+        (r, d.sorted())
+    }
+
+    #[test]
+    fn reads_a_zotero_record() {
+        let (r, d) = read(
+            "\u{feff}TY  - JOUR\r\nTI  - Relactation: an effective intervention\r\n  to promote exclusive breastfeeding\r\nAU  - Seema\r\nAU  - Patwari, A. K.\r\nT2  - Journal of Tropical Pediatrics\r\nJ2  - J Trop Pediatr\r\nPY  - 1997\r\nDA  - 1997/08//\r\nVL  - 43\r\nIS  - 4\r\nSP  - 213\r\nEP  - 216\r\nDO  - 10.1093/tropej/43.4.213\r\nAN  - 9283123\r\nDB  - PubMed\r\nER  - \r\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = &r[0].csl;
+        assert_eq!(r[0].id, "pmid9283123");
+        assert_eq!(
+            c["title"],
+            "Relactation: an effective intervention to promote exclusive breastfeeding"
+        );
+        assert_eq!(c["author"][0], serde_json::json!({"family": "Seema"}));
+        assert_eq!(c["author"][1]["given"], "A. K.");
+        assert_eq!(c["issued"]["date-parts"][0], serde_json::json!([1997, 8]));
+        assert_eq!(c["page"], "213-216");
+        assert_eq!(c["DOI"], "10.1093/tropej/43.4.213");
+    }
+
+    #[test]
+    fn ids_from_id_then_fallback() {
+        let (r, d) = read(
+            "TY  - RPRT\nID  - who1998\nAU  - World Health Organization\nTI  - X\nER  - \n\nTY  - JOUR\nAU  - Ó Briain, Seán\nPY  - 2001\nTI  - The 2nd study\nAN  - WOS:0001\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r[0].id, "who1998");
+        assert_eq!(
+            r[0].csl["author"][0],
+            serde_json::json!({"literal": "World Health Organization"})
+        );
+        assert_eq!(r[1].id, "obriain-2001-the");
+        assert!(r[1].csl.get("PMID").is_none());
+        assert_eq!(r[1].pos.line, 7);
+    }
+
+    #[test]
+    fn stray_lines_are_errors_at_their_line() {
+        let (r, d) = read("hello\nAU  - X\nTY  - JOUR\nTI  - T\n");
+        assert_eq!(r.len(), 1);
+        let at: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![(Code::MalformedSource, 1, 1), (Code::MalformedSource, 2, 1)]
+        );
+    }
+}
