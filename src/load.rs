@@ -117,6 +117,22 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
         let rel = project.relative(&path);
         let extension = extension(&path);
         if !citations::is_source_file(&extension) {
+            // Notes beside the sources are fine; any other file is most likely an export in
+            // a format evident does not read, whose records would silently be missing.
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            if extension != "md" && !name.starts_with("readme") {
+                corpus.diagnostics.push(
+                    Diagnostic::warning(
+                        Code::UnsupportedFormat,
+                        Location::file(&rel),
+                        format!("`{name}` is not read: evident reads .yaml, .json, .bib, .ris and .nbib files here"),
+                    )
+                    .hint("export the records as CSL-JSON, BibTeX, RIS or PubMed (.nbib), or move the file out of citations/"),
+                );
+            }
             continue;
         }
         let Some(text) = read_text(&path, &rel, MAX_SOURCE_BYTES, &mut corpus.diagnostics) else {
