@@ -190,6 +190,7 @@ pub struct ReferenceView {
     pub url: String,
     pub links: Vec<LinkView>,
     pub retracted: bool,
+    pub superseded_by: Option<LinkView>,
     pub locators: Vec<String>,
 }
 
@@ -249,6 +250,8 @@ pub struct ClaimSourceView {
     pub relation: &'static str,
     pub relation_label: &'static str,
     pub retracted: bool,
+    /// The newer source that supersedes this one, when the editors recorded it.
+    pub superseded_by: Option<LinkView>,
     pub links: Vec<LinkView>,
 }
 
@@ -558,6 +561,15 @@ pub fn history_view(config: &Config, entries: &[HistoryEntry]) -> Vec<HistoryVie
         .collect()
 }
 
+/// A link to the source that supersedes `source`, if any.
+fn superseding(kb: &KnowledgeBase, source: &Source, links: &Links) -> Option<LinkView> {
+    let next = kb.sources.get(source.evidence.superseded_by.as_deref()?)?;
+    Some(LinkView {
+        title: next.source.title().to_string(),
+        url: links.page(&PagePath::source(&next.source.slug)),
+    })
+}
+
 pub fn source_links(source: &Source) -> Vec<LinkView> {
     let mut out = Vec::new();
     if let Some(doi) = source.doi() {
@@ -693,6 +705,7 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
                 relation: link.relation.name(),
                 relation_label: relation_label(link.relation),
                 retracted: resolved.is_some_and(|s| s.source.evidence.retracted.is_some()),
+                superseded_by: resolved.and_then(|s| superseding(kb, &s.source, links)),
                 links: resolved
                     .map(|s| source_links(&s.source))
                     .unwrap_or_default(),
@@ -835,6 +848,7 @@ pub fn reference_list(
                 url: links.page(&PagePath::source(&source.slug)),
                 links: source_links(source),
                 retracted: source.evidence.retracted.is_some(),
+                superseded_by: superseding(kb, source, links),
                 locators,
             })
         })

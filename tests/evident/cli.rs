@@ -263,3 +263,41 @@ fn new_claim_never_overwrites() {
         .failure();
     assert!(!root.join("content/escape.yaml").exists());
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal_and_never_with_no_color() {
+    let site = Site::fixture("invalid/unknown-source");
+    let run = |color: &str, no_color: Option<&str>| {
+        let mut cmd = Command::cargo_bin("evident").unwrap();
+        cmd.current_dir(&site.root)
+            .env_remove("NO_COLOR")
+            .args(["--today", TODAY, "--color", color, "check"]);
+        if let Some(value) = no_color {
+            cmd.env("NO_COLOR", value);
+        }
+        String::from_utf8(cmd.output().unwrap().stderr).unwrap()
+    };
+    assert!(
+        run("always", None).contains("\x1b[1;31merror[unknown-source]"),
+        "--color always paints"
+    );
+    // Tests run without a terminal: auto means plain, with or without NO_COLOR.
+    assert!(!run("auto", None).contains('\x1b'), "auto off a terminal");
+    assert!(!run("auto", Some("1")).contains('\x1b'), "NO_COLOR");
+    assert!(!run("never", None).contains('\x1b'), "--color never");
+}
+
+#[test]
+fn github_format_prints_workflow_annotations() {
+    let site = Site::fixture("invalid/unknown-source");
+    evident(&site.root)
+        .args(["check", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "::error file=content/claims/claim-a.yaml,line=",
+        ))
+        .stdout(predicate::str::contains(
+            "title=unknown-source::unknown source",
+        ));
+}

@@ -153,3 +153,124 @@ fn dashboard_main_snapshot() {
     let html = std::fs::read_to_string(out.join("review/index.html")).unwrap();
     insta::assert_snapshot!(main_of(&html));
 }
+
+#[test]
+fn a_retraction_reaches_every_page_that_relies_on_the_source() {
+    let site = Site::bundled();
+    let evidence = site.read("citations/evidence.yaml");
+    let retracted = evidence.replacen(
+        "- id: pmid9283123\n",
+        "- id: pmid9283123\n  retracted: {date: 2026-11-01, notice: Retracted for a test.}\n",
+        1,
+    );
+    assert_ne!(
+        evidence, retracted,
+        "the annotation item is where the test expects it"
+    );
+    site.write("citations/evidence.yaml", &retracted);
+    // The build still publishes, with the banners.
+    let out = site.build();
+    let kb = site.check();
+    let trial = &kb.claims["relactation-success-seema-trial"];
+    assert_eq!(trial.status.name(), "cites-retracted");
+    assert!(
+        kb.diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "cites-retracted" && d.location.path == CLAIM)
+    );
+
+    let source = std::fs::read_to_string(out.join("sources/pmid9283123/index.html")).unwrap();
+    assert!(
+        main_of(&source).contains("Retracted on 2026-11-01"),
+        "source page"
+    );
+    let claim =
+        std::fs::read_to_string(out.join("claims/relactation-success-seema-trial/index.html"))
+            .unwrap();
+    assert!(
+        main_of(&claim).contains("Cites a retracted source"),
+        "claim page"
+    );
+    let topic = std::fs::read_to_string(out.join("relactation/index.html")).unwrap();
+    assert!(
+        main_of(&topic).contains("Retracted source:"),
+        "topic banner"
+    );
+    let api: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/claims.json")).unwrap()).unwrap();
+    let record = api
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "relactation-success-seema-trial")
+        .unwrap();
+    assert_eq!(record["effective_status"], "cites-retracted");
+
+    // Under --strict the warning is an error: nothing is published.
+    let strict = evident::build(
+        &site.project(),
+        crate::harness::today(),
+        &evident::BuildOptions {
+            out: Some(site.beside("strict")),
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(strict.report.is_none());
+}
+
+#[test]
+fn a_superseded_source_is_marked_where_it_is_cited() {
+    let site = Site::bundled();
+    let evidence = site.read("citations/evidence.yaml");
+    site.write(
+        "citations/evidence.yaml",
+        &evidence.replacen(
+            "- id: pmid7354969\n",
+            "- id: pmid7354969\n  superseded_by: pmid9283123\n",
+            1,
+        ),
+    );
+    let out = site.build();
+    let claim =
+        std::fs::read_to_string(out.join("claims/relactation-definition/index.html")).unwrap();
+    assert!(main_of(&claim).contains("Superseded by"), "claim page");
+    let topic = std::fs::read_to_string(out.join("relactation/index.html")).unwrap();
+    assert!(main_of(&topic).contains("Superseded by"), "reference list");
+    let source = std::fs::read_to_string(out.join("sources/pmid7354969/index.html")).unwrap();
+    assert!(main_of(&source).contains("Superseded"), "source page");
+}
+
+#[test]
+fn overdue_approvals_are_flagged_on_their_pages_and_the_dashboard() {
+    let site = Site::bundled();
+    let out = site.beside("later");
+    // A year and a half later every approval of 2026 is past its next review date.
+    let later: jiff::civil::Date = "2027-12-01".parse().unwrap();
+    let built = evident::build(
+        &site.project(),
+        later,
+        &evident::BuildOptions {
+            out: Some(out.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(built.report.is_some());
+    let trial = &built.kb.claims["relactation-success-seema-trial"];
+    assert!(trial.overdue, "approved 2026-06-19, due 2027-06-19");
+    let claim =
+        std::fs::read_to_string(out.join("claims/relactation-success-seema-trial/index.html"))
+            .unwrap();
+    assert!(main_of(&claim).contains("Review overdue"), "claim page");
+    let dashboard = std::fs::read_to_string(out.join("review/index.html")).unwrap();
+    let queue_at = dashboard
+        .find("<span class=\"queue-label\">Review overdue</span>")
+        .expect("the overdue queue");
+    let queue = &dashboard[queue_at..queue_at + dashboard[queue_at..].find("</details>").unwrap()];
+    assert!(
+        queue.contains("relactation-success-seema-trial"),
+        "overdue queue: {queue}"
+    );
+}
