@@ -6,7 +6,8 @@
 //!
 //! N claims (statements whose numbers appear in the quotes they cite, two audience wordings,
 //! 1–4 sources each, review histories in every state), N/10 topic pages embedding 10–30
-//! claims each with prose citations, and N/5 sources split across CSL-YAML and CSL-JSON files.
+//! claims each with prose citations, and N/5 sources in CSL-YAML, CSL-JSON, BibTeX, RIS and
+//! PubMed (.nbib) files.
 //! The same seed gives the same bytes.
 
 use std::fmt::Write as _;
@@ -117,47 +118,87 @@ fn generate(root: &Path, n: usize, seed: u64) {
         "title: Synthetic knowledge base\nbase_url: https://example.org/\naudiences:\n  - {id: patient, label: Parent or caregiver}\n  - {id: clinician, label: Healthcare professional}\nreviewers:\n  - {id: author, name: Synthetic Author (fictional), role: author}\n  - {id: reviewer, name: Synthetic Reviewer (fictional), role: clinical reviewer}\nreview:\n  dashboard: public\n",
     );
     let source_count = (n / 5).max(1);
+    // Sources come 100 to a file, the files rotating through the five formats editors export.
+    // PubMed records are named by their PMID, as evident names them.
+    const FORMATS: [&str; 5] = ["yaml", "json", "bib", "ris", "nbib"];
     let sources: Vec<Source> = (0..source_count)
-        .map(|i| Source {
-            id: format!("src{i:06}"),
-            n: 20 + rng.below(2000),
-            year: 1980 + rng.below(45),
-            design: rng.below(DESIGNS.len() as u64) as usize,
+        .map(|i| {
+            let id = if FORMATS[(i / 100) % 5] == "nbib" {
+                format!("pmid{}", 20_000_000 + i)
+            } else {
+                format!("src{i:06}")
+            };
+            Source {
+                id,
+                n: 20 + rng.below(2000),
+                year: 1980 + rng.below(45),
+                design: rng.below(DESIGNS.len() as u64) as usize,
+            }
         })
         .collect();
-    // Sources: half CSL-YAML, half CSL-JSON, 100 records per file.
     for (f, chunk) in sources.chunks(100).enumerate() {
-        if f % 2 == 0 {
-            let mut text = String::new();
-            for s in chunk {
-                let _ = write!(
-                    text,
-                    "- id: {}\n  type: article-journal\n  title: \"A study of {} in {} {}\"\n  author:\n    - {{family: Author{}, given: A. B.}}\n  container-title: Journal of Lactation\n  issued: {{date-parts: [[{}]]}}\n  volume: \"{}\"\n  page: {}-{}\n  DOI: 10.1000/{}\n  design: {}\n  sample_size: {}\n",
-                    s.id,
-                    rng.pick(WORDS),
-                    rng.pick(WORDS),
-                    s.year,
-                    s.id,
-                    s.year,
-                    1 + rng.below(60),
-                    100 + rng.below(400),
-                    500 + rng.below(400),
-                    s.id,
-                    DESIGNS[s.design].0,
-                    s.n
-                );
+        let format = FORMATS[f % 5];
+        let mut text = String::new();
+        for s in chunk {
+            let topic = format!("{} in {}", rng.pick(WORDS), rng.pick(WORDS));
+            let (volume, first_page) = (1 + rng.below(60), 100 + rng.below(400));
+            match format {
+                "yaml" => {
+                    let _ = write!(
+                        text,
+                        "- id: {}\n  type: article-journal\n  title: \"A study of {topic} {}\"\n  author:\n    - {{family: Author{}, given: A. B.}}\n  container-title: Journal of Lactation\n  issued: {{date-parts: [[{}]]}}\n  volume: \"{volume}\"\n  page: {first_page}-{}\n  DOI: 10.1000/{}\n  design: {}\n  sample_size: {}\n",
+                        s.id,
+                        s.year,
+                        s.id,
+                        s.year,
+                        first_page + 7,
+                        s.id,
+                        DESIGNS[s.design].0,
+                        s.n
+                    );
+                }
+                "json" => {
+                    let sep = if text.is_empty() { "[\n" } else { ",\n" };
+                    let _ = write!(
+                        text,
+                        "{sep}  {{\"id\": \"{}\", \"type\": \"article-journal\", \"title\": \"A trial of {topic}\", \"author\": [{{\"family\": \"Writer{}\", \"given\": \"C.\"}}], \"container-title\": \"Breastfeeding Research\", \"issued\": {{\"date-parts\": [[{}]]}}, \"volume\": \"{volume}\"}}",
+                        s.id, s.id, s.year
+                    );
+                }
+                "bib" => {
+                    let _ = write!(
+                        text,
+                        "@article{{{},\n  title = {{A cohort of {topic}}},\n  author = {{Scholar, Dana and Researcher, Eve}},\n  journal = {{Lactation Studies}},\n  year = {{{}}},\n  volume = {{{volume}}},\n  pages = {{{first_page}--{}}},\n  doi = {{10.2000/{}}},\n}}\n\n",
+                        s.id,
+                        s.year,
+                        first_page + 9,
+                        s.id
+                    );
+                }
+                "ris" => {
+                    let _ = write!(
+                        text,
+                        "TY  - JOUR\nID  - {}\nTI  - A case series of {topic}\nAU  - Clinician, Fay\nT2  - Journal of Human Lactation\nPY  - {}\nVL  - {volume}\nSP  - {first_page}\nEP  - {}\nER  - \n\n",
+                        s.id,
+                        s.year,
+                        first_page + 5
+                    );
+                }
+                _ => {
+                    let pmid = s.id.trim_start_matches("pmid");
+                    let _ = write!(
+                        text,
+                        "PMID- {pmid}\nTI  - A survey of {topic} among mothers who stopped breastfeeding\n      early.\nAU  - Nurse G\nTA  - Breastfeed Med\nJT  - Breastfeeding medicine\nDP  - {} Mar\nVI  - {volume}\nPG  - {first_page}-9\n\n",
+                        s.year
+                    );
+                }
             }
-            write(root, &format!("citations/sources-{f:04}.yaml"), &text);
-        } else {
-            let items: Vec<String> = chunk
-                .iter()
-                .map(|s| format!("  {{\"id\": \"{}\", \"type\": \"article-journal\", \"title\": \"A trial of {} for {}\", \"author\": [{{\"family\": \"Writer{}\", \"given\": \"C.\"}}], \"container-title\": \"Breastfeeding Research\", \"issued\": {{\"date-parts\": [[{}]]}}, \"PMID\": \"{}\"}}", s.id, rng.pick(WORDS), rng.pick(WORDS), s.id, s.year, 10_000_000 + rng.below(9_000_000)))
-                .collect();
-            write(
-                root,
-                &format!("citations/sources-{f:04}.json"),
-                &format!("[\n{}\n]\n", items.join(",\n")),
-            );
+        }
+        if format == "json" {
+            text.push_str("\n]\n");
+        }
+        write(root, &format!("citations/sources-{f:04}.{format}"), &text);
+        if format != "yaml" {
             let annotations: String = chunk
                 .iter()
                 .map(|s| {
