@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use minijinja::Value;
 use minijinja::value::Serde;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Dashboard, Publish};
@@ -21,6 +22,41 @@ use crate::write::Output;
 use theme::Theme;
 use urls::{Links, PagePath};
 use view::{LinkView, PageView, SiteView};
+
+/// One page rendered in parallel, with what the sitemap and the search filters need of it.
+struct RenderedPage {
+    file: String,
+    html: String,
+    entry: discovery::SitemapEntry,
+    facets: Vec<view::FacetView>,
+}
+
+/// Lists a page rendered on its own in the sitemap and the search filters.
+fn listed(
+    page: &PageView,
+    sitemap: &mut Vec<discovery::SitemapEntry>,
+    facets: &mut BTreeSet<view::FacetView>,
+) {
+    sitemap.push(discovery::SitemapEntry {
+        url: page.canonical.clone(),
+        lastmod: page.last_reviewed.clone(),
+    });
+    facets.extend(page.facets.iter().cloned());
+}
+
+/// Adds pages rendered in parallel to the output, in the order they were listed.
+fn merge(
+    pages: Vec<RenderedPage>,
+    output: &mut Output,
+    sitemap: &mut Vec<discovery::SitemapEntry>,
+    facets: &mut BTreeSet<view::FacetView>,
+) {
+    for page in pages {
+        sitemap.push(page.entry);
+        facets.extend(page.facets);
+        output.insert(page.file, page.html);
+    }
+}
 
 /// The page linked from every footer as the editorial policy.
 const POLICY_SLUG: &str = "editorial-policy";
@@ -111,18 +147,32 @@ pub fn render(
         let context = Value::from(context);
         Ok((path.file(), theme.render(template, context)?))
     };
-    let mut listed = |page: &PageView, facets: &mut BTreeSet<view::FacetView>| {
-        sitemap.push(discovery::SitemapEntry {
+    // Topic, claim and source pages are independent: rendered on every core, then merged in
+    // a fixed order (the output and the sitemap are sorted), so the bytes do not depend on
+    // which thread finished first.
+    let render_listed = |path: &PagePath,
+                         template: &str,
+                         page: PageView,
+                         extra: (&str, Value)|
+     -> anyhow::Result<RenderedPage> {
+        let entry = discovery::SitemapEntry {
             url: page.canonical.clone(),
             lastmod: page.last_reviewed.clone(),
-        });
-        facets.extend(page.facets.iter().cloned());
+        };
+        let facets = page.facets.clone();
+        let (file, html) = render_page(path, template, page, extra)?;
+        Ok(RenderedPage {
+            file,
+            html,
+            entry,
+            facets,
+        })
     };
 
     let home = PagePath::home();
     let links = Links::new(&home, kb.config.pretty_urls, &kb.config.base_url);
     let page = page_view(kb, &home, "home", &kb.config.title, "", nav, None);
-    listed(&page, &mut facets_seen);
+    listed(&page, &mut sitemap, &mut facets_seen);
     let (file, html) = render_page(
         &home,
         "index.html",
@@ -131,108 +181,118 @@ pub fn render(
     )?;
     output.insert(file, html);
 
-    for topic in kb.topics.values() {
-        let path = PagePath::topic(&topic.topic.slug.value);
-        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-        let body = render_body(kb, topic, theme, &site, &links)?;
-        let mut topic_view = view::topic_view(kb, topic, &links, body);
-        if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
-            let slug = &topic.topic.slug.value;
-            topic_view.handout = Some(view::HandoutLinks {
-                html: links.file(&crate::handout::output_path(slug, "html")),
-                pdf: options
-                    .handouts
-                    .pdf
-                    .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
-            });
-        }
-        let description = topic
-            .topic
-            .summary
-            .clone()
-            .or_else(|| topic.topic.question.clone())
-            .unwrap_or_default();
-        let kind = if topic.topic.page_kind == PageKind::Page {
-            "page"
-        } else {
-            "topic"
-        };
-        let mut page = page_view(
-            kb,
-            &path,
-            kind,
-            &topic.topic.title,
-            &description,
-            nav,
-            Some(topic),
-        );
-        page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
-        page.indexed = true;
-        page.facets = view::topic_facets(kb, topic);
-        listed(&page, &mut facets_seen);
-        let template = if topic.topic.page_kind == PageKind::Page {
-            "page.html"
-        } else {
-            "topic.html"
-        };
-        let (file, html) = render_page(
-            &path,
-            template,
-            page,
-            ("topic", Value::from(Serde(&topic_view))),
-        )?;
-        output.insert(file, html);
-    }
+    let topics: Vec<&ResolvedTopic> = kb.topics.values().collect();
+    let pages = topics
+        .par_iter()
+        .map(|topic| {
+            let path = PagePath::topic(&topic.topic.slug.value);
+            let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+            let body = render_body(kb, topic, theme, &site, &links)?;
+            let mut topic_view = view::topic_view(kb, topic, &links, body);
+            if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
+                let slug = &topic.topic.slug.value;
+                topic_view.handout = Some(view::HandoutLinks {
+                    html: links.file(&crate::handout::output_path(slug, "html")),
+                    pdf: options
+                        .handouts
+                        .pdf
+                        .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
+                });
+            }
+            let description = topic
+                .topic
+                .summary
+                .clone()
+                .or_else(|| topic.topic.question.clone())
+                .unwrap_or_default();
+            let kind = if topic.topic.page_kind == PageKind::Page {
+                "page"
+            } else {
+                "topic"
+            };
+            let mut page = page_view(
+                kb,
+                &path,
+                kind,
+                &topic.topic.title,
+                &description,
+                nav,
+                Some(topic),
+            );
+            page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
+            page.indexed = true;
+            page.facets = view::topic_facets(kb, topic);
+            let template = if topic.topic.page_kind == PageKind::Page {
+                "page.html"
+            } else {
+                "topic.html"
+            };
+            render_listed(
+                &path,
+                template,
+                page,
+                ("topic", Value::from(Serde(&topic_view))),
+            )
+        })
+        .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
+    merge(pages, &mut output, &mut sitemap, &mut facets_seen);
 
-    for claim in kb.claims.values().filter(|c| c.published) {
-        let path = PagePath::claim(&claim.claim.id);
-        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-        let claim_view = view::claim_page(kb, claim, &links);
-        let title = markdown::plain_text(&claim.claim.statement.value);
-        let mut page = page_view(kb, &path, "claim", &title, &title, nav, None);
-        page.last_reviewed = claim
-            .claim
-            .review
-            .last_approval()
-            .map(|e| view::date(e.date));
-        page.json_ld = json_ld_claim(kb, claim, &page);
-        page.indexed = true;
-        page.facets = view::claim_facets(kb, claim);
-        listed(&page, &mut facets_seen);
-        let (file, html) = render_page(
-            &path,
-            "claim.html",
-            page,
-            ("claim", Value::from(Serde(&claim_view))),
-        )?;
-        output.insert(file, html);
-    }
+    let claims: Vec<&crate::resolve::ResolvedClaim> =
+        kb.claims.values().filter(|c| c.published).collect();
+    let pages = claims
+        .par_iter()
+        .map(|claim| {
+            let path = PagePath::claim(&claim.claim.id);
+            let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+            let claim_view = view::claim_page(kb, claim, &links);
+            let title = markdown::plain_text(&claim.claim.statement.value);
+            let mut page = page_view(kb, &path, "claim", &title, &title, nav, None);
+            page.last_reviewed = claim
+                .claim
+                .review
+                .last_approval()
+                .map(|e| view::date(e.date));
+            page.json_ld = json_ld_claim(kb, claim, &page);
+            page.indexed = true;
+            page.facets = view::claim_facets(kb, claim);
+            render_listed(
+                &path,
+                "claim.html",
+                page,
+                ("claim", Value::from(Serde(&claim_view))),
+            )
+        })
+        .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
+    merge(pages, &mut output, &mut sitemap, &mut facets_seen);
 
-    for source in kb.sources.values() {
-        let path = PagePath::source(&source.source.slug);
-        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-        let source_view = view::source_page(kb, source, &links);
-        let mut page = page_view(
-            kb,
-            &path,
-            "source",
-            &source_view.title,
-            &source_view.reference,
-            nav,
-            None,
-        );
-        page.json_ld = json_ld_source(kb, source, &page);
-        page.indexed = true;
-        page.facets = view::source_facets();
-        listed(&page, &mut facets_seen);
-        let (file, html) = render_page(
-            &path,
-            "source.html",
-            page,
-            ("source", Value::from(Serde(&source_view))),
-        )?;
-        output.insert(file, html);
-    }
+    let sources: Vec<&crate::resolve::ResolvedSource> = kb.sources.values().collect();
+    let pages = sources
+        .par_iter()
+        .map(|source| {
+            let path = PagePath::source(&source.source.slug);
+            let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+            let source_view = view::source_page(kb, source, &links);
+            let mut page = page_view(
+                kb,
+                &path,
+                "source",
+                &source_view.title,
+                &source_view.reference,
+                nav,
+                None,
+            );
+            page.json_ld = json_ld_source(kb, source, &page);
+            page.indexed = true;
+            page.facets = view::source_facets();
+            render_listed(
+                &path,
+                "source.html",
+                page,
+                ("source", Value::from(Serde(&source_view))),
+            )
+        })
+        .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
+    merge(pages, &mut output, &mut sitemap, &mut facets_seen);
 
     let grading = PagePath::named("grading");
     let page = page_view(
@@ -244,7 +304,7 @@ pub fn render(
         nav,
         None,
     );
-    listed(&page, &mut facets_seen);
+    listed(&page, &mut sitemap, &mut facets_seen);
     let (file, html) = render_page(
         &grading,
         "grading.html",
