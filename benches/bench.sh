@@ -50,14 +50,14 @@ PY
 printf '%-34s %10s %10s %11s\n' "run" "wall" "cpu" "peak"
 for n in "${sizes[@]}"; do
   site="$work/site-$n"
-  "$bin/gen-site" --claims "$n" --out "$site" >/dev/null
+  "$bin/examples/gen-site" --claims "$n" --out "$site" >/dev/null
   measure "evident build N=$n (no pdf, no search)" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n"
   evident_wall=$(cat "$work/last")
   pages=$(find "$work/out-$n" -name '*.html' | wc -l)
   measure "  rebuild into the same output" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n"
   measure "  with search index" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --out "$work/out-search-$n"
   measure "  with PDF handouts" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-search --out "$work/out-pdf-$n"
-  measure "  I/O floor ($pages pages)" "$bin/floor" "$site" "$work/out-$n" "$work/floor-$n"
+  measure "  I/O floor ($pages pages)" "$bin/examples/floor" "$site" "$work/out-$n" "$work/floor-$n"
   floor_wall=$(cat "$work/last")
   hugo_site "$work/hugo-$n" "$pages"
   measure "  hugo, $pages plain pages" hugo --quiet --source "$work/hugo-$n" --destination "$work/hugo-out-$n"
