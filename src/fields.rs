@@ -106,18 +106,28 @@ impl<'a> Fields<'a> {
         match node.as_text() {
             Some(text) => Some(Spanned::new(text, node.pos)),
             None => {
-                let loc = self.location(node.pos);
-                self.push(
-                    Diagnostic::error(
-                        Code::WrongType,
-                        loc,
-                        format!("`{key}` must be text, found {}", node.kind_name()),
-                    )
-                    .hint(format!("write `{key}: ` followed by the text on one line")),
+                self.wrong_type(
+                    node,
+                    key,
+                    "text",
+                    format!("write `{key}: ` followed by the text on one line"),
                 );
                 None
             }
         }
+    }
+
+    /// Reports a value of the wrong shape at its position, saying what was expected.
+    fn wrong_type(&mut self, node: &Node, key: &str, expected: &str, hint: String) {
+        let loc = self.location(node.pos);
+        self.push(
+            Diagnostic::error(
+                Code::WrongType,
+                loc,
+                format!("`{key}` must be {expected}, found {}", node.kind_name()),
+            )
+            .hint(hint),
+        );
     }
 
     /// Required text: reports `missing-field` at the mapping's first key when absent or empty.
@@ -205,16 +215,11 @@ impl<'a> Fields<'a> {
         match node.as_seq() {
             Some(items) => Some(items),
             None => {
-                let loc = self.location(node.pos);
-                self.push(
-                    Diagnostic::error(
-                        Code::WrongType,
-                        loc,
-                        format!("`{key}` must be a list, found {}", node.kind_name()),
-                    )
-                    .hint(format!(
-                        "write `{key}:` followed by `- item` lines, or `[a, b]`"
-                    )),
+                self.wrong_type(
+                    node,
+                    key,
+                    "a list",
+                    format!("write `{key}:` followed by `- item` lines, or `[a, b]`"),
                 );
                 None
             }
@@ -238,15 +243,7 @@ impl<'a> Fields<'a> {
                 s.trim().parse().ok().map(|n| Spanned::new(n, node.pos))
             }
             _ => {
-                let loc = self.location(node.pos);
-                self.push(
-                    Diagnostic::error(
-                        Code::WrongType,
-                        loc,
-                        format!("`{key}` must be a whole number, found {}", node.kind_name()),
-                    )
-                    .hint(format!("write `{key}: 50`")),
-                );
+                self.wrong_type(node, key, "a whole number", format!("write `{key}: 50`"));
                 None
             }
         }
@@ -257,14 +254,11 @@ impl<'a> Fields<'a> {
         match &node.value {
             Value::Bool(b) => Some(Spanned::new(*b, node.pos)),
             _ => {
-                let loc = self.location(node.pos);
-                self.push(
-                    Diagnostic::error(
-                        Code::WrongType,
-                        loc,
-                        format!("`{key}` must be true or false, found {}", node.kind_name()),
-                    )
-                    .hint(format!("write `{key}: true` or `{key}: false`")),
+                self.wrong_type(
+                    node,
+                    key,
+                    "true or false",
+                    format!("write `{key}: true` or `{key}: false`"),
                 );
                 None
             }
