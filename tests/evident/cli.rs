@@ -301,3 +301,79 @@ fn github_format_prints_workflow_annotations() {
             "title=unknown-source::unknown source",
         ));
 }
+
+#[test]
+fn scaffolds_check_clean_once_filled_in() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    evident(tmp.path()).args(["init", "s"]).assert().code(0);
+    let root = tmp.path().join("s");
+    for (kind, id) in [
+        ("source", "smith2024"),
+        ("claim", "support-helps"),
+        ("topic", "support"),
+    ] {
+        evident(&root).args(["new", kind, id]).assert().code(0);
+    }
+    // As scaffolded, the blanks are reported (never silently accepted).
+    evident(&root).arg("check").assert().code(1);
+    // Filled in the way an editor would, every file checks clean.
+    let fill = |rel: &str, pairs: &[(&str, &str)]| {
+        let path = root.join(rel);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for (from, to) in pairs {
+            assert!(
+                text.contains(from),
+                "{rel}: `{from}` not in the scaffold:\n{text}"
+            );
+            text = text.replacen(from, to, 1);
+        }
+        std::fs::write(&path, text).unwrap();
+    };
+    fill(
+        "citations/smith2024.yaml",
+        &[
+            ("  title: \n", "  title: A trial of support\n"),
+            ("{family: , given: }", "{family: Smith, given: Ann}"),
+            (
+                "  container-title: \n",
+                "  container-title: Journal of Support\n",
+            ),
+            ("[[]]", "[[2024]]"),
+            ("  DOI: \n", "  DOI: 10.1000/support\n"),
+            ("  PMID: \n", ""),
+            ("  design:        #", "  design: rct       #"),
+            ("  sample_size: \n", "  sample_size: 120\n"),
+        ],
+    );
+    fill(
+        "content/claims/support-helps.yaml",
+        &[
+            (
+                "statement: \n",
+                "statement: In a trial of 120 mothers, support helped 80 keep breastfeeding.\n",
+            ),
+            ("certainty:      #", "certainty: moderate #"),
+            ("certainty_reason: \n", "certainty_reason: One trial.\n"),
+            ("  - id: \n", "  - id: smith2024\n"),
+            (
+                "    quote: \"\"",
+                "    quote: \"Of 120 mothers, 80 kept breastfeeding with support.\"",
+            ),
+        ],
+    );
+    fill(
+        "content/support/index.md",
+        &[
+            ("title: \n", "title: Breastfeeding support\n"),
+            ("question: \n", "question: Does support help?\n"),
+            ("summary: \n", "summary: Support helps.\n"),
+            ("[@source-id]", "[@smith2024]"),
+            ("[[claim-id]]", "[[support-helps]]"),
+        ],
+    );
+    evident(&root)
+        .arg("check")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("0 errors, 0 warnings"));
+}
