@@ -405,6 +405,8 @@ enum Item<'a> {
 struct BlockEvents<'a> {
     events: Vec<(Event<'a>, std::ops::Range<usize>)>,
     index: usize,
+    /// An embed found inside a list item, returned right after the item's start.
+    pending: Option<(String, std::ops::Range<usize>)>,
 }
 
 impl<'a> BlockEvents<'a> {
@@ -418,6 +420,7 @@ impl<'a> BlockEvents<'a> {
         BlockEvents {
             events: parser.into_offset_iter().collect(),
             index: 0,
+            pending: None,
         }
     }
 
@@ -448,6 +451,9 @@ impl<'a> Iterator for BlockEvents<'a> {
     type Item = (Item<'a>, std::ops::Range<usize>);
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some((id, range)) = self.pending.take() {
+            return Some((Item::Embed(id), range));
+        }
         let i = self.index;
         let (event, range) = self.events.get(i)?.clone();
         // `[[id]]` as a whole paragraph.
@@ -459,29 +465,18 @@ impl<'a> Iterator for BlockEvents<'a> {
             self.index = after + 1;
             return Some((Item::Embed(id), link_range));
         }
-        // `- [[id]]` in a tight list: the item holds the link directly.
+        // `- [[id]]` in a tight list: the item holds the link directly. The item's start is
+        // returned now and the embed next; the item's end follows as usual.
         if let Event::Start(Tag::Item) = event
             && let Some((id, after)) = self.standalone_embed(i + 1)
             && let Some((Event::End(TagEnd::Item) | Event::Start(Tag::List(_)), _)) =
                 self.events.get(after)
         {
-            let link_range = self.events[i + 1].1.clone();
-            // Emit the item start now and the embed next.
-            self.events[i + 1] = (Event::Text(CowStr::Borrowed("")), link_range.clone());
-            self.events.drain(i + 2..after);
-            self.events[i + 1] = (
-                Event::Html(CowStr::Boxed(format!("\u{0}{id}").into_boxed_str())),
-                link_range,
-            );
-            self.index = i + 1;
+            self.pending = Some((id, self.events[i + 1].1.clone()));
+            self.index = after;
             return Some((Item::Event(event), range));
         }
         self.index += 1;
-        if let Event::Html(html) = &event
-            && let Some(id) = html.strip_prefix('\u{0}')
-        {
-            return Some((Item::Embed(id.to_string()), range));
-        }
         Some((Item::Event(event), range))
     }
 }
