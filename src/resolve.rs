@@ -93,10 +93,6 @@ impl KnowledgeBase {
             .values()
             .filter(|t| t.topic.page_kind == PageKind::Topic)
     }
-
-    pub fn source_by_slug(&self, slug: &str) -> Option<&ResolvedSource> {
-        self.sources.values().find(|s| s.source.slug == slug)
-    }
 }
 
 pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
@@ -642,16 +638,17 @@ fn check_figures(
             .iter()
             .map(|(a, w)| (Some(a.value.as_str()), w)),
     );
+    // The sources whose quotes were searched, named in every message.
+    let searched: Vec<&str> = claim
+        .sources
+        .iter()
+        .filter(|l| l.quote.is_some() && sources.contains_key(&l.id.value))
+        .map(|l| l.id.value.as_str())
+        .collect();
     for (audience, wording) in wordings {
         for figure in figures::unsupported(&wording.value, &evidence) {
             let (line, column) =
                 crate::fields::position_in_value(file, wording, figure.start, &figure.text);
-            let searched: Vec<&str> = claim
-                .sources
-                .iter()
-                .filter(|l| l.quote.is_some() && sources.contains_key(&l.id.value))
-                .map(|l| l.id.value.as_str())
-                .collect();
             let whose = audience
                 .map(|a| format!(" ({a} wording)"))
                 .unwrap_or_default();
