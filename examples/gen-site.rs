@@ -95,6 +95,7 @@ fn main() {
         panic!("{} exists; give a fresh folder", out.display());
     }
     generate(&out, claims, seed);
+    sign_approvals(&out);
     println!(
         "wrote a site with {claims} claims, {} topics and {} sources to {}",
         claims / 10,
@@ -255,8 +256,9 @@ fn generate(root: &Path, n: usize, seed: u64) {
             3 => "review:\n  status: submitted\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n".to_string(),
             4..=5 => "review:\n  status: in-review\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n    - {date: 2026-04-10, by: reviewer, action: start}\n".to_string(),
             6 => "review:\n  status: changes-requested\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n    - {date: 2026-04-10, by: reviewer, action: start}\n    - {date: 2026-04-12, by: reviewer, action: request-changes, note: Quote the table.}\n".to_string(),
-            // An approval whose fingerprint is stale: shown as changed since approval.
-            _ => "review:\n  status: approved\n  history:\n    - {date: 2026-03-02, by: author, action: submit}\n    - {date: 2026-04-10, by: reviewer, action: start}\n    - {date: 2026-05-01, by: reviewer, action: approve, fingerprint: \"v1:0000\"}\n  next_review: 2027-05-01\n".to_string(),
+            // Approved; `sign_approvals` later writes the real fingerprint into all but one in
+            // ten, which stay stale: shown as changed since approval, as edits after approval are.
+            _ => format!("review:\n  status: approved\n  history:\n    - {{date: 2026-03-02, by: author, action: submit}}\n    - {{date: 2026-04-10, by: reviewer, action: start}}\n    - {{date: 2026-05-01, by: reviewer, action: approve, fingerprint: \"{}\"}}\n  next_review: 2027-05-01\n", if rng.below(10) == 0 { STALE } else { UNSIGNED }),
         };
         text.push_str(&review);
         write(
@@ -288,6 +290,25 @@ fn generate(root: &Path, n: usize, seed: u64) {
             let _ = writeln!(body, "- [[claim-{:06}]]", rng.below(n as u64));
         }
         write(root, &format!("content/topics/topic-{t:05}.md"), &body);
+    }
+}
+
+const STALE: &str = "v1:0000";
+const UNSIGNED: &str = "v1:unsigned";
+
+/// Approvals carry the fingerprint of what was approved; computing it needs the loaded site,
+/// so the generator loads what it wrote and fills them in.
+fn sign_approvals(root: &Path) {
+    let project = evident::project::Project::new(root);
+    let today = jiff::civil::date(2026, 11, 29);
+    let kb = evident::check(&project, today).expect("load the generated site");
+    for resolved in kb.claims.values() {
+        let path = root.join(&resolved.claim.path);
+        let text = std::fs::read_to_string(&path).expect("read claim");
+        if text.contains(UNSIGNED) {
+            let signed = text.replace(UNSIGNED, &resolved.fingerprint);
+            std::fs::write(&path, signed).expect("write claim");
+        }
     }
 }
 
