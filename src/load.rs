@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{Claim, Topic};
 use crate::project::Project;
+use rayon::prelude::*;
 
 /// Claim files and front matter are small; anything this big is a mistake (a data dump in
 /// the wrong folder) and would slow every build.
@@ -69,92 +70,178 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
             .map(String::as_str),
         &mut corpus.diagnostics,
     );
-    for path in walk(&project.content_dir()) {
-        let rel = project.relative(&path);
-        let extension = extension(&path);
-        if !matches!(extension.as_str(), "yaml" | "yml" | "md") {
-            continue;
+    // Every file is read and parsed on its own, on every core; merged in walk order so the
+    // corpus does not depend on which thread finished first.
+    let content: Vec<LoadedFile<ContentRecord>> = walk(&project.content_dir())
+        .par_iter()
+        .filter_map(|path| load_content_file(project, path, &corpus.config))
+        .collect();
+    for file in content {
+        match file.record {
+            Some(ContentRecord::Claim(claim)) => corpus.claims.push(*claim),
+            Some(ContentRecord::Topic(topic)) => corpus.topics.push(*topic),
+            None => {}
         }
-        let Some(text) = read_text(&path, &rel, MAX_CONTENT_BYTES, &mut corpus.diagnostics) else {
-            continue;
-        };
-        if is_blank(&text) {
-            corpus.diagnostics.push(
-                Diagnostic::error(Code::EmptyFile, Location::file(&rel), "file is empty")
-                    .hint(if extension == "md" {
-                        "write front matter and a body, or delete the file (`evident new topic ID` scaffolds one)"
-                    } else {
-                        "write the claim, or delete the file (`evident new claim ID` scaffolds one)"
-                    }),
-            );
-            corpus.texts.insert(rel, text);
-            continue;
-        }
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if extension == "md" {
-            let default_slug = if stem == "index" {
-                path.parent()
-                    .and_then(|p| p.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or(stem)
-            } else {
-                stem
-            };
-            if let Some(topic) = parse_topic(&text, &rel, &default_slug, &mut corpus.diagnostics) {
-                corpus.topics.push(topic);
-            }
-        } else if let Some(claim) =
-            parse_claim(&text, &rel, &stem, &corpus.config, &mut corpus.diagnostics)
-        {
-            corpus.claims.push(claim);
-        }
-        corpus.texts.insert(rel, text);
+        corpus.add_file(file.rel, file.text, file.diagnostics);
     }
-    for path in walk(&project.citations_dir()) {
-        let rel = project.relative(&path);
-        let extension = extension(&path);
-        if !citations::is_source_file(&extension) {
-            // Notes beside the sources are fine; any other file is most likely an export in
-            // a format evident does not read, whose records would silently be missing.
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default();
-            if extension != "md" && !name.starts_with("readme") {
-                corpus.diagnostics.push(
-                    Diagnostic::warning(
-                        Code::UnsupportedFormat,
-                        Location::file(&rel),
-                        format!("`{name}` is not read: evident reads .yaml, .json, .bib, .ris and .nbib files here"),
-                    )
-                    .hint("export the records as CSL-JSON, BibTeX, RIS or PubMed (.nbib), or move the file out of citations/"),
-                );
-            }
-            continue;
-        }
-        let Some(text) = read_text(&path, &rel, MAX_SOURCE_BYTES, &mut corpus.diagnostics) else {
-            continue;
-        };
-        if is_blank(&text) {
-            corpus.diagnostics.push(
-                Diagnostic::warning(
-                    Code::EmptyFile,
-                    Location::file(&rel),
-                    "source file holds no records",
-                )
-                .hint("export records into it or delete it"),
-            );
-        } else {
-            let records = citations::read_file(&extension, &text, &rel, &mut corpus.diagnostics)
-                .unwrap_or_default();
-            corpus.sources.extend(records);
-        }
-        corpus.texts.insert(rel, text);
+    let sources: Vec<LoadedFile<Vec<SourceRecord>>> = walk(&project.citations_dir())
+        .par_iter()
+        .map(|path| load_source_file(project, path))
+        .collect();
+    for file in sources {
+        corpus.sources.extend(file.record.unwrap_or_default());
+        corpus.add_file(file.rel, file.text, file.diagnostics);
     }
     Ok(corpus)
+}
+
+impl Corpus {
+    fn add_file(&mut self, rel: String, text: Option<String>, diagnostics: Diagnostics) {
+        self.diagnostics.extend(diagnostics);
+        if let Some(text) = text {
+            self.texts.insert(rel, text);
+        }
+    }
+}
+
+/// One file read and parsed on its own: what it holds, its text (kept for diagnostics that
+/// quote lines) and its problems.
+#[derive(Debug)]
+pub struct LoadedFile<T> {
+    pub rel: String,
+    pub text: Option<String>,
+    pub record: Option<T>,
+    pub diagnostics: Diagnostics,
+}
+
+/// What a content file holds.
+#[derive(Debug)]
+pub enum ContentRecord {
+    Claim(Box<Claim>),
+    Topic(Box<Topic>),
+}
+
+/// Reads and parses one file under `content/`; None for files that are not content (neither
+/// YAML nor Markdown), which are left alone.
+pub fn load_content_file(
+    project: &Project,
+    path: &Path,
+    config: &Config,
+) -> Option<LoadedFile<ContentRecord>> {
+    let rel = project.relative(path);
+    let extension = extension(path);
+    if !matches!(extension.as_str(), "yaml" | "yml" | "md") {
+        return None;
+    }
+    let mut diagnostics = Diagnostics::new();
+    let Some(text) = read_text(path, &rel, MAX_CONTENT_BYTES, &mut diagnostics) else {
+        return Some(LoadedFile {
+            rel,
+            text: None,
+            record: None,
+            diagnostics,
+        });
+    };
+    if is_blank(&text) {
+        diagnostics.push(
+            Diagnostic::error(Code::EmptyFile, Location::file(&rel), "file is empty")
+                .hint(if extension == "md" {
+                    "write front matter and a body, or delete the file (`evident new topic ID` scaffolds one)"
+                } else {
+                    "write the claim, or delete the file (`evident new claim ID` scaffolds one)"
+                }),
+        );
+        return Some(LoadedFile {
+            rel,
+            text: Some(text),
+            record: None,
+            diagnostics,
+        });
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let record = if extension == "md" {
+        let default_slug = if stem == "index" {
+            path.parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(stem)
+        } else {
+            stem
+        };
+        parse_topic(&text, &rel, &default_slug, &mut diagnostics)
+            .map(|topic| ContentRecord::Topic(Box::new(topic)))
+    } else {
+        parse_claim(&text, &rel, &stem, config, &mut diagnostics)
+            .map(|claim| ContentRecord::Claim(Box::new(claim)))
+    };
+    Some(LoadedFile {
+        rel,
+        text: Some(text),
+        record,
+        diagnostics,
+    })
+}
+
+/// Reads and parses one file under `citations/`: its source records, or a warning for a file
+/// evident cannot read.
+pub fn load_source_file(project: &Project, path: &Path) -> LoadedFile<Vec<SourceRecord>> {
+    let rel = project.relative(path);
+    let extension = extension(path);
+    let mut diagnostics = Diagnostics::new();
+    if !citations::is_source_file(&extension) {
+        // Notes beside the sources are fine; any other file is most likely an export in
+        // a format evident does not read, whose records would silently be missing.
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if extension != "md" && !name.starts_with("readme") {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::UnsupportedFormat,
+                    Location::file(&rel),
+                    format!("`{name}` is not read: evident reads .yaml, .json, .bib, .ris and .nbib files here"),
+                )
+                .hint("export the records as CSL-JSON, BibTeX, RIS or PubMed (.nbib), or move the file out of citations/"),
+            );
+        }
+        return LoadedFile {
+            rel,
+            text: None,
+            record: None,
+            diagnostics,
+        };
+    }
+    let Some(text) = read_text(path, &rel, MAX_SOURCE_BYTES, &mut diagnostics) else {
+        return LoadedFile {
+            rel,
+            text: None,
+            record: None,
+            diagnostics,
+        };
+    };
+    let record = if is_blank(&text) {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::EmptyFile,
+                Location::file(&rel),
+                "source file holds no records",
+            )
+            .hint("export records into it or delete it"),
+        );
+        None
+    } else {
+        citations::read_file(&extension, &text, &rel, &mut diagnostics)
+    };
+    LoadedFile {
+        rel,
+        text: Some(text),
+        record,
+        diagnostics,
+    }
 }
 
 /// Files under `dir`, sorted by name for deterministic output; hidden files and folders and

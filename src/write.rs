@@ -19,6 +19,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The manifest's file name, directly inside the output folder.
@@ -337,7 +338,7 @@ pub fn write_site(
 
     let next: BTreeMap<String, String> = output
         .files
-        .iter()
+        .par_iter()
         .map(|(path, bytes)| (path.clone(), blake3::hash(bytes).to_hex().to_string()))
         .collect();
     // Only paths the previous manifest does not list can become orphans if the renames stop
@@ -416,28 +417,7 @@ fn write_fresh(
     let existed = out_dir.exists();
     let result = (|| {
         fs::create_dir_all(out_dir).map_err(io_error("create the output folder", out_dir))?;
-        let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-        for rel in &plan.to_write {
-            let path = on_disk(out_dir, rel);
-            let fail = |source| WriteError::Stage {
-                rel: (*rel).to_owned(),
-                path: path.clone(),
-                out_dir: out_dir.to_path_buf(),
-                source,
-            };
-            if let Some(parent) = path.parent()
-                && !made.contains(parent)
-            {
-                fs::create_dir_all(parent).map_err(fail)?;
-                made.insert(parent.to_path_buf());
-            }
-            let bytes = output
-                .files
-                .get(*rel)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            fs::write(&path, bytes).map_err(fail)?;
-        }
+        write_files(out_dir, out_dir, &plan.to_write, output)?;
         let path = out_dir.join(MANIFEST_FILE);
         fs::write(&path, manifest).map_err(|source| WriteError::Stage {
             rel: MANIFEST_FILE.to_owned(),
@@ -878,6 +858,45 @@ fn remove_leftover_staging(staging: &Path) -> Result<(), WriteError> {
     removed.map_err(io_error("remove the leftover staging folder", staging))
 }
 
+/// Writes `files` of `output` under `base`: their folders first, one by one in path order,
+/// then the files themselves on every core (creating files is mostly kernel work, and two
+/// cores create them faster than one).
+fn write_files(
+    base: &Path,
+    out_dir: &Path,
+    files: &[&str],
+    output: &Output,
+) -> Result<(), WriteError> {
+    let fail = |rel: &str, path: &Path| {
+        let (rel, path) = (rel.to_owned(), path.to_path_buf());
+        move |source| WriteError::Stage {
+            rel,
+            path,
+            out_dir: out_dir.to_path_buf(),
+            source,
+        }
+    };
+    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
+    for rel in files {
+        let path = on_disk(base, rel);
+        if let Some(parent) = path.parent()
+            && !made.contains(parent)
+        {
+            fs::create_dir_all(parent).map_err(fail(rel, &path))?;
+            made.insert(parent.to_path_buf());
+        }
+    }
+    files.par_iter().try_for_each(|rel| {
+        let path = on_disk(base, rel);
+        let bytes = output
+            .files
+            .get(*rel)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        fs::write(&path, bytes).map_err(fail(rel, &path))
+    })
+}
+
 /// Where the staged files go and which manifests to write.
 struct Staged<'a> {
     out_dir: &'a Path,
@@ -899,18 +918,7 @@ fn stage(staged: &Staged<'_>, plan: &Plan<'_>, output: &Output) -> Result<(), Wr
         }
     };
     fs::create_dir(staged.staging).map_err(fail(STAGING_DIR, staged.staging))?;
-    for rel in &plan.to_write {
-        let path = on_disk(staged.staging, rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(fail(rel, &path))?;
-        }
-        let bytes = output
-            .files
-            .get(*rel)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        fs::write(&path, bytes).map_err(fail(rel, &path))?;
-    }
+    write_files(staged.staging, staged.out_dir, &plan.to_write, output)?;
     // Both names start with the reserved prefix, so no output file can be staged there.
     for (name, bytes) in [
         (INTERIM_MANIFEST, staged.interim),

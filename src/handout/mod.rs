@@ -22,6 +22,8 @@ pub use data::{
 pub use theme::HandoutTheme;
 pub use write::{Format, Target, WrittenFile, file_stem, paper_label, write_standalone};
 
+use rayon::prelude::*;
+
 use crate::resolve::KnowledgeBase;
 use crate::write::Output;
 
@@ -62,20 +64,41 @@ pub fn add_to_output(
     output: &mut Output,
     with_pdf: bool,
 ) -> anyhow::Result<Written> {
-    let mut written = Written::default();
     let options = HandoutOptions::site_default(&kb.config);
-    for topic in kb.topic_pages() {
-        let slug = &topic.topic.slug.value;
-        let handout = handout(kb, slug, &options)?;
-        output.insert(output_path(slug, "html"), render_html(theme, &handout)?);
-        written.html.push(slug.clone());
-        #[cfg(feature = "pdf")]
-        if with_pdf {
-            output.insert(output_path(slug, "pdf"), render_pdf(theme, &handout)?);
-            written.pdf.push(slug.clone());
-        }
-    }
+    let topics: Vec<&str> = kb
+        .topic_pages()
+        .map(|t| t.topic.slug.value.as_str())
+        .collect();
+    // Handouts are independent of each other (a PDF is a whole Typst compilation): made on
+    // every core, then added in topic order.
+    let files = topics
+        .par_iter()
+        .map(|slug| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+            let handout = handout(kb, slug, &options)?;
+            let mut files = vec![(
+                output_path(slug, "html"),
+                render_html(theme, &handout)?.into_bytes(),
+            )];
+            #[cfg(feature = "pdf")]
+            if with_pdf {
+                files.push((output_path(slug, "pdf"), render_pdf(theme, &handout)?));
+            }
+            Ok(files)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     #[cfg(not(feature = "pdf"))]
     let _ = with_pdf;
+    for (path, bytes) in files.into_iter().flatten() {
+        output.insert(path, bytes);
+    }
+    let slugs: Vec<String> = topics.iter().map(|s| s.to_string()).collect();
+    let written = Written {
+        pdf: if with_pdf && PDF_AVAILABLE {
+            slugs.clone()
+        } else {
+            Vec::new()
+        },
+        html: slugs,
+    };
     Ok(written)
 }
