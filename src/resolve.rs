@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::citations::SourceRecord;
 use crate::config::{Config, Publish};
@@ -66,6 +67,8 @@ impl ResolvedTopic {
 #[derive(Debug, Clone)]
 pub struct ResolvedSource {
     pub source: Source,
+    /// The reference in the site's citation style, formatted once: pages show it many times.
+    pub reference: String,
     /// Claims citing it, with how.
     pub cited_by: Vec<(String, Relation)>,
     /// Topics citing it in prose.
@@ -169,16 +172,25 @@ pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
         );
     }
 
-    for (id, source) in sources {
-        kb.sources.insert(
-            id,
-            ResolvedSource {
-                source,
-                cited_by: Vec::new(),
-                cited_in: Vec::new(),
-            },
-        );
-    }
+    let style = &kb.style;
+    let formatted: Vec<(String, ResolvedSource)> = sources
+        .into_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(id, source)| {
+            let reference = crate::citations::format_reference(&source, style);
+            (
+                id,
+                ResolvedSource {
+                    source,
+                    reference,
+                    cited_by: Vec::new(),
+                    cited_in: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    kb.sources.extend(formatted);
     for (id, claim) in &kb.claims {
         let mut seen = BTreeSet::new();
         for link in &claim.claim.sources {

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::citations::format_reference;
 use crate::config::Config;
 use crate::markdown;
 use crate::model::{EffectiveStatus, Kind, PageKind, Source};
@@ -327,7 +326,7 @@ pub fn handout(
             .filter_map(|(i, id)| {
                 kb.sources
                     .get(id)
-                    .map(|s| reference(i + 1, &s.source, &kb.style))
+                    .map(|s| reference(i + 1, &s.source, &s.reference))
             })
             .collect(),
         review_line,
@@ -440,7 +439,7 @@ fn claim_refs(
     numbers.into_iter().collect()
 }
 
-fn reference(number: usize, source: &Source, style: &crate::citations::Style) -> HandoutReference {
+fn reference(number: usize, source: &Source, text: &str) -> HandoutReference {
     let mut identifiers = Vec::new();
     if let Some(doi) = source.doi() {
         identifiers.push(format!(
@@ -463,7 +462,7 @@ fn reference(number: usize, source: &Source, style: &crate::citations::Style) ->
     }
     HandoutReference {
         number,
-        text: format_reference(source, style),
+        text: text.to_string(),
         identifiers,
         retracted: source.evidence.retracted.is_some(),
     }

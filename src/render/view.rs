@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::citations::format_reference;
 use crate::config::{Config, EvidenceScale};
 use crate::markdown;
 use crate::model::{
@@ -692,9 +691,7 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
                 url: resolved.map(|s| links.page(&PagePath::source(&s.source.slug))),
                 title: resolved
                     .map_or_else(|| link.id.value.clone(), |s| s.source.title().to_string()),
-                reference: resolved
-                    .map(|s| format_reference(&s.source, &kb.style))
-                    .unwrap_or_default(),
+                reference: resolved.map(|s| s.reference.clone()).unwrap_or_default(),
                 label: resolved.map(|s| s.source.label()).unwrap_or_default(),
                 design: resolved
                     .and_then(|s| s.source.evidence.design.as_deref())
@@ -827,7 +824,8 @@ pub fn reference_list(
         .iter()
         .enumerate()
         .filter_map(|(i, id)| {
-            let source = &kb.sources.get(id)?.source;
+            let resolved = kb.sources.get(id)?;
+            let source = &resolved.source;
             let number = i + 1;
             let mut locators: Vec<String> = topic
                 .topic
@@ -844,7 +842,7 @@ pub fn reference_list(
                 number,
                 anchor: format!("ref-{number}"),
                 label: source.label(),
-                text: format_reference(source, &kb.style),
+                text: resolved.reference.clone(),
                 url: links.page(&PagePath::source(&source.slug)),
                 links: source_links(source),
                 retracted: source.evidence.retracted.is_some(),
@@ -986,7 +984,7 @@ pub fn source_page(kb: &KnowledgeBase, resolved: &ResolvedSource, links: &Links)
     SourcePageView {
         id: s.id.clone(),
         title: s.title().to_string(),
-        reference: format_reference(s, &kb.style),
+        reference: resolved.reference.clone(),
         label: s.label(),
         kind: s.csl_str("type").map(str::to_string),
         design: s.evidence.design.as_deref().map(crate::model::design_label),
