@@ -58,8 +58,18 @@ pub fn render_site(
     kb: &KnowledgeBase,
     options: &RenderOptions,
 ) -> anyhow::Result<Output> {
+    render_site_into(project, kb, options, Output::new())
+}
+
+/// [`render_site`] into a given output (a streaming one writes pages as they are rendered).
+pub fn render_site_into(
+    project: &Project,
+    kb: &KnowledgeBase,
+    options: &RenderOptions,
+    output: Output,
+) -> anyhow::Result<Output> {
     let theme = Theme::load(&project.themes_dir(), &kb.config.theme)?;
-    let mut output = render::render(kb, &theme, options)?;
+    let mut output = render::render_into(kb, &theme, options, output)?;
     if options.handouts.html && !options.dashboard_only {
         let handout_theme = HandoutTheme::load(&project.themes_dir(), &kb.config.theme)?;
         handout::add_to_output(kb, &handout_theme, &mut output, options.handouts.pdf)?;
@@ -102,8 +112,8 @@ impl Stage {
         match self {
             Stage::Load => "reading files",
             Stage::Resolve => "linking claims and sources",
-            Stage::Render => "rendering pages",
-            Stage::Write => "writing the site",
+            Stage::Render => "rendering and writing pages",
+            Stage::Write => "putting the site in place",
         }
     }
 }
@@ -155,12 +165,30 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         .clone()
         .unwrap_or_else(|| project.default_output());
     let out = absolute(&project.root, &out);
+    // Refused before anything is written, so a bad `--dashboard` leaves the site as it was.
+    let dashboard_dir = options
+        .dashboard_dir
+        .as_deref()
+        .map(|dir| absolute(&project.root, dir));
+    if let Some(dir) = &dashboard_dir
+        && (dir.starts_with(&out) || out.starts_with(dir))
+    {
+        anyhow::bail!(
+            "the dashboard folder {} must be apart from the site's output folder {}",
+            dir.display(),
+            out.display()
+        );
+    }
     report(Stage::Render);
     let handouts = render::Handouts {
         html: true,
         pdf: !options.no_pdf && handout::PDF_AVAILABLE,
     };
-    let output = render_site(
+    // Pages are written as they are rendered (a 10,000-claim site is 200 MB of HTML); they
+    // are also kept when the search indexer must read them afterwards. Nothing is put in
+    // place until the sink finishes, and a failed render leaves the folder as it was.
+    let sink = Arc::new(write::Sink::open(&out, &project.root, &project.inputs())?);
+    let output = render_site_into(
         project,
         &kb,
         &RenderOptions {
@@ -168,7 +196,10 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
             handouts,
             ..RenderOptions::default()
         },
+        Output::streaming(sink.clone(), !options.no_search),
     )?;
+    let pages = output.paths().filter(|f| f.ends_with(".html")).count();
+    drop(output);
     let slugs: Vec<String> = kb
         .topic_pages()
         .map(|t| t.topic.slug.value.clone())
@@ -194,23 +225,10 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         )?),
         None => None,
     };
-    let pages = output.files.keys().filter(|f| f.ends_with(".html")).count();
-    // Refused before anything is written, so a bad `--dashboard` leaves the site as it was.
-    let dashboard_dir = options
-        .dashboard_dir
-        .as_deref()
-        .map(|dir| absolute(&project.root, dir));
-    if let Some(dir) = &dashboard_dir
-        && (dir.starts_with(&out) || out.starts_with(dir))
-    {
-        anyhow::bail!(
-            "the dashboard folder {} must be apart from the site's output folder {}",
-            dir.display(),
-            out.display()
-        );
-    }
     report(Stage::Write);
-    let written = write::write_site(&out, &project.root, &project.inputs(), &output)?;
+    let sink = Arc::into_inner(sink)
+        .ok_or_else(|| anyhow::anyhow!("the site's output was still in use after rendering"))?;
+    let written = sink.finish()?;
     let dashboard_report = match (&dashboard_dir, dashboard) {
         (Some(dir), Some(dashboard)) => Some(write::write_site(
             dir,

@@ -8,6 +8,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// A build allocates and frees millions of small strings on two threads at once; glibc's
+// allocator spent an eighth of a large build in malloc/free and held on to freed memory in
+// per-thread arenas. mimalloc measured faster and smaller (see README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

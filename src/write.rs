@@ -37,10 +37,18 @@ const CONFLICTS_SHOWN: usize = 20;
 
 /// Everything a build produced, in memory: relative output paths ('/'-separated, e.g.
 /// "claims/x/index.html") → bytes.
+///
+/// An output can instead stream into a [`Sink`]: each file is handed to it as it is added,
+/// and only its path is kept (and its bytes too, when asked: the search indexer reads every
+/// page once the site is rendered).
 #[derive(Debug, Default, Clone)]
 pub struct Output {
     /// Output path → file contents; a `BTreeMap` so that every walk over it is in one order.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Paths handed to the sink whose bytes were not kept.
+    streamed: BTreeSet<String>,
+    sink: Option<std::sync::Arc<Sink>>,
+    keep: bool,
 }
 
 impl Output {
@@ -49,10 +57,56 @@ impl Output {
         Self::default()
     }
 
-    /// Adds (or replaces) the file at `path`. Paths are checked by [`write_site`], not here,
-    /// so that every bad path is reported with the same error.
+    /// An empty output whose files go to `sink` as they are added; `keep` also keeps their
+    /// bytes in [`Output::files`].
+    pub fn streaming(sink: std::sync::Arc<Sink>, keep: bool) -> Self {
+        Output {
+            sink: Some(sink),
+            keep,
+            ..Output::default()
+        }
+    }
+
+    /// Adds (or replaces) the file at `path`. Paths are checked by [`write_site`] or the sink,
+    /// not here, so that every bad path is reported with the same error.
     pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
+        let (path, mut bytes) = (path.into(), bytes.into());
+        if let Some(sink) = &self.sink {
+            sink.put(&path, &bytes);
+            if !self.keep {
+                self.streamed.insert(path);
+                return;
+            }
+        }
+        // A rendered page grows by doubling: without this, a site held in memory until it is
+        // written takes up to twice its size.
+        bytes.shrink_to_fit();
+        self.files.insert(path, bytes);
+    }
+
+    /// Adds many files at once; a streaming output writes them on every core.
+    pub fn insert_all(&mut self, files: Vec<(String, Vec<u8>)>) {
+        if let Some(sink) = &self.sink {
+            files
+                .par_iter()
+                .for_each(|(path, bytes)| sink.put(path, bytes));
+            if !self.keep {
+                self.streamed
+                    .extend(files.into_iter().map(|(path, _)| path));
+                return;
+            }
+        }
+        for (path, mut bytes) in files {
+            bytes.shrink_to_fit();
+            self.files.insert(path, bytes);
+        }
+    }
+
+    /// Every path in the output, streamed or held, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        let mut all: Vec<&String> = self.files.keys().chain(&self.streamed).collect();
+        all.sort();
+        all.into_iter()
     }
 }
 
@@ -332,68 +386,276 @@ pub fn write_site(
             reason,
         })?;
     }
-    check_no_clash(output)?;
-    let previous = read_manifest(out_dir)?;
-    let plan = plan(out_dir, &previous.files, output)?;
-
-    let next: BTreeMap<String, String> = output
+    check_no_clash(output.files.keys())?;
+    let sink = Sink::open(out_dir, site_root, sources)?;
+    output
         .files
         .par_iter()
-        .map(|(path, bytes)| (path.clone(), blake3::hash(bytes).to_hex().to_string()))
-        .collect();
-    // Only paths the previous manifest does not list can become orphans if the renames stop
-    // half way; rewriting the manifest for them alone keeps an unchanged build a no-op.
-    let interim = if plan
-        .to_write
-        .iter()
-        .any(|path| !previous.files.contains_key(*path))
-    {
-        let mut union = previous.files.clone();
-        union.extend(next.iter().map(|(k, v)| (k.clone(), v.clone())));
-        Some(encode_manifest(out_dir, &union)?)
-    } else {
-        None
-    };
-    let next_bytes = encode_manifest(out_dir, &next)?;
-    let manifest_changes = previous.raw.as_deref() != Some(next_bytes.as_slice());
+        .for_each(|(path, bytes)| sink.put(path, bytes));
+    sink.finish()
+}
 
-    // A first build into an empty folder has no previous site to protect: staging would only
-    // create every folder twice and delete a whole tree afterwards (a third of a 10,000-page
-    // build on these disks). Files go straight into place, and a failure removes them again.
-    if previous.raw.is_none() && is_empty_or_missing(out_dir) {
-        return write_fresh(out_dir, &plan, output, &next_bytes);
+/// Takes a build's files as they are rendered, so that a large site never has to be held in
+/// memory whole, and puts them in place when [`Sink::finish`] is called: the same rules as
+/// [`write_site`] (which is built on it), the same all-or-nothing result.
+///
+/// Into an empty (or missing) folder, files go straight into place: there is no previous
+/// site to protect, and staging would only create every folder twice and delete a whole tree
+/// afterwards (a third of a 10,000-page build on these disks). Otherwise each file is compared
+/// with what is on disk as it arrives; only new and changed ones are written, into the staging
+/// folder, and moved into place by `finish` once every check has passed.
+///
+/// A sink dropped without `finish` (a failed render) removes what it wrote: the folder is as
+/// it was before.
+#[derive(Debug)]
+pub struct Sink {
+    out_dir: PathBuf,
+    mode: Mode,
+    previous: Previous,
+    state: std::sync::Mutex<SinkState>,
+    finished: bool,
+}
+
+#[derive(Debug)]
+enum Mode {
+    /// Writing in place into an empty folder; `existed` says whether to remove it or only
+    /// empty it on failure.
+    Fresh {
+        existed: bool,
+    },
+    Staged {
+        staging: PathBuf,
+    },
+}
+
+#[derive(Debug, Default)]
+struct SinkState {
+    files: BTreeMap<String, Entry>,
+    /// Folders already created, so that each costs one system call.
+    made: BTreeSet<PathBuf>,
+    /// The first failure; later files are not written, and `finish` reports it.
+    error: Option<WriteError>,
+}
+
+/// What the sink knows of a file it was given.
+#[derive(Debug, Clone)]
+struct Entry {
+    hash: String,
+    /// Already on disk with exactly these bytes.
+    unchanged: bool,
+}
+
+impl Sink {
+    /// Checks the output folder and reads its manifest; creates the folder (and the staging
+    /// folder when there is a previous site).
+    pub fn open(out_dir: &Path, site_root: &Path, sources: &[PathBuf]) -> Result<Sink, WriteError> {
+        check_out_dir(out_dir, site_root, sources)?;
+        let previous = read_manifest(out_dir)?;
+        let mode = if previous.raw.is_none() && is_empty_or_missing(out_dir) {
+            Mode::Fresh {
+                existed: out_dir.exists(),
+            }
+        } else {
+            let staging = out_dir.join(STAGING_DIR);
+            remove_leftover_staging(&staging)?;
+            Mode::Staged { staging }
+        };
+        fs::create_dir_all(out_dir).map_err(io_error("create the output folder", out_dir))?;
+        if let Mode::Staged { staging } = &mode {
+            fs::create_dir(staging).map_err(|source| WriteError::Stage {
+                rel: STAGING_DIR.to_owned(),
+                path: staging.clone(),
+                out_dir: out_dir.to_path_buf(),
+                source,
+            })?;
+        }
+        Ok(Sink {
+            out_dir: out_dir.to_path_buf(),
+            mode,
+            previous,
+            state: std::sync::Mutex::new(SinkState::default()),
+            finished: false,
+        })
     }
 
-    fs::create_dir_all(out_dir).map_err(io_error("create the output folder", out_dir))?;
-    let staging = out_dir.join(STAGING_DIR);
-    remove_leftover_staging(&staging)?;
-    let staged = Staged {
-        out_dir,
-        staging: &staging,
-        interim: interim.as_deref(),
-        manifest: manifest_changes.then_some(next_bytes.as_slice()),
-    };
-    if let Err(error) = stage(&staged, &plan, output) {
-        // Best effort: the staging error is the one worth reporting, and the next run removes
-        // whatever is left of the folder anyway.
-        let _ = fs::remove_dir_all(&staging);
-        return Err(error);
+    /// Takes one file (called from any thread). A failure is kept and reported by `finish`.
+    pub fn put(&self, rel: &str, bytes: &[u8]) {
+        if self.lock().error.is_some() {
+            return;
+        }
+        let result = self.store(rel, bytes);
+        let mut state = self.lock();
+        match result {
+            Ok(entry) => {
+                state.files.insert(rel.to_owned(), entry);
+            }
+            Err(error) => {
+                state.error.get_or_insert(error);
+            }
+        }
     }
-    let stale: Vec<&str> = previous
-        .files
-        .keys()
-        .map(String::as_str)
-        .filter(|path| !output.files.contains_key(*path) && !plan.clear_files.contains(*path))
-        .collect();
-    match commit(&staged, &plan, &stale) {
-        Ok(removed) => Ok(WriteReport {
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SinkState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn store(&self, rel: &str, bytes: &[u8]) -> Result<Entry, WriteError> {
+        check_output_path(rel).map_err(|reason| WriteError::InvalidOutputPath {
+            path: rel.to_owned(),
+            reason,
+        })?;
+        let hash = blake3::hash(bytes).to_hex().to_string();
+        let (base, unchanged) = match &self.mode {
+            Mode::Fresh { .. } => (&self.out_dir, false),
+            Mode::Staged { staging } => (staging, self.same_on_disk(rel, bytes)),
+        };
+        if !unchanged {
+            let path = on_disk(base, rel);
+            let fail = |source| WriteError::Stage {
+                rel: rel.to_owned(),
+                path: path.clone(),
+                out_dir: self.out_dir.clone(),
+                source,
+            };
+            if let Some(parent) = path.parent() {
+                let made = self.lock().made.contains(parent);
+                if !made {
+                    fs::create_dir_all(parent).map_err(fail)?;
+                    self.lock().made.insert(parent.to_path_buf());
+                }
+            }
+            fs::write(&path, bytes).map_err(fail)?;
+        }
+        Ok(Entry { hash, unchanged })
+    }
+
+    /// Whether the file at `rel` already holds exactly `bytes`. Also how a foreign file is
+    /// adopted: it is already exactly what the build would write, so owning it loses nothing.
+    ///
+    /// Anything unusual on the way (a file where a folder should be, a link, an unreadable
+    /// file) counts as "not the same": the file is staged, and `finish` inspects the folder
+    /// properly and reports what is in the way.
+    fn same_on_disk(&self, rel: &str, bytes: &[u8]) -> bool {
+        let path = on_disk(&self.out_dir, rel);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_file() && meta.len() == bytes.len() as u64 => {
+                fs::read(&path).is_ok_and(|on_disk| on_disk == bytes)
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks everything it was given against what is in the folder, then puts the new site in
+    /// place (moving staged files, removing the writer's stale ones, writing the manifest), or
+    /// leaves the folder as it was and says why.
+    pub fn finish(mut self) -> Result<WriteReport, WriteError> {
+        let state = std::mem::take(&mut *self.lock());
+        if let Some(error) = state.error {
+            return Err(error);
+        }
+        check_no_clash(state.files.keys())?;
+        let next: BTreeMap<String, String> = state
+            .files
+            .iter()
+            .map(|(path, entry)| (path.clone(), entry.hash.clone()))
+            .collect();
+        let next_bytes = encode_manifest(&self.out_dir, &next)?;
+        let report = match &self.mode {
+            Mode::Fresh { .. } => {
+                let path = self.out_dir.join(MANIFEST_FILE);
+                fs::write(&path, &next_bytes).map_err(|source| WriteError::Stage {
+                    rel: MANIFEST_FILE.to_owned(),
+                    path: path.clone(),
+                    out_dir: self.out_dir.clone(),
+                    source,
+                })?;
+                WriteReport {
+                    written: state.files.len(),
+                    unchanged: 0,
+                    removed: 0,
+                }
+            }
+            Mode::Staged { staging } => {
+                self.commit_staged(staging, &state.files, &next, &next_bytes)?
+            }
+        };
+        self.finished = true;
+        Ok(report)
+    }
+
+    fn commit_staged(
+        &self,
+        staging: &Path,
+        files: &BTreeMap<String, Entry>,
+        next: &BTreeMap<String, String>,
+        next_bytes: &[u8],
+    ) -> Result<WriteReport, WriteError> {
+        let out_dir = &self.out_dir;
+        let previous = &self.previous;
+        let plan = plan(out_dir, &previous.files, files)?;
+        // Only paths the previous manifest does not list can become orphans if the renames
+        // stop half way; rewriting the manifest for them alone keeps an unchanged build a
+        // no-op.
+        let interim = if plan
+            .to_write
+            .iter()
+            .any(|path| !previous.files.contains_key(*path))
+        {
+            let mut union = previous.files.clone();
+            union.extend(next.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Some(encode_manifest(out_dir, &union)?)
+        } else {
+            None
+        };
+        let manifest_changes = previous.raw.as_deref() != Some(next_bytes);
+        let staged = Staged {
+            out_dir,
+            staging,
+            interim: interim.as_deref(),
+            manifest: manifest_changes.then_some(next_bytes),
+        };
+        stage_manifests(&staged)?;
+        let stale: Vec<&str> = previous
+            .files
+            .keys()
+            .map(String::as_str)
+            .filter(|path| !files.contains_key(*path) && !plan.clear_files.contains(*path))
+            .collect();
+        let removed = commit(&staged, &plan, &stale)?;
+        Ok(WriteReport {
             written: plan.to_write.len(),
             unchanged: plan.unchanged,
             removed,
-        }),
-        Err(error) => {
-            let _ = fs::remove_dir_all(&staging);
-            Err(error)
+        })
+    }
+}
+
+impl Drop for Sink {
+    /// Best effort: the error that stopped the build is the one worth reporting, and a
+    /// leftover staging folder is removed by the next run anyway.
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        match &self.mode {
+            Mode::Staged { staging } => {
+                let _ = fs::remove_dir_all(staging);
+            }
+            Mode::Fresh { existed: true } => {
+                if let Ok(entries) = fs::read_dir(&self.out_dir) {
+                    for entry in entries.flatten() {
+                        let path = entry.path();
+                        let _ = if path.is_dir() {
+                            fs::remove_dir_all(&path)
+                        } else {
+                            fs::remove_file(&path)
+                        };
+                    }
+                }
+            }
+            Mode::Fresh { existed: false } => {
+                let _ = fs::remove_dir_all(&self.out_dir);
+            }
         }
     }
 }
@@ -403,52 +665,6 @@ fn is_empty_or_missing(dir: &Path) -> bool {
         Ok(mut entries) => entries.next().is_none(),
         Err(error) => error.kind() == std::io::ErrorKind::NotFound,
     }
-}
-
-/// Writes a whole site into an empty (or missing) folder, then its manifest. On failure the
-/// folder is emptied again (or removed, when the build created it), so nothing half-written
-/// stays behind.
-fn write_fresh(
-    out_dir: &Path,
-    plan: &Plan<'_>,
-    output: &Output,
-    manifest: &[u8],
-) -> Result<WriteReport, WriteError> {
-    let existed = out_dir.exists();
-    let result = (|| {
-        fs::create_dir_all(out_dir).map_err(io_error("create the output folder", out_dir))?;
-        write_files(out_dir, out_dir, &plan.to_write, output)?;
-        let path = out_dir.join(MANIFEST_FILE);
-        fs::write(&path, manifest).map_err(|source| WriteError::Stage {
-            rel: MANIFEST_FILE.to_owned(),
-            path: path.clone(),
-            out_dir: out_dir.to_path_buf(),
-            source,
-        })?;
-        Ok(WriteReport {
-            written: plan.to_write.len(),
-            unchanged: 0,
-            removed: 0,
-        })
-    })();
-    if result.is_err() {
-        // Best effort, like the staging clean-up: the write error is the one worth reporting.
-        if existed {
-            if let Ok(entries) = fs::read_dir(out_dir) {
-                for entry in entries.flatten() {
-                    let path = entry.path();
-                    let _ = if path.is_dir() {
-                        fs::remove_dir_all(&path)
-                    } else {
-                        fs::remove_file(&path)
-                    };
-                }
-            }
-        } else {
-            let _ = fs::remove_dir_all(out_dir);
-        }
-    }
-    result
 }
 
 /// Refuses an output folder where a build could overwrite or delete the site's own files.
@@ -564,9 +780,10 @@ fn check_output_path(path: &str) -> Result<(), &'static str> {
 }
 
 /// Refuses an output that needs one path to be both a file and a folder.
-fn check_no_clash(output: &Output) -> Result<(), WriteError> {
-    for path in output.files.keys() {
-        if let Some(file) = ancestors(path).find(|dir| output.files.contains_key(*dir)) {
+fn check_no_clash<'a>(paths: impl Iterator<Item = &'a String> + Clone) -> Result<(), WriteError> {
+    let all: BTreeSet<&str> = paths.clone().map(String::as_str).collect();
+    for path in paths {
+        if let Some(file) = ancestors(path).find(|dir| all.contains(*dir)) {
             return Err(WriteError::OutputPathClash {
                 file: file.to_owned(),
                 nested: path.clone(),
@@ -627,7 +844,7 @@ fn encode_manifest(
 }
 
 /// The previous manifest: which files the writer owns, and its exact bytes.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Previous {
     files: BTreeMap<String, String>,
     raw: Option<Vec<u8>>,
@@ -682,14 +899,14 @@ fn read_manifest(out_dir: &Path) -> Result<Previous, WriteError> {
 /// What is at a path, without following a symbolic link there.
 enum Disk {
     Missing,
-    File { len: u64 },
+    File,
     Dir,
     Other,
 }
 
 fn probe(path: &Path) -> Result<Disk, WriteError> {
     match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_file() => Ok(Disk::File { len: meta.len() }),
+        Ok(meta) if meta.file_type().is_file() => Ok(Disk::File),
         Ok(meta) if meta.file_type().is_dir() => Ok(Disk::Dir),
         Ok(_) => Ok(Disk::Other),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Disk::Missing),
@@ -721,13 +938,13 @@ enum Ancestor {
 fn plan<'a>(
     out_dir: &Path,
     owned: &BTreeMap<String, String>,
-    output: &'a Output,
+    files: &'a BTreeMap<String, Entry>,
 ) -> Result<Plan<'a>, WriteError> {
     let mut plan = Plan::default();
     let mut conflicts = Vec::new();
     // Many output paths share folders; each folder is inspected once.
     let mut seen: BTreeMap<&'a str, Ancestor> = BTreeMap::new();
-    'paths: for (rel, bytes) in &output.files {
+    'paths: for (rel, entry) in files {
         for dir in ancestors(rel) {
             let state = match seen.get(dir) {
                 Some(state) => *state,
@@ -735,11 +952,11 @@ fn plan<'a>(
                     let state = match probe(&on_disk(out_dir, dir))? {
                         Disk::Dir => Ancestor::Dir,
                         Disk::Missing => Ancestor::Absent,
-                        Disk::File { .. } if owned.contains_key(dir) => {
+                        Disk::File if owned.contains_key(dir) => {
                             plan.clear_files.insert(dir.to_owned());
                             Ancestor::Absent
                         }
-                        Disk::File { .. } | Disk::Other => {
+                        Disk::File | Disk::Other => {
                             conflicts.push(Conflict::InTheWay {
                                 path: on_disk(out_dir, dir),
                                 needed_for: rel.clone(),
@@ -763,12 +980,8 @@ fn plan<'a>(
         let path = on_disk(out_dir, rel);
         match probe(&path)? {
             Disk::Missing => plan.to_write.push(rel),
-            Disk::File { len } => {
-                let same = len == bytes.len() as u64
-                    && fs::read(&path).map_err(io_error("read", &path))? == *bytes;
-                if same {
-                    // Also how a foreign file is adopted: it is already exactly what the
-                    // build would write, so owning it loses nothing.
+            Disk::File => {
+                if entry.unchanged {
                     plan.unchanged += 1;
                 } else if owned.contains_key(rel.as_str()) {
                     plan.to_write.push(rel);
@@ -858,45 +1071,6 @@ fn remove_leftover_staging(staging: &Path) -> Result<(), WriteError> {
     removed.map_err(io_error("remove the leftover staging folder", staging))
 }
 
-/// Writes `files` of `output` under `base`: their folders first, one by one in path order,
-/// then the files themselves on every core (creating files is mostly kernel work, and two
-/// cores create them faster than one).
-fn write_files(
-    base: &Path,
-    out_dir: &Path,
-    files: &[&str],
-    output: &Output,
-) -> Result<(), WriteError> {
-    let fail = |rel: &str, path: &Path| {
-        let (rel, path) = (rel.to_owned(), path.to_path_buf());
-        move |source| WriteError::Stage {
-            rel,
-            path,
-            out_dir: out_dir.to_path_buf(),
-            source,
-        }
-    };
-    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-    for rel in files {
-        let path = on_disk(base, rel);
-        if let Some(parent) = path.parent()
-            && !made.contains(parent)
-        {
-            fs::create_dir_all(parent).map_err(fail(rel, &path))?;
-            made.insert(parent.to_path_buf());
-        }
-    }
-    files.par_iter().try_for_each(|rel| {
-        let path = on_disk(base, rel);
-        let bytes = output
-            .files
-            .get(*rel)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        fs::write(&path, bytes).map_err(fail(rel, &path))
-    })
-}
-
 /// Where the staged files go and which manifests to write.
 struct Staged<'a> {
     out_dir: &'a Path,
@@ -907,7 +1081,8 @@ struct Staged<'a> {
     manifest: Option<&'a [u8]>,
 }
 
-fn stage(staged: &Staged<'_>, plan: &Plan<'_>, output: &Output) -> Result<(), WriteError> {
+/// Writes the manifests into the staging folder (the files are there already).
+fn stage_manifests(staged: &Staged<'_>) -> Result<(), WriteError> {
     let fail = |rel: &str, path: &Path| {
         let (rel, path) = (rel.to_owned(), path.to_path_buf());
         move |source| WriteError::Stage {
@@ -917,8 +1092,6 @@ fn stage(staged: &Staged<'_>, plan: &Plan<'_>, output: &Output) -> Result<(), Wr
             source,
         }
     };
-    fs::create_dir(staged.staging).map_err(fail(STAGING_DIR, staged.staging))?;
-    write_files(staged.staging, staged.out_dir, &plan.to_write, output)?;
     // Both names start with the reserved prefix, so no output file can be staged there.
     for (name, bytes) in [
         (INTERIM_MANIFEST, staged.interim),
@@ -1640,7 +1813,7 @@ mod tests {
             let mut output = Output::new();
             for (path, bytes) in files {
                 output.insert(path.clone(), bytes);
-                if check_no_clash(&output).is_err() {
+                if check_no_clash(output.files.keys()).is_err() {
                     output.files.remove(&path);
                 }
             }

@@ -96,6 +96,14 @@ impl StageTimer {
 
 impl Progress for StageTimer {
     fn stage(&self, stage: Stage) {
+        if std::env::var_os("EVIDENT_RSS").is_some() {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let rss = status
+                .lines()
+                .find(|l| l.starts_with("VmRSS"))
+                .unwrap_or("");
+            eprintln!("{} {rss}", stage.name());
+        }
         if let Ok(mut started) = self.started.lock() {
             started.push((stage, Instant::now()));
         }

@@ -51,12 +51,18 @@ fn merge(
     sitemap: &mut Vec<discovery::SitemapEntry>,
     facets: &mut BTreeSet<view::FacetView>,
 ) {
+    let mut files = Vec::with_capacity(pages.len());
     for page in pages {
         sitemap.push(page.entry);
         facets.extend(page.facets);
-        output.insert(page.file, page.html);
+        files.push((page.file, page.html.into_bytes()));
     }
+    output.insert_all(files);
 }
+
+/// Pages rendered in parallel per batch: a streaming output writes each batch before the next
+/// is rendered, so memory holds a batch of pages, not the whole site.
+const BATCH: usize = 1024;
 
 /// The page linked from every footer as the editorial policy.
 const POLICY_SLUG: &str = "editorial-policy";
@@ -99,7 +105,16 @@ pub fn render(
     theme: &Theme,
     options: &RenderOptions,
 ) -> anyhow::Result<Output> {
-    let mut output = Output::new();
+    render_into(kb, theme, options, Output::new())
+}
+
+/// [`render`] into a given output (a streaming one writes pages as they are rendered).
+pub fn render_into(
+    kb: &KnowledgeBase,
+    theme: &Theme,
+    options: &RenderOptions,
+    mut output: Output,
+) -> anyhow::Result<Output> {
     let site = site_view(kb);
     let with_dashboard = options
         .dashboard
@@ -182,117 +197,123 @@ pub fn render(
     output.insert(file, html);
 
     let topics: Vec<&ResolvedTopic> = kb.topics.values().collect();
-    let pages = topics
-        .par_iter()
-        .map(|topic| {
-            let path = PagePath::topic(&topic.topic.slug.value);
-            let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-            let body = render_body(kb, topic, theme, &site, &links)?;
-            let mut topic_view = view::topic_view(kb, topic, &links, body);
-            if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
-                let slug = &topic.topic.slug.value;
-                topic_view.handout = Some(view::HandoutLinks {
-                    html: links.file(&crate::handout::output_path(slug, "html")),
-                    pdf: options
-                        .handouts
-                        .pdf
-                        .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
-                });
-            }
-            let description = topic
-                .topic
-                .summary
-                .clone()
-                .or_else(|| topic.topic.question.clone())
-                .unwrap_or_default();
-            let kind = if topic.topic.page_kind == PageKind::Page {
-                "page"
-            } else {
-                "topic"
-            };
-            let mut page = page_view(
-                kb,
-                &path,
-                kind,
-                &topic.topic.title,
-                &description,
-                nav,
-                Some(topic),
-            );
-            page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
-            page.indexed = true;
-            page.facets = view::topic_facets(kb, topic);
-            let template = if topic.topic.page_kind == PageKind::Page {
-                "page.html"
-            } else {
-                "topic.html"
-            };
-            render_listed(
-                &path,
-                template,
-                page,
-                ("topic", Value::from(Serde(&topic_view))),
-            )
-        })
-        .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
-    merge(pages, &mut output, &mut sitemap, &mut facets_seen);
+    for batch in topics.chunks(BATCH) {
+        let pages = batch
+            .par_iter()
+            .map(|topic| {
+                let path = PagePath::topic(&topic.topic.slug.value);
+                let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+                let body = render_body(kb, topic, theme, &site, &links)?;
+                let mut topic_view = view::topic_view(kb, topic, &links, body);
+                if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
+                    let slug = &topic.topic.slug.value;
+                    topic_view.handout = Some(view::HandoutLinks {
+                        html: links.file(&crate::handout::output_path(slug, "html")),
+                        pdf: options
+                            .handouts
+                            .pdf
+                            .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
+                    });
+                }
+                let description = topic
+                    .topic
+                    .summary
+                    .clone()
+                    .or_else(|| topic.topic.question.clone())
+                    .unwrap_or_default();
+                let kind = if topic.topic.page_kind == PageKind::Page {
+                    "page"
+                } else {
+                    "topic"
+                };
+                let mut page = page_view(
+                    kb,
+                    &path,
+                    kind,
+                    &topic.topic.title,
+                    &description,
+                    nav,
+                    Some(topic),
+                );
+                page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
+                page.indexed = true;
+                page.facets = view::topic_facets(kb, topic);
+                let template = if topic.topic.page_kind == PageKind::Page {
+                    "page.html"
+                } else {
+                    "topic.html"
+                };
+                render_listed(
+                    &path,
+                    template,
+                    page,
+                    ("topic", Value::from(Serde(&topic_view))),
+                )
+            })
+            .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
+        merge(pages, &mut output, &mut sitemap, &mut facets_seen);
+    }
 
     let claims: Vec<&crate::resolve::ResolvedClaim> =
         kb.claims.values().filter(|c| c.published).collect();
-    let pages = claims
-        .par_iter()
-        .map(|claim| {
-            let path = PagePath::claim(&claim.claim.id);
-            let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-            let claim_view = view::claim_page(kb, claim, &links);
-            let title = markdown::plain_text(&claim.claim.statement.value);
-            let mut page = page_view(kb, &path, "claim", &title, &title, nav, None);
-            page.last_reviewed = claim
-                .claim
-                .review
-                .last_approval()
-                .map(|e| view::date(e.date));
-            page.json_ld = json_ld_claim(kb, claim, &page);
-            page.indexed = true;
-            page.facets = view::claim_facets(kb, claim);
-            render_listed(
-                &path,
-                "claim.html",
-                page,
-                ("claim", Value::from(Serde(&claim_view))),
-            )
-        })
-        .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
-    merge(pages, &mut output, &mut sitemap, &mut facets_seen);
+    for batch in claims.chunks(BATCH) {
+        let pages = batch
+            .par_iter()
+            .map(|claim| {
+                let path = PagePath::claim(&claim.claim.id);
+                let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+                let claim_view = view::claim_page(kb, claim, &links);
+                let title = markdown::plain_text(&claim.claim.statement.value);
+                let mut page = page_view(kb, &path, "claim", &title, &title, nav, None);
+                page.last_reviewed = claim
+                    .claim
+                    .review
+                    .last_approval()
+                    .map(|e| view::date(e.date));
+                page.json_ld = json_ld_claim(kb, claim, &page);
+                page.indexed = true;
+                page.facets = view::claim_facets(kb, claim);
+                render_listed(
+                    &path,
+                    "claim.html",
+                    page,
+                    ("claim", Value::from(Serde(&claim_view))),
+                )
+            })
+            .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
+        merge(pages, &mut output, &mut sitemap, &mut facets_seen);
+    }
 
     let sources: Vec<&crate::resolve::ResolvedSource> = kb.sources.values().collect();
-    let pages = sources
-        .par_iter()
-        .map(|source| {
-            let path = PagePath::source(&source.source.slug);
-            let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-            let source_view = view::source_page(kb, source, &links);
-            let mut page = page_view(
-                kb,
-                &path,
-                "source",
-                &source_view.title,
-                &source_view.reference,
-                nav,
-                None,
-            );
-            page.json_ld = json_ld_source(kb, source, &page);
-            page.indexed = true;
-            page.facets = view::source_facets();
-            render_listed(
-                &path,
-                "source.html",
-                page,
-                ("source", Value::from(Serde(&source_view))),
-            )
-        })
-        .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
-    merge(pages, &mut output, &mut sitemap, &mut facets_seen);
+    for batch in sources.chunks(BATCH) {
+        let pages = batch
+            .par_iter()
+            .map(|source| {
+                let path = PagePath::source(&source.source.slug);
+                let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+                let source_view = view::source_page(kb, source, &links);
+                let mut page = page_view(
+                    kb,
+                    &path,
+                    "source",
+                    &source_view.title,
+                    &source_view.reference,
+                    nav,
+                    None,
+                );
+                page.json_ld = json_ld_source(kb, source, &page);
+                page.indexed = true;
+                page.facets = view::source_facets();
+                render_listed(
+                    &path,
+                    "source.html",
+                    page,
+                    ("source", Value::from(Serde(&source_view))),
+                )
+            })
+            .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
+        merge(pages, &mut output, &mut sitemap, &mut facets_seen);
+    }
 
     let grading = PagePath::named("grading");
     let page = page_view(

@@ -156,3 +156,53 @@ fn dashboard_inside_the_output_is_refused_before_writing() {
     assert!(built.dashboard_report.is_some());
     assert!(site.beside("editors/review/index.html").is_file());
 }
+
+/// A theme whose claim template fails while rendering: topic pages are rendered (and, with
+/// the streaming writer, handed over) before the first claim page fails.
+fn break_claim_template(site: &Site) {
+    site.write(
+        "themes/default/templates/claim.html",
+        "{{ page.title | no_such_filter }}\n",
+    );
+}
+
+#[test]
+fn a_render_failing_half_way_leaves_the_previous_output_untouched() {
+    let site = Site::fixture("crosslinks");
+    let out = site.build();
+    let before = tree(&out);
+    site.write(
+        "content/alpha.md",
+        &site
+            .read("content/alpha.md")
+            .replace("Background reading", "Changed reading"),
+    );
+    break_claim_template(&site);
+    let error = site.build_into(&out).unwrap_err();
+    // Failing while rendering (not while loading the theme): topic pages went out first.
+    assert!(
+        format!("{error:#}").contains("rendering claim.html"),
+        "{error:#}"
+    );
+    assert_eq!(
+        tree(&out),
+        before,
+        "the output changed, or staging was left behind"
+    );
+}
+
+#[test]
+fn a_render_failing_half_way_into_a_fresh_folder_leaves_no_half_site() {
+    let site = Site::fixture("crosslinks");
+    break_claim_template(&site);
+    let missing = site.beside("fresh");
+    assert!(site.build_into(&missing).is_err());
+    assert!(
+        !missing.exists(),
+        "a folder the build created must go again"
+    );
+    let empty = site.beside("empty");
+    fs::create_dir_all(&empty).unwrap();
+    assert!(site.build_into(&empty).is_err());
+    assert!(tree(&empty).is_empty(), "{:?}", tree(&empty).keys());
+}
