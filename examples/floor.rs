@@ -1,12 +1,19 @@
 //! The I/O floor for the build benchmark: reads every input file of a site, then writes files
-//! with the same relative paths and sizes as a built output folder into a fresh folder. What
-//! it costs is what any generator must pay to read that input and create that output.
+//! with the given relative paths and sizes into a fresh folder, on every core. What it costs
+//! is what any generator must pay to read that input and create that output.
 //!
 //! ```sh
-//! cargo run --release --example floor -- SITE BUILT_OUTPUT FRESH_FOLDER
+//! find BUILT_OUTPUT -type f -printf '%P\t%s\n' > sizes.tsv
+//! cargo run --release --example floor -- SITE sizes.tsv FRESH_FOLDER
 //! ```
+//!
+//! The listing is made beforehand so that the floor does not pay for inspecting the built
+//! output; folders are created first, in order, as any writer must.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -24,35 +31,40 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let args: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
-    let [site, like, fresh] = args.as_slice() else {
-        eprintln!("usage: floor SITE BUILT_OUTPUT FRESH_FOLDER");
+    let [site, listing, fresh] = args.as_slice() else {
+        eprintln!("usage: floor SITE SIZES_TSV FRESH_FOLDER");
         std::process::exit(2);
     };
     assert!(!fresh.exists(), "{} must not exist", fresh.display());
+    let listing = std::fs::read_to_string(listing).expect("read the size listing");
+    let outputs: Vec<(PathBuf, usize)> = listing
+        .lines()
+        .filter(|line| !line.starts_with(".evident"))
+        .filter_map(|line| {
+            let (path, size) = line.split_once('\t')?;
+            Some((fresh.join(path), size.parse().ok()?))
+        })
+        .collect();
+
     let mut inputs = Vec::new();
     for dir in ["content", "citations"] {
         files(&site.join(dir), &mut inputs);
     }
-    let mut read = 0usize;
-    for path in &inputs {
-        read += std::fs::read(path).map(|b| b.len()).unwrap_or(0);
+    let read: usize = inputs
+        .par_iter()
+        .map(|path| std::fs::read(path).map(|b| b.len()).unwrap_or(0))
+        .sum();
+    let folders: BTreeSet<&Path> = outputs.iter().filter_map(|(p, _)| p.parent()).collect();
+    for folder in folders {
+        std::fs::create_dir_all(folder).expect("mkdir");
     }
-    let mut outputs = Vec::new();
-    files(like, &mut outputs);
-    let mut written = 0usize;
-    for path in &outputs {
-        let rel = path.strip_prefix(like).expect("inside");
-        if rel.to_string_lossy().starts_with(".evident") {
-            continue;
-        }
-        let size = std::fs::metadata(path)
-            .map(|m| m.len() as usize)
-            .unwrap_or(0);
-        let target = fresh.join(rel);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&target, vec![b'x'; size]).expect("write");
-        written += size;
-    }
+    let written: usize = outputs
+        .par_iter()
+        .map(|(path, size)| {
+            std::fs::write(path, vec![b'x'; *size]).expect("write");
+            *size
+        })
+        .sum();
     println!(
         "floor: read {} files ({read} bytes), wrote {} files ({written} bytes)",
         inputs.len(),

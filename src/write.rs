@@ -1,4 +1,5 @@
-//! Stage 4 of the pipeline: the rendered site, held in memory, goes to disk.
+//! Stage 4 of the pipeline: the rendered site goes to disk, page by page as it is rendered
+//! (through a [`Sink`]) or from an [`Output`] held in memory.
 //!
 //! One writer owns the output folder, and it owns only the files it lists in
 //! `<out>/.evident-manifest.json`. Everything else in the folder (a `CNAME`, a `.git/`, the
@@ -11,7 +12,9 @@
 //! first written under `<out>/.evident-staging/` (inside the output folder, so the final
 //! renames stay on one file system and are atomic); only when every file is staged are they
 //! renamed into place. Every check that could refuse the build — the output folder's place,
-//! the output paths, files the writer does not own — runs before anything is written.
+//! the output paths, files the writer does not own — runs before anything in the site
+//! changes. (Into an empty folder there is nothing to protect: files go straight into place,
+//! and are removed again if the build fails.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

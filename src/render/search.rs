@@ -21,6 +21,14 @@ use crate::write::Output;
 /// `pagefind/pagefind.js` from here; the slug is reserved so no topic can take it.
 pub const FOLDER: &str = "pagefind";
 
+/// The attribute by which a theme marks the part of a page to index; pages without it are
+/// not indexed at all.
+const OPT_IN: &str = "data-pagefind-body";
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
+}
+
 /// Indexes the HTML pages of `output` and returns pagefind's files as (output path, bytes),
 /// every path under [`FOLDER`]. `language` is the site's (`<html lang>` says the same, but
 /// forcing it keeps one index whatever a page declares). With `keep_index_url`, result links
@@ -30,14 +38,13 @@ pub fn index(
     language: &str,
     keep_index_url: bool,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    // Only pages, in path order (the output is a BTreeMap): pagefind numbers pages in the
-    // order they are added, and that order reaches its files.
-    let pages: Vec<(String, String)> = output
-        .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
-        .collect();
+    // Only pages that opt in, in path order (the output is a BTreeMap): pagefind numbers
+    // pages in the order they are added, and that order reaches its files. Pagefind would
+    // parse every other page only to leave it out (the dashboard alone is megabytes at
+    // scale); each page is copied only as it is handed over.
+    let pages = output.files.iter().filter(|(path, bytes)| {
+        path.ends_with(".html") && contains(bytes, OPT_IN.as_bytes())
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("starting the search indexer")?;
@@ -48,6 +55,7 @@ pub fn index(
             .build();
         let mut index = PagefindIndex::new(Some(config))?;
         for (path, html) in pages {
+            let html = String::from_utf8_lossy(html).into_owned();
             index
                 .add_html_file(Some(path.clone()), None, html)
                 .await
