@@ -30,6 +30,9 @@ use crate::write::Output;
 /// Whether this binary can write PDF handouts (the `pdf` cargo feature).
 pub const PDF_AVAILABLE: bool = cfg!(feature = "pdf");
 
+/// Stack size of the threads that lay out handouts (see [`add_to_output`]).
+const TYPST_STACK: usize = 64 * 1024 * 1024;
+
 /// Output path of a topic's handout, relative to the site root: `handouts/<slug>.<ext>`.
 pub fn output_path(slug: &str, extension: &str) -> String {
     format!("handouts/{slug}.{extension}")
@@ -70,22 +73,30 @@ pub fn add_to_output(
         .map(|t| t.topic.slug.value.as_str())
         .collect();
     // Handouts are independent of each other (a PDF is a whole Typst compilation): made on
-    // every core, then added in topic order.
-    let files = topics
-        .par_iter()
-        .map(|slug| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-            let handout = handout(kb, slug, &options)?;
-            let mut files = vec![(
-                output_path(slug, "html"),
-                render_html(theme, &handout)?.into_bytes(),
-            )];
-            #[cfg(feature = "pdf")]
-            if with_pdf {
-                files.push((output_path(slug, "pdf"), render_pdf(theme, &handout)?));
-            }
-            Ok(files)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    // every core, then added in topic order. Typst lays out recursively and overflowed the
+    // 2 MiB stacks of rayon's worker threads on long handouts; these threads get the room a
+    // main thread has, and more.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(TYPST_STACK)
+        .thread_name(|i| format!("evident-handout-{i}"))
+        .build()?;
+    let files = pool.install(|| {
+        topics
+            .par_iter()
+            .map(|slug| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+                let handout = handout(kb, slug, &options)?;
+                let mut files = vec![(
+                    output_path(slug, "html"),
+                    render_html(theme, &handout)?.into_bytes(),
+                )];
+                #[cfg(feature = "pdf")]
+                if with_pdf {
+                    files.push((output_path(slug, "pdf"), render_pdf(theme, &handout)?));
+                }
+                Ok(files)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
     #[cfg(not(feature = "pdf"))]
     let _ = with_pdf;
     for (path, bytes) in files.into_iter().flatten() {

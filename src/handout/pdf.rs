@@ -124,8 +124,17 @@ pub fn compile(template: &str, handout: &Handout) -> anyhow::Result<Vec<u8>> {
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, "exporting", &errors))
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| typst_error(&world, "exporting", &errors));
+    // Typst memoises layout across compilations and never forgets on its own: a site's
+    // thousand handouts grew it past a gigabyte. What the last few handouts used (the fonts,
+    // the template) stays; the rest goes.
+    typst::comemo::evict(CACHE_GENERATIONS);
+    pdf
 }
+
+/// How many compilations a memoised result survives unused.
+const CACHE_GENERATIONS: usize = 10;
 
 /// The handout's date (YYYY-MM-DD) at midnight UTC, the PDF's creation date.
 fn timestamp(date: &str) -> Option<Timestamp> {

@@ -26,7 +26,9 @@ pub const FOLDER: &str = "pagefind";
 const OPT_IN: &str = "data-pagefind-body";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 /// Indexes the HTML pages of `output` and returns pagefind's files as (output path, bytes),
@@ -42,9 +44,10 @@ pub fn index(
     // pages in the order they are added, and that order reaches its files. Pagefind would
     // parse every other page only to leave it out (the dashboard alone is megabytes at
     // scale); each page is copied only as it is handed over.
-    let pages = output.files.iter().filter(|(path, bytes)| {
-        path.ends_with(".html") && contains(bytes, OPT_IN.as_bytes())
-    });
+    let pages = output
+        .files
+        .iter()
+        .filter(|(path, bytes)| path.ends_with(".html") && contains(bytes, OPT_IN.as_bytes()));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("starting the search indexer")?;
