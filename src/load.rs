@@ -43,6 +43,17 @@ pub struct Corpus {
 /// Reads a whole site. I/O failures on individual files are diagnostics; only a missing or
 /// unreadable root stops the run.
 pub fn load(project: &Project) -> anyhow::Result<Corpus> {
+    let (mut corpus, files) = load_by_file(project)?;
+    for file in files {
+        corpus.add(file);
+    }
+    Ok(corpus)
+}
+
+/// Reads a whole site, keeping each input file apart: a corpus holding only the
+/// configuration and the citation style (with their diagnostics), and every file of
+/// `content/` and `citations/` in the order [`load`] adds them.
+pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile>)> {
     if !project.root.is_dir() {
         anyhow::bail!("site folder {} does not exist", project.root.display());
     }
@@ -69,27 +80,84 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
             .map(String::as_str),
         &mut corpus.diagnostics,
     );
-    for path in walk(&project.content_dir()) {
-        let rel = project.relative(&path);
-        let extension = extension(&path);
-        if !matches!(extension.as_str(), "yaml" | "yml" | "md") {
-            continue;
+    let mut files: Vec<LoadedFile> = walk(&project.content_dir())
+        .iter()
+        .filter_map(|path| load_content_file(project, path, &corpus.config))
+        .collect();
+    files.extend(
+        walk(&project.citations_dir())
+            .iter()
+            .map(|path| load_citation_file(project, path)),
+    );
+    Ok((corpus, files))
+}
+
+/// One input file, read and parsed on its own: its text, what it holds and its own
+/// diagnostics. `serve` keeps these between builds, so that a save re-reads one file.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    /// Path relative to the site root.
+    pub rel: String,
+    /// None when the file could not be read as text (its diagnostics say why).
+    pub text: Option<String>,
+    pub parsed: Parsed,
+    pub diagnostics: Diagnostics,
+}
+
+/// What a file of `content/` or `citations/` turned out to hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    Claim(Claim),
+    Topic(Topic),
+    Sources(Vec<SourceRecord>),
+    /// Unreadable, empty, unparseable, or not a format evident reads.
+    Nothing,
+}
+
+impl Corpus {
+    /// Adds one file's records, text and diagnostics, in the order files are read.
+    pub fn add(&mut self, file: LoadedFile) {
+        self.diagnostics.extend(file.diagnostics);
+        match file.parsed {
+            Parsed::Claim(claim) => self.claims.push(claim),
+            Parsed::Topic(topic) => self.topics.push(topic),
+            Parsed::Sources(records) => self.sources.extend(records),
+            Parsed::Nothing => {}
         }
-        let Some(text) = read_text(&path, &rel, MAX_CONTENT_BYTES, &mut corpus.diagnostics) else {
-            continue;
-        };
-        if is_blank(&text) {
-            corpus.diagnostics.push(
-                Diagnostic::error(Code::EmptyFile, Location::file(&rel), "file is empty")
-                    .hint(if extension == "md" {
-                        "write front matter and a body, or delete the file (`evident new topic ID` scaffolds one)"
-                    } else {
-                        "write the claim, or delete the file (`evident new claim ID` scaffolds one)"
-                    }),
-            );
-            corpus.texts.insert(rel, text);
-            continue;
+        if let Some(text) = file.text {
+            self.texts.insert(file.rel, text);
         }
+    }
+}
+
+/// Reads one file of `content/`: a claim (`.yaml`, `.yml`) or a topic (`.md`). None for
+/// any other file, which is not an input.
+pub fn load_content_file(project: &Project, path: &Path, config: &Config) -> Option<LoadedFile> {
+    let rel = project.relative(path);
+    let extension = extension(path);
+    if !matches!(extension.as_str(), "yaml" | "yml" | "md") {
+        return None;
+    }
+    let mut diagnostics = Diagnostics::new();
+    let Some(text) = read_text(path, &rel, MAX_CONTENT_BYTES, &mut diagnostics) else {
+        return Some(LoadedFile {
+            rel,
+            text: None,
+            parsed: Parsed::Nothing,
+            diagnostics,
+        });
+    };
+    let mut parsed = Parsed::Nothing;
+    if is_blank(&text) {
+        diagnostics.push(
+            Diagnostic::error(Code::EmptyFile, Location::file(&rel), "file is empty")
+                .hint(if extension == "md" {
+                    "write front matter and a body, or delete the file (`evident new topic ID` scaffolds one)"
+                } else {
+                    "write the claim, or delete the file (`evident new claim ID` scaffolds one)"
+                }),
+        );
+    } else {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -103,58 +171,74 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
             } else {
                 stem
             };
-            if let Some(topic) = parse_topic(&text, &rel, &default_slug, &mut corpus.diagnostics) {
-                corpus.topics.push(topic);
+            if let Some(topic) = parse_topic(&text, &rel, &default_slug, &mut diagnostics) {
+                parsed = Parsed::Topic(topic);
             }
-        } else if let Some(claim) =
-            parse_claim(&text, &rel, &stem, &corpus.config, &mut corpus.diagnostics)
-        {
-            corpus.claims.push(claim);
+        } else if let Some(claim) = parse_claim(&text, &rel, &stem, config, &mut diagnostics) {
+            parsed = Parsed::Claim(claim);
         }
-        corpus.texts.insert(rel, text);
     }
-    for path in walk(&project.citations_dir()) {
-        let rel = project.relative(&path);
-        let extension = extension(&path);
-        if !citations::is_source_file(&extension) {
-            // Notes beside the sources are fine; any other file is most likely an export in
-            // a format evident does not read, whose records would silently be missing.
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default();
-            if extension != "md" && !name.starts_with("readme") {
-                corpus.diagnostics.push(
-                    Diagnostic::warning(
-                        Code::UnsupportedFormat,
-                        Location::file(&rel),
-                        format!("`{name}` is not read: evident reads .yaml, .json, .bib, .ris and .nbib files here"),
-                    )
-                    .hint("export the records as CSL-JSON, BibTeX, RIS or PubMed (.nbib), or move the file out of citations/"),
-                );
-            }
-            continue;
-        }
-        let Some(text) = read_text(&path, &rel, MAX_SOURCE_BYTES, &mut corpus.diagnostics) else {
-            continue;
-        };
-        if is_blank(&text) {
-            corpus.diagnostics.push(
+    Some(LoadedFile {
+        rel,
+        text: Some(text),
+        parsed,
+        diagnostics,
+    })
+}
+
+/// Reads one file of `citations/`: the records of a source format, or a warning about a
+/// file that is neither a source format nor a note.
+pub fn load_citation_file(project: &Project, path: &Path) -> LoadedFile {
+    let rel = project.relative(path);
+    let extension = extension(path);
+    let mut diagnostics = Diagnostics::new();
+    let mut file = LoadedFile {
+        rel,
+        text: None,
+        parsed: Parsed::Nothing,
+        diagnostics: Diagnostics::new(),
+    };
+    if !citations::is_source_file(&extension) {
+        // Notes beside the sources are fine; any other file is most likely an export in
+        // a format evident does not read, whose records would silently be missing.
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if extension != "md" && !name.starts_with("readme") {
+            diagnostics.push(
                 Diagnostic::warning(
-                    Code::EmptyFile,
-                    Location::file(&rel),
-                    "source file holds no records",
+                    Code::UnsupportedFormat,
+                    Location::file(&file.rel),
+                    format!("`{name}` is not read: evident reads .yaml, .json, .bib, .ris and .nbib files here"),
                 )
-                .hint("export records into it or delete it"),
+                .hint("export the records as CSL-JSON, BibTeX, RIS or PubMed (.nbib), or move the file out of citations/"),
             );
-        } else {
-            let records = citations::read_file(&extension, &text, &rel, &mut corpus.diagnostics)
-                .unwrap_or_default();
-            corpus.sources.extend(records);
         }
-        corpus.texts.insert(rel, text);
+        file.diagnostics = diagnostics;
+        return file;
     }
-    Ok(corpus)
+    let Some(text) = read_text(path, &file.rel, MAX_SOURCE_BYTES, &mut diagnostics) else {
+        file.diagnostics = diagnostics;
+        return file;
+    };
+    if is_blank(&text) {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::EmptyFile,
+                Location::file(&file.rel),
+                "source file holds no records",
+            )
+            .hint("export records into it or delete it"),
+        );
+    } else {
+        let records = citations::read_file(&extension, &text, &file.rel, &mut diagnostics)
+            .unwrap_or_default();
+        file.parsed = Parsed::Sources(records);
+    }
+    file.text = Some(text);
+    file.diagnostics = diagnostics;
+    file
 }
 
 /// Files under `dir`, sorted by name for deterministic output; hidden files and folders and
