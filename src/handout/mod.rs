@@ -67,7 +67,7 @@ pub fn add_to_output(
     for topic in kb.topic_pages() {
         let slug = &topic.topic.slug.value;
         let handout = handout(kb, slug, &options)?;
-        output.insert(output_path(slug, "html"), render_html(theme, &handout)?);
+        output.insert(site_html_path(slug), render_html(theme, &handout)?);
         written.html.push(slug.clone());
         #[cfg(feature = "pdf")]
         if with_pdf {
@@ -78,4 +78,27 @@ pub fn add_to_output(
     #[cfg(not(feature = "pdf"))]
     let _ = with_pdf;
     Ok(written)
+}
+
+/// Where a topic's HTML handout goes in a site's output.
+pub fn site_html_path(slug: &str) -> String {
+    output_path(slug, "html")
+}
+
+/// The HTML handout of one topic as [`add_to_output`] writes it, with the site's defaults;
+/// None for a slug that is not a topic page (plain pages have no handout).
+pub fn site_html(
+    kb: &KnowledgeBase,
+    theme: &HandoutTheme,
+    slug: &str,
+) -> anyhow::Result<Option<String>> {
+    let is_topic = kb
+        .topics
+        .get(slug)
+        .is_some_and(|t| t.topic.page_kind == crate::model::PageKind::Topic);
+    if !is_topic {
+        return Ok(None);
+    }
+    let handout = handout(kb, slug, &HandoutOptions::site_default(&kb.config))?;
+    Ok(Some(render_html(theme, &handout)?))
 }

@@ -38,6 +38,18 @@ pub fn index(
         .filter(|(path, _)| path.ends_with(".html"))
         .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
         .collect();
+    Ok(index_pages(pages, language, keep_index_url, &|| false)?.unwrap_or_default())
+}
+
+/// [`index`] over pages given as (output path, HTML) in path order. Between two pages it
+/// asks `cancelled`, and gives up with None when it says so: `serve` drops an index that a
+/// newer edit made stale, rather than finish seconds of work for nothing.
+pub fn index_pages(
+    pages: Vec<(String, String)>,
+    language: &str,
+    keep_index_url: bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<Option<Vec<(String, Vec<u8>)>>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("starting the search indexer")?;
@@ -48,13 +60,19 @@ pub fn index(
             .build();
         let mut index = PagefindIndex::new(Some(config))?;
         for (path, html) in pages {
+            if cancelled() {
+                return Ok(None);
+            }
             index
                 .add_html_file(Some(path.clone()), None, html)
                 .await
                 .with_context(|| format!("indexing {path} for search"))?;
         }
-        index.get_files().await
+        index.get_files().await.map(Some)
     })?;
+    let Some(files) = files else {
+        return Ok(None);
+    };
     let mut out = BTreeMap::new();
     for file in files {
         let name = file
@@ -65,7 +83,7 @@ pub fn index(
             .join("/");
         out.insert(format!("{FOLDER}/{name}"), file.contents);
     }
-    Ok(out.into_iter().collect())
+    Ok(Some(out.into_iter().collect()))
 }
 
 #[cfg(test)]
