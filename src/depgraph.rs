@@ -167,6 +167,11 @@ impl DepGraph {
         self.cites.to(id)
     }
 
+    /// The topics numbering source `id` or citing it in prose.
+    pub fn numbering(&self, id: &str) -> impl Iterator<Item = &String> {
+        self.numbers.to(id)
+    }
+
     /// The topics embedding or linking to claim `id`.
     pub fn referring(&self, id: &str) -> impl Iterator<Item = &String> {
         self.refers.to(id)

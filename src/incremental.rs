@@ -33,7 +33,7 @@ use crate::load::{LoadedFile, Parsed};
 use crate::project::Project;
 use crate::render::theme::Theme;
 use crate::render::{Listing, Page, RenderOptions, Renderer};
-use crate::resolve::{self, BackLinks, KnowledgeBase, ResolveParts};
+use crate::resolve::{self, KnowledgeBase, ResolveParts, ResolvedTopic};
 
 /// The files of a rendered site, shared between the versions `serve` swaps in: a new
 /// version copies the map, not the bytes.
@@ -104,11 +104,25 @@ pub struct Rendered {
     pub changed: Option<BTreeSet<String>>,
 }
 
-/// What the search index is built from: a site's pages, in path order.
+/// What the search index is built from: a version of the served site.
 pub struct SearchInput {
-    pub pages: Vec<(String, String)>,
+    pub files: Arc<Files>,
     pub language: String,
     pub keep_index_url: bool,
+}
+
+impl SearchInput {
+    /// The pages a build indexes, in path order: every HTML file but the handouts (a build
+    /// adds them after the index) and the index itself.
+    pub fn pages(&self) -> Vec<(String, String)> {
+        self.files
+            .iter()
+            .filter(|(path, _)| {
+                path.ends_with(".html") && !path.starts_with("handouts/") && !is_search_index(path)
+            })
+            .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
+            .collect()
+    }
 }
 
 impl Session {
@@ -421,16 +435,8 @@ impl Session {
             }
         }
 
-        let (claims, sources) = BackLinks::of(&self.kb).apply(&mut self.kb);
-        changed.claims.extend(claims);
-        changed.sources.extend(sources);
-        self.parts.replacements = Diagnostics::new();
-        resolve::check_replacements(&self.kb.claims, &mut self.parts.replacements);
-        self.parts.site = Diagnostics::new();
-        resolve::check_site(&self.kb, &mut self.parts.site);
-        self.kb.diagnostics = self.diagnostics();
-
-        // Pages that read what changed, through the relations before the edit and after it.
+        // Pages that read what changed, through the relations before the edit; then the
+        // relations of the edited items are replaced by their new ones.
         let mut pages = self.graph.readers(&changed);
         for id in old_claims.keys() {
             self.graph.remove_claim(id);
@@ -444,8 +450,139 @@ impl Session {
             self.graph.remove_source(id);
             self.graph.add_source(&self.kb.sources[id]);
         }
+
+        // Back-links can change only at the ends of the links the edited items had or have.
+        let mut relink_claims = BTreeSet::new();
+        let mut relink_sources = BTreeSet::new();
+        for (slug, old) in &old_topics {
+            let new = &self.kb.topics[slug];
+            relink_claims.extend(old.claims.iter().chain(&new.claims).cloned());
+            relink_sources.extend(prose_citations(old).chain(prose_citations(new)).cloned());
+        }
+        for (id, old) in &old_claims {
+            let new = &self.kb.claims[id];
+            relink_sources.extend(
+                old.claim
+                    .sources
+                    .iter()
+                    .chain(&new.claim.sources)
+                    .map(|l| l.id.value.clone()),
+            );
+        }
+        changed.claims.extend(self.relink_claims(&relink_claims));
+        let relinked = self.relink_sources(&relink_sources);
+        changed.sources.extend(relinked.iter().cloned());
+
+        // The checks that span items, over what they read.
+        self.parts.replacements = Diagnostics::new();
+        resolve::check_replacements(&self.kb.claims, &mut self.parts.replacements);
+        for id in changed.sources.iter().chain(&relinked) {
+            if let Some(source) = self.kb.sources.get(id) {
+                let mut diagnostics = Diagnostics::new();
+                resolve::check_source(&self.kb, source, &mut diagnostics);
+                self.parts.source_checks.insert(id.clone(), diagnostics);
+            }
+        }
+        for id in &edited_claims {
+            if let Some(claim) = self.kb.claims.get(id) {
+                let mut diagnostics = Diagnostics::new();
+                resolve::check_review(
+                    &self.kb,
+                    &claim.claim.path,
+                    &claim.claim.review,
+                    &mut diagnostics,
+                );
+                self.parts.claim_reviews.insert(id.clone(), diagnostics);
+            }
+        }
+        for slug in &edited_topics {
+            if let Some(topic) = self.kb.topics.get(slug) {
+                let mut diagnostics = Diagnostics::new();
+                resolve::check_review(
+                    &self.kb,
+                    &topic.topic.path,
+                    &topic.topic.review,
+                    &mut diagnostics,
+                );
+                self.parts.topic_reviews.insert(slug.clone(), diagnostics);
+            }
+        }
+        self.kb.diagnostics = self.diagnostics();
+
         pages.extend(self.graph.readers(&changed));
         pages
+    }
+
+    /// Sets the `used_by` of `claims` as a full resolve does (topics in slug order); returns
+    /// those that changed.
+    fn relink_claims(&mut self, claims: &BTreeSet<String>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for id in claims {
+            let used_by: Vec<String> = self
+                .graph
+                .referring(id)
+                .filter(|slug| {
+                    self.kb
+                        .topics
+                        .get(*slug)
+                        .is_some_and(|t| t.claims.contains(id))
+                })
+                .cloned()
+                .collect();
+            if let Some(claim) = self.kb.claims.get_mut(id)
+                && claim.used_by != used_by
+            {
+                claim.used_by = used_by;
+                changed.push(id.clone());
+            }
+        }
+        changed
+    }
+
+    /// Sets the `cited_by` and `cited_in` of `sources` as a full resolve does (claims by id,
+    /// each with the relation of its first link; topics in slug order); returns those that
+    /// changed.
+    fn relink_sources(&mut self, sources: &BTreeSet<String>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for id in sources {
+            if !self.kb.sources.contains_key(id) {
+                continue;
+            }
+            let cited_by: Vec<(String, crate::model::Relation)> = self
+                .graph
+                .citing(id)
+                .filter_map(|claim| {
+                    let link = self
+                        .kb
+                        .claims
+                        .get(claim)?
+                        .claim
+                        .sources
+                        .iter()
+                        .find(|l| l.id.value == *id)?;
+                    Some((claim.clone(), link.relation))
+                })
+                .collect();
+            let cited_in: Vec<String> = self
+                .graph
+                .numbering(id)
+                .filter(|slug| {
+                    self.kb
+                        .topics
+                        .get(*slug)
+                        .is_some_and(|t| prose_citations(t).any(|s| s == id))
+                })
+                .cloned()
+                .collect();
+            if let Some(source) = self.kb.sources.get_mut(id)
+                && (source.cited_by != cited_by || source.cited_in != cited_in)
+            {
+                source.cited_by = cited_by;
+                source.cited_in = cited_in;
+                changed.push(id.clone());
+            }
+        }
+        changed
     }
 
     fn edited_claim(&self, id: &str) -> Option<crate::model::Claim> {
@@ -615,18 +752,8 @@ impl Session {
         if self.options.no_search {
             return None;
         }
-        let served = self.served.as_ref()?;
-        // The pages a build indexes: everything but the handouts (added after the index) and
-        // the index itself.
-        let pages = served
-            .iter()
-            .filter(|(path, _)| {
-                path.ends_with(".html") && !path.starts_with("handouts/") && !is_search_index(path)
-            })
-            .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
-            .collect();
         Some(SearchInput {
-            pages,
+            files: self.served.clone()?,
             language: self.kb.config.language.clone(),
             keep_index_url: !self.kb.config.pretty_urls,
         })
@@ -697,4 +824,14 @@ fn put(files: &mut Files, changed: &mut BTreeSet<String>, path: String, bytes: O
             }
         }
     }
+}
+
+/// The sources a topic cites in its prose (`[@id]`), in order, repeats included.
+fn prose_citations(topic: &ResolvedTopic) -> impl Iterator<Item = &String> {
+    topic
+        .topic
+        .references
+        .iter()
+        .filter(|r| matches!(r.kind, crate::model::PageRefKind::Cite { .. }))
+        .map(|r| &r.id)
 }

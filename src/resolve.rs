@@ -117,8 +117,12 @@ pub struct ResolveParts {
     pub replacements: Diagnostics,
     /// Of each topic on its own, by slug.
     pub topics: BTreeMap<String, Diagnostics>,
-    /// Of the whole site: unused sources, sources without design, unknown reviewers.
-    pub site: Diagnostics,
+    /// Of each source once linked (unused, without design), by id.
+    pub source_checks: BTreeMap<String, Diagnostics>,
+    /// Of each claim's review decisions (dates, reviewers), by id.
+    pub claim_reviews: BTreeMap<String, Diagnostics>,
+    /// Of each topic's review decisions, by slug.
+    pub topic_reviews: BTreeMap<String, Diagnostics>,
 }
 
 impl ResolveParts {
@@ -137,7 +141,14 @@ impl ResolveParts {
         for part in self.topics.values() {
             all.extend(part.clone());
         }
-        all.extend(self.site.clone());
+        for part in self
+            .source_checks
+            .values()
+            .chain(self.claim_reviews.values())
+            .chain(self.topic_reviews.values())
+        {
+            all.extend(part.clone());
+        }
         all
     }
 }
@@ -201,14 +212,38 @@ pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveP
             .insert(resolved.topic.slug.value.clone(), resolved);
     }
     BackLinks::of(&kb).apply(&mut kb);
-    check_site(&kb, &mut parts.site);
+    for (id, source) in &kb.sources {
+        let mut diagnostics = Diagnostics::new();
+        check_source(&kb, source, &mut diagnostics);
+        parts.source_checks.insert(id.clone(), diagnostics);
+    }
+    for (id, claim) in &kb.claims {
+        let mut diagnostics = Diagnostics::new();
+        check_review(
+            &kb,
+            &claim.claim.path,
+            &claim.claim.review,
+            &mut diagnostics,
+        );
+        parts.claim_reviews.insert(id.clone(), diagnostics);
+    }
+    for (slug, topic) in &kb.topics {
+        let mut diagnostics = Diagnostics::new();
+        check_review(
+            &kb,
+            &topic.topic.path,
+            &topic.topic.review,
+            &mut diagnostics,
+        );
+        parts.topic_reviews.insert(slug.clone(), diagnostics);
+    }
     kb.diagnostics = parts.diagnostics([loaded]);
     (kb, parts)
 }
 
 /// Everything about one claim that depends on the claim, the site's configuration and the
 /// sources it cites, but on no other claim or topic (its `used_by` is left empty: see
-/// [`BackLinks`]).
+/// the back-links, worked out once every topic is resolved).
 pub(crate) fn resolve_claim(
     claim: Claim,
     config: &Config,
@@ -261,17 +296,17 @@ pub(crate) fn resolve_claim(
 }
 
 /// The links that run backwards: from claims to the topics embedding them, from sources to
-/// the claims and topics citing them. Worked out over the whole site in one pass (cheap next
-/// to everything else), so an incremental resolve gets exactly a full resolve's order.
+/// the claims and topics citing them, worked out once everything is resolved. (`serve`'s
+/// incremental resolve redoes them for the few items an edit touches, in the same order.)
 #[derive(Debug, Default, PartialEq)]
-pub(crate) struct BackLinks {
+struct BackLinks {
     used_by: BTreeMap<String, Vec<String>>,
     cited_by: BTreeMap<String, Vec<(String, Relation)>>,
     cited_in: BTreeMap<String, Vec<String>>,
 }
 
 impl BackLinks {
-    pub(crate) fn of(kb: &KnowledgeBase) -> BackLinks {
+    fn of(kb: &KnowledgeBase) -> BackLinks {
         let mut links = BackLinks::default();
         for (id, claim) in &kb.claims {
             let mut seen = BTreeSet::new();
@@ -307,34 +342,15 @@ impl BackLinks {
         links
     }
 
-    /// Puts the links into `kb`; returns the claims and the sources whose links changed.
-    pub(crate) fn apply(mut self, kb: &mut KnowledgeBase) -> (Vec<String>, Vec<String>) {
-        let mut claims = Vec::new();
+    fn apply(mut self, kb: &mut KnowledgeBase) {
         for (id, claim) in &mut kb.claims {
-            let used_by = self.used_by.remove(id).unwrap_or_default();
-            if claim.used_by != used_by {
-                claim.used_by = used_by;
-                claims.push(id.clone());
-            }
+            claim.used_by = self.used_by.remove(id).unwrap_or_default();
         }
-        let mut sources = Vec::new();
         for (id, source) in &mut kb.sources {
-            let cited_by = self.cited_by.remove(id).unwrap_or_default();
-            let cited_in = self.cited_in.remove(id).unwrap_or_default();
-            if source.cited_by != cited_by || source.cited_in != cited_in {
-                source.cited_by = cited_by;
-                source.cited_in = cited_in;
-                sources.push(id.clone());
-            }
+            source.cited_by = self.cited_by.remove(id).unwrap_or_default();
+            source.cited_in = self.cited_in.remove(id).unwrap_or_default();
         }
-        (claims, sources)
     }
-}
-
-/// The checks that look across the whole site once everything is linked.
-pub(crate) fn check_site(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
-    check_sources(kb, diagnostics);
-    check_reviewers(kb, diagnostics);
 }
 
 fn loc(path: &str, line: u32, column: u32) -> Location {
@@ -951,7 +967,7 @@ pub fn replacement<'a>(
 }
 
 /// Everything about one topic: its reference numbering, review state and status from the
-/// claims it embeds (which must be resolved already). Back-links are [`BackLinks`]'.
+/// claims it embeds (which must be resolved already). Back-links are worked out after.
 pub(crate) fn resolve_topic(
     topic: Topic,
     kb: &KnowledgeBase,
@@ -1081,8 +1097,13 @@ pub(crate) fn resolve_topic(
     }
 }
 
-fn check_sources(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
-    for resolved in kb.sources.values() {
+/// Whether a source is cited at all, has a design, and names an existing superseding source.
+pub(crate) fn check_source(
+    kb: &KnowledgeBase,
+    resolved: &ResolvedSource,
+    diagnostics: &mut Diagnostics,
+) {
+    {
         let source = &resolved.source;
         let at = loc(&source.path, source.pos.line, source.pos.column);
         if resolved.cited_by.is_empty() && resolved.cited_in.is_empty() {
@@ -1124,14 +1145,16 @@ fn check_sources(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn check_reviewers(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
+/// Every decision of a claim's or topic's review is dated no later than today and made by a
+/// reviewer the configuration declares.
+pub(crate) fn check_review(
+    kb: &KnowledgeBase,
+    path: &str,
+    review: &Review,
+    diagnostics: &mut Diagnostics,
+) {
     let declared: Vec<&str> = kb.config.reviewers.iter().map(|r| r.id.as_str()).collect();
-    let reviews = kb
-        .claims
-        .values()
-        .map(|c| (&c.claim.path, &c.claim.review))
-        .chain(kb.topics.values().map(|t| (&t.topic.path, &t.topic.review)));
-    for (path, review) in reviews {
+    {
         for entry in &review.history {
             if entry.date > kb.today {
                 diagnostics.push(

@@ -574,10 +574,11 @@ fn search_loop(state: &State) {
         };
         let Some(input) = input else { continue };
         let started = Instant::now();
-        let pages = input.pages.len();
+        let pages = input.pages();
+        let count = pages.len();
         let stale = || !current() || *state.stopping.borrow();
         let Ok(Some(index)) = crate::render::search::index_pages(
-            input.pages,
+            pages,
             &input.language,
             input.keep_index_url,
             &stale,
@@ -601,7 +602,7 @@ fn search_loop(state: &State) {
         drop(guard);
         if let Some(on_search_index) = &state.on_search_index {
             on_search_index(&SearchIndexed {
-                pages,
+                pages: count,
                 since_event: request.since.elapsed(),
                 elapsed,
             });

@@ -168,7 +168,7 @@ fn each_kind_of_edit_is_incremental_and_gives_a_clean_build_s_bytes() {
     // The search index, once built from the served pages, is the clean build's too.
     let input = session.search_input().unwrap();
     let index = evident::render::search::index_pages(
-        input.pages,
+        input.pages(),
         &input.language,
         input.keep_index_url,
         &|| false,
