@@ -36,8 +36,9 @@ use crate::render::{Listing, Page, RenderOptions, Renderer};
 use crate::resolve::{self, KnowledgeBase, ResolveParts, ResolvedTopic};
 
 /// The files of a rendered site, shared between the versions `serve` swaps in: a new
-/// version copies the map, not the bytes.
-pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
+/// version copies the map (tens of thousands of entries with the search index), not the
+/// paths or the bytes.
+pub type Files = BTreeMap<Arc<str>, Arc<Vec<u8>>>;
 
 /// Why an edit took the full path.
 pub type Reason = String;
@@ -120,7 +121,12 @@ impl SearchInput {
             .filter(|(path, _)| {
                 path.ends_with(".html") && !path.starts_with("handouts/") && !is_search_index(path)
             })
-            .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
+            .map(|(path, bytes)| {
+                (
+                    path.to_string(),
+                    String::from_utf8_lossy(bytes).into_owned(),
+                )
+            })
             .collect()
     }
 }
@@ -639,13 +645,18 @@ impl Session {
             let mut files: Files = output
                 .files
                 .into_iter()
-                .map(|(path, bytes)| (path, Arc::new(bytes)))
+                .map(|(path, bytes)| (Arc::from(path), Arc::new(bytes)))
                 .collect();
             let rendered = files.len();
             if self.options.handouts.html {
                 let mut handouts = crate::write::Output::new();
                 crate::handout::add_to_output(&self.kb, handout_theme, &mut handouts, false)?;
-                files.extend(handouts.files.into_iter().map(|(p, b)| (p, Arc::new(b))));
+                files.extend(
+                    handouts
+                        .files
+                        .into_iter()
+                        .map(|(p, b)| (Arc::from(p), Arc::new(b))),
+                );
             }
             // The search index of the previous site stays until the new one is built.
             if let Some(served) = &self.served {
@@ -768,7 +779,7 @@ impl Session {
             .filter(|(path, _)| !is_search_index(path))
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect();
-        files.extend(index.into_iter().map(|(p, b)| (p, Arc::new(b))));
+        files.extend(index.into_iter().map(|(p, b)| (Arc::from(p), Arc::new(b))));
         let files = Arc::new(files);
         self.served = Some(files.clone());
         Some(files)
@@ -813,13 +824,13 @@ fn diagnostics_equal(a: &Diagnostics, b: &Diagnostics) -> bool {
 fn put(files: &mut Files, changed: &mut BTreeSet<String>, path: String, bytes: Option<Vec<u8>>) {
     match bytes {
         Some(bytes) => {
-            if files.get(&path).is_none_or(|old| **old != bytes) {
-                files.insert(path.clone(), Arc::new(bytes));
+            if files.get(path.as_str()).is_none_or(|old| **old != bytes) {
+                files.insert(Arc::from(path.as_str()), Arc::new(bytes));
                 changed.insert(path);
             }
         }
         None => {
-            if files.remove(&path).is_some() {
+            if files.remove(path.as_str()).is_some() {
                 changed.insert(path);
             }
         }

@@ -143,11 +143,11 @@ async fn site(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri) -> 
     let Some(output) = &site.output else {
         return page(StatusCode::SERVICE_UNAVAILABLE, NO_SITE);
     };
-    if let Some(bytes) = output.get(&file) {
+    if let Some(bytes) = output.get(file.as_str()) {
         return serve_file(&file, bytes);
     }
     // `/topic` for the folder `topic/`: redirect, so that the page's relative links resolve.
-    if !file.ends_with("index.html") && output.contains_key(&format!("{file}/index.html")) {
+    if !file.ends_with("index.html") && output.contains_key(format!("{file}/index.html").as_str()) {
         let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
         if let Ok(location) = HeaderValue::from_str(&format!("{raw}/")) {
             response.headers_mut().insert(header::LOCATION, location);

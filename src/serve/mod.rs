@@ -36,7 +36,10 @@ use crate::render::RenderOptions;
 /// edit takes a few, so the wait is most of the time from a save to the reload. A save
 /// that still arrives in two bursts costs a second, quick, rebuild; a file caught between
 /// an editor's rename and its write is waited for ([`REAPPEAR`]).
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How often the watcher looks for events whose wait is over: a save waits between
+/// [`DEBOUNCE`] and [`DEBOUNCE`] + this.
+pub const WATCH_TICK: Duration = Duration::from_millis(5);
 /// How long a changed input that has vanished is waited for before it counts as deleted
 /// (which takes the full path): editors that save by renaming leave a moment without it.
 pub const REAPPEAR: Duration = Duration::from_millis(100);
@@ -596,7 +599,7 @@ fn search_loop(state: &State) {
         let changed = files
             .keys()
             .filter(|p| p.starts_with(crate::render::search::FOLDER))
-            .cloned()
+            .map(|p| p.to_string())
             .collect();
         state.install(files, Some(changed));
         drop(guard);

@@ -34,8 +34,10 @@ impl Watcher {
         };
         let relative = project.clone();
         let watched = inputs.clone();
-        let mut debouncer =
-            new_debouncer(super::DEBOUNCE, None, move |result: DebounceEventResult| {
+        let mut debouncer = new_debouncer(
+            super::DEBOUNCE,
+            Some(super::WATCH_TICK),
+            move |result: DebounceEventResult| {
                 let Ok(events) = result else {
                     return;
                 };
@@ -57,7 +59,8 @@ impl Watcher {
                 if let Some(seen) = events.iter().map(|e| e.time).min() {
                     let _ = triggers.send(super::Trigger { changed, seen });
                 }
-            })?;
+            },
+        )?;
         // The root itself, not recursively: that sees evident.yaml and folders being created,
         // without the events of the output folder.
         debouncer.watch(&root, RecursiveMode::NonRecursive)?;

@@ -36,7 +36,7 @@ fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
         .served()
         .expect("a site is served")
         .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
         .collect()
 }
 
