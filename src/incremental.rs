@@ -594,7 +594,7 @@ impl Session {
     fn edited_claim(&self, id: &str) -> Option<crate::model::Claim> {
         let path = &self.kb.claims.get(id)?.claim.path;
         match &self.files[*self.by_path.get(path)?].parsed {
-            Parsed::Claim(claim) if claim.id == id => Some(claim.clone()),
+            Parsed::Claim(claim) if claim.id == id => Some((**claim).clone()),
             _ => None,
         }
     }
@@ -602,7 +602,7 @@ impl Session {
     fn edited_topic(&self, slug: &str) -> Option<crate::model::Topic> {
         let path = &self.kb.topics.get(slug)?.topic.path;
         match &self.files[*self.by_path.get(path)?].parsed {
-            Parsed::Topic(topic) if topic.slug.value == slug => Some(topic.clone()),
+            Parsed::Topic(topic) if topic.slug.value == slug => Some((**topic).clone()),
             _ => None,
         }
     }

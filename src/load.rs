@@ -107,8 +107,8 @@ pub struct LoadedFile {
 /// What a file of `content/` or `citations/` turned out to hold.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
-    Claim(Claim),
-    Topic(Topic),
+    Claim(Box<Claim>),
+    Topic(Box<Topic>),
     Sources(Vec<SourceRecord>),
     /// Unreadable, empty, unparseable, or not a format evident reads.
     Nothing,
@@ -119,8 +119,8 @@ impl Corpus {
     pub fn add(&mut self, file: LoadedFile) {
         self.diagnostics.extend(file.diagnostics);
         match file.parsed {
-            Parsed::Claim(claim) => self.claims.push(claim),
-            Parsed::Topic(topic) => self.topics.push(topic),
+            Parsed::Claim(claim) => self.claims.push(*claim),
+            Parsed::Topic(topic) => self.topics.push(*topic),
             Parsed::Sources(records) => self.sources.extend(records),
             Parsed::Nothing => {}
         }
@@ -172,10 +172,10 @@ pub fn load_content_file(project: &Project, path: &Path, config: &Config) -> Opt
                 stem
             };
             if let Some(topic) = parse_topic(&text, &rel, &default_slug, &mut diagnostics) {
-                parsed = Parsed::Topic(topic);
+                parsed = Parsed::Topic(Box::new(topic));
             }
         } else if let Some(claim) = parse_claim(&text, &rel, &stem, config, &mut diagnostics) {
-            parsed = Parsed::Claim(claim);
+            parsed = Parsed::Claim(Box::new(claim));
         }
     }
     Some(LoadedFile {

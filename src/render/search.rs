@@ -21,6 +21,9 @@ use crate::write::Output;
 /// `pagefind/pagefind.js` from here; the slug is reserved so no topic can take it.
 pub const FOLDER: &str = "pagefind";
 
+/// The files of an index: (output path under [`FOLDER`], bytes).
+pub type IndexFiles = Vec<(String, Vec<u8>)>;
+
 /// Indexes the HTML pages of `output` and returns pagefind's files as (output path, bytes),
 /// every path under [`FOLDER`]. `language` is the site's (`<html lang>` says the same, but
 /// forcing it keeps one index whatever a page declares). With `keep_index_url`, result links
@@ -49,7 +52,7 @@ pub fn index_pages(
     language: &str,
     keep_index_url: bool,
     cancelled: &(dyn Fn() -> bool + Sync),
-) -> anyhow::Result<Option<Vec<(String, Vec<u8>)>>> {
+) -> anyhow::Result<Option<IndexFiles>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("starting the search indexer")?;

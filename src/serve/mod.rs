@@ -133,6 +133,9 @@ pub struct SearchIndexed {
     pub elapsed: Duration,
 }
 
+/// Recent generations of the site, each with the output files it changed (None: any).
+type ChangeLog = VecDeque<(u64, Option<Arc<BTreeSet<String>>>)>;
+
 /// What the server answers from; replaced whole after each build.
 #[derive(Debug, Default)]
 struct Site {
@@ -141,7 +144,7 @@ struct Site {
     /// Counts the versions of the site served, so browsers know when to reload.
     generation: u64,
     /// The output files each recent generation changed (None: every file), oldest first.
-    log: Arc<VecDeque<(u64, Option<Arc<BTreeSet<String>>>)>>,
+    log: Arc<ChangeLog>,
     /// Errors of the latest build (empty when it succeeded), as plain text and as JSON.
     errors: usize,
     warnings: usize,
