@@ -12,6 +12,7 @@
 
 pub mod citations;
 pub mod config;
+pub mod depgraph;
 pub mod diag;
 pub mod diff;
 pub mod explain;
@@ -19,6 +20,7 @@ pub mod fields;
 pub mod figures;
 pub mod fingerprint;
 pub mod handout;
+pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod model;

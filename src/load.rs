@@ -44,6 +44,17 @@ pub struct Corpus {
 /// Reads a whole site. I/O failures on individual files are diagnostics; only a missing or
 /// unreadable root stops the run.
 pub fn load(project: &Project) -> anyhow::Result<Corpus> {
+    let (mut corpus, files) = load_by_file(project)?;
+    for file in files {
+        corpus.add(file);
+    }
+    Ok(corpus)
+}
+
+/// Reads a whole site, keeping each input file apart: a corpus holding only the
+/// configuration and the citation style (with their diagnostics), and every file of
+/// `content/` and `citations/` in the order [`load`] adds them.
+pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile>)> {
     if !project.root.is_dir() {
         anyhow::bail!("site folder {} does not exist", project.root.display());
     }
@@ -70,64 +81,61 @@ pub fn load(project: &Project) -> anyhow::Result<Corpus> {
             .map(String::as_str),
         &mut corpus.diagnostics,
     );
-    // Every file is read and parsed on its own, on every core; merged in walk order so the
-    // corpus does not depend on which thread finished first.
-    let content: Vec<LoadedFile<ContentRecord>> = walk(&project.content_dir())
+    // Every file is read and parsed on its own, on every core; collected in walk order so
+    // the corpus does not depend on which thread finished first.
+    let mut files: Vec<LoadedFile> = walk(&project.content_dir())
         .par_iter()
         .filter_map(|path| load_content_file(project, path, &corpus.config))
         .collect();
-    for file in content {
-        match file.record {
-            Some(ContentRecord::Claim(claim)) => corpus.claims.push(*claim),
-            Some(ContentRecord::Topic(topic)) => corpus.topics.push(*topic),
-            None => {}
-        }
-        corpus.add_file(file.rel, file.text, file.diagnostics);
-    }
-    let sources: Vec<LoadedFile<Vec<SourceRecord>>> = walk(&project.citations_dir())
-        .par_iter()
-        .map(|path| load_source_file(project, path))
-        .collect();
-    for file in sources {
-        corpus.sources.extend(file.record.unwrap_or_default());
-        corpus.add_file(file.rel, file.text, file.diagnostics);
-    }
-    Ok(corpus)
+    files.par_extend(
+        walk(&project.citations_dir())
+            .par_iter()
+            .map(|path| load_citation_file(project, path)),
+    );
+    Ok((corpus, files))
 }
 
-impl Corpus {
-    fn add_file(&mut self, rel: String, text: Option<String>, diagnostics: Diagnostics) {
-        self.diagnostics.extend(diagnostics);
-        if let Some(text) = text {
-            self.texts.insert(rel, text);
-        }
-    }
-}
-
-/// One file read and parsed on its own: what it holds, its text (kept for diagnostics that
-/// quote lines) and its problems.
-#[derive(Debug)]
-pub struct LoadedFile<T> {
+/// One input file, read and parsed on its own: its text, what it holds and its own
+/// diagnostics. `serve` keeps these between builds, so that a save re-reads one file.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    /// Path relative to the site root.
     pub rel: String,
+    /// None when the file could not be read as text (its diagnostics say why).
     pub text: Option<String>,
-    pub record: Option<T>,
+    pub parsed: Parsed,
     pub diagnostics: Diagnostics,
 }
 
-/// What a content file holds.
-#[derive(Debug)]
-pub enum ContentRecord {
+/// What a file of `content/` or `citations/` turned out to hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
     Claim(Box<Claim>),
     Topic(Box<Topic>),
+    Sources(Vec<SourceRecord>),
+    /// Unreadable, empty, unparseable, or not a format evident reads.
+    Nothing,
 }
 
-/// Reads and parses one file under `content/`; None for files that are not content (neither
-/// YAML nor Markdown), which are left alone.
-pub fn load_content_file(
-    project: &Project,
-    path: &Path,
-    config: &Config,
-) -> Option<LoadedFile<ContentRecord>> {
+impl Corpus {
+    /// Adds one file's records, text and diagnostics, in the order files are read.
+    pub fn add(&mut self, file: LoadedFile) {
+        self.diagnostics.extend(file.diagnostics);
+        match file.parsed {
+            Parsed::Claim(claim) => self.claims.push(*claim),
+            Parsed::Topic(topic) => self.topics.push(*topic),
+            Parsed::Sources(records) => self.sources.extend(records),
+            Parsed::Nothing => {}
+        }
+        if let Some(text) = file.text {
+            self.texts.insert(file.rel, text);
+        }
+    }
+}
+
+/// Reads one file of `content/`: a claim (`.yaml`, `.yml`) or a topic (`.md`). None for
+/// any other file, which is not an input.
+pub fn load_content_file(project: &Project, path: &Path, config: &Config) -> Option<LoadedFile> {
     let rel = project.relative(path);
     let extension = extension(path);
     if !matches!(extension.as_str(), "yaml" | "yml" | "md") {
@@ -138,10 +146,11 @@ pub fn load_content_file(
         return Some(LoadedFile {
             rel,
             text: None,
-            record: None,
+            parsed: Parsed::Nothing,
             diagnostics,
         });
     };
+    let mut parsed = Parsed::Nothing;
     if is_blank(&text) {
         diagnostics.push(
             Diagnostic::error(Code::EmptyFile, Location::file(&rel), "file is empty")
@@ -151,46 +160,47 @@ pub fn load_content_file(
                     "write the claim, or delete the file (`evident new claim ID` scaffolds one)"
                 }),
         );
-        return Some(LoadedFile {
-            rel,
-            text: Some(text),
-            record: None,
-            diagnostics,
-        });
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let record = if extension == "md" {
-        let default_slug = if stem == "index" {
-            path.parent()
-                .and_then(|p| p.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or(stem)
-        } else {
-            stem
-        };
-        parse_topic(&text, &rel, &default_slug, &mut diagnostics)
-            .map(|topic| ContentRecord::Topic(Box::new(topic)))
     } else {
-        parse_claim(&text, &rel, &stem, config, &mut diagnostics)
-            .map(|claim| ContentRecord::Claim(Box::new(claim)))
-    };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if extension == "md" {
+            let default_slug = if stem == "index" {
+                path.parent()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or(stem)
+            } else {
+                stem
+            };
+            if let Some(topic) = parse_topic(&text, &rel, &default_slug, &mut diagnostics) {
+                parsed = Parsed::Topic(Box::new(topic));
+            }
+        } else if let Some(claim) = parse_claim(&text, &rel, &stem, config, &mut diagnostics) {
+            parsed = Parsed::Claim(Box::new(claim));
+        }
+    }
     Some(LoadedFile {
         rel,
         text: Some(text),
-        record,
+        parsed,
         diagnostics,
     })
 }
 
-/// Reads and parses one file under `citations/`: its source records, or a warning for a file
-/// evident cannot read.
-pub fn load_source_file(project: &Project, path: &Path) -> LoadedFile<Vec<SourceRecord>> {
+/// Reads one file of `citations/`: the records of a source format, or a warning about a
+/// file that is neither a source format nor a note.
+pub fn load_citation_file(project: &Project, path: &Path) -> LoadedFile {
     let rel = project.relative(path);
     let extension = extension(path);
     let mut diagnostics = Diagnostics::new();
+    let mut file = LoadedFile {
+        rel,
+        text: None,
+        parsed: Parsed::Nothing,
+        diagnostics: Diagnostics::new(),
+    };
     if !citations::is_source_file(&extension) {
         // Notes beside the sources are fine; any other file is most likely an export in
         // a format evident does not read, whose records would silently be missing.
@@ -202,46 +212,36 @@ pub fn load_source_file(project: &Project, path: &Path) -> LoadedFile<Vec<Source
             diagnostics.push(
                 Diagnostic::warning(
                     Code::UnsupportedFormat,
-                    Location::file(&rel),
+                    Location::file(&file.rel),
                     format!("`{name}` is not read: evident reads .yaml, .json, .bib, .ris and .nbib files here"),
                 )
                 .hint("export the records as CSL-JSON, BibTeX, RIS or PubMed (.nbib), or move the file out of citations/"),
             );
         }
-        return LoadedFile {
-            rel,
-            text: None,
-            record: None,
-            diagnostics,
-        };
+        file.diagnostics = diagnostics;
+        return file;
     }
-    let Some(text) = read_text(path, &rel, MAX_SOURCE_BYTES, &mut diagnostics) else {
-        return LoadedFile {
-            rel,
-            text: None,
-            record: None,
-            diagnostics,
-        };
+    let Some(text) = read_text(path, &file.rel, MAX_SOURCE_BYTES, &mut diagnostics) else {
+        file.diagnostics = diagnostics;
+        return file;
     };
-    let record = if is_blank(&text) {
+    if is_blank(&text) {
         diagnostics.push(
             Diagnostic::warning(
                 Code::EmptyFile,
-                Location::file(&rel),
+                Location::file(&file.rel),
                 "source file holds no records",
             )
             .hint("export records into it or delete it"),
         );
-        None
     } else {
-        citations::read_file(&extension, &text, &rel, &mut diagnostics)
-    };
-    LoadedFile {
-        rel,
-        text: Some(text),
-        record,
-        diagnostics,
+        let records = citations::read_file(&extension, &text, &file.rel, &mut diagnostics)
+            .unwrap_or_default();
+        file.parsed = Parsed::Sources(records);
     }
+    file.text = Some(text);
+    file.diagnostics = diagnostics;
+    file
 }
 
 /// Files under `dir`, sorted by name for deterministic output; hidden files and folders and

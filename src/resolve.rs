@@ -20,7 +20,7 @@ use crate::model::{
 };
 
 /// A claim with everything worked out about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedClaim {
     pub claim: Claim,
     pub fingerprint: String,
@@ -38,7 +38,7 @@ pub struct ResolvedClaim {
 }
 
 /// A topic page with its own review state and its reference numbering.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedTopic {
     pub topic: Topic,
     pub fingerprint: String,
@@ -64,7 +64,7 @@ impl ResolvedTopic {
 }
 
 /// A source with its back-links.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedSource {
     pub source: Source,
     /// The reference in the site's citation style, formatted once: pages show it many times.
@@ -73,6 +73,18 @@ pub struct ResolvedSource {
     pub cited_by: Vec<(String, Relation)>,
     /// Topics citing it in prose.
     pub cited_in: Vec<String>,
+}
+
+impl ResolvedSource {
+    /// A source with no back-links yet, its reference formatted in the site's style.
+    pub fn new(source: Source, style: &crate::citations::Style) -> Self {
+        ResolvedSource {
+            reference: crate::citations::format_reference(&source, style),
+            source,
+            cited_by: Vec::new(),
+            cited_in: Vec::new(),
+        }
+    }
 }
 
 /// The whole site, resolved.
@@ -99,6 +111,65 @@ impl KnowledgeBase {
 }
 
 pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
+    resolve_in_parts(corpus, today).0
+}
+
+/// What a resolve keeps beside the [`KnowledgeBase`] so that it can later be redone for a
+/// few claims, topics or sources: the merged source records, and the diagnostics apart by
+/// what produced them. [`ResolveParts::diagnostics`] puts them together in the order a full
+/// resolve reports them.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveParts {
+    /// Every source as merged from its records, before back-links.
+    pub sources: BTreeMap<String, Source>,
+    /// Of merging the records of one id (duplicates, shared identifiers, slug clashes).
+    pub merge: Diagnostics,
+    /// Of indexing claims and topics by id (invalid, duplicate, reserved).
+    pub index: Diagnostics,
+    /// Of each claim on its own, by id.
+    pub claims: BTreeMap<String, Diagnostics>,
+    /// Of the chains of `replaced_by` (they span claims).
+    pub replacements: Diagnostics,
+    /// Of each topic on its own, by slug.
+    pub topics: BTreeMap<String, Diagnostics>,
+    /// Of each source once linked (unused, without design), by id.
+    pub source_checks: BTreeMap<String, Diagnostics>,
+    /// Of each claim's review decisions (dates, reviewers), by id.
+    pub claim_reviews: BTreeMap<String, Diagnostics>,
+    /// Of each topic's review decisions, by slug.
+    pub topic_reviews: BTreeMap<String, Diagnostics>,
+}
+
+impl ResolveParts {
+    /// The diagnostics of the load (`loaded`) and of every part, in a full resolve's order.
+    pub fn diagnostics(&self, loaded: impl IntoIterator<Item = Diagnostics>) -> Diagnostics {
+        let mut all = Diagnostics::new();
+        for part in loaded {
+            all.extend(part);
+        }
+        all.extend(self.merge.clone());
+        all.extend(self.index.clone());
+        for part in self.claims.values() {
+            all.extend(part.clone());
+        }
+        all.extend(self.replacements.clone());
+        for part in self.topics.values() {
+            all.extend(part.clone());
+        }
+        for part in self
+            .source_checks
+            .values()
+            .chain(self.claim_reviews.values())
+            .chain(self.topic_reviews.values())
+        {
+            all.extend(part.clone());
+        }
+        all
+    }
+}
+
+/// [`resolve`], also returning the parts an incremental resolve starts from.
+pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveParts) {
     let Corpus {
         config,
         claims,
@@ -106,11 +177,12 @@ pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
         sources,
         style,
         texts,
-        mut diagnostics,
+        diagnostics: loaded,
     } = corpus;
-    let sources = merge_sources(sources, &mut diagnostics);
-    let claims = index_claims(claims, &mut diagnostics);
-    let topics = index_topics(topics, &mut diagnostics);
+    let mut parts = ResolveParts::default();
+    let sources = merge_sources(sources, &mut parts.merge);
+    let claims = index_claims(claims, &mut parts.index);
+    let topics = index_topics(topics, &mut parts.index);
 
     let mut kb = KnowledgeBase {
         config,
@@ -119,99 +191,177 @@ pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
         style,
         ..KnowledgeBase::default()
     };
-    let plain_sources: BTreeMap<String, Source> = sources
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-
     for claim in claims.into_values() {
-        check_claim(&claim, &kb.config, &plain_sources, &mut diagnostics);
-        check_figures(
-            &claim,
-            &plain_sources,
-            kb.texts.get(&claim.path).map(String::as_str),
+        let mut diagnostics = Diagnostics::new();
+        let resolved = resolve_claim(
+            claim,
+            &kb.config,
+            &sources,
+            &kb.texts,
+            today,
             &mut diagnostics,
         );
-        let fingerprint = fingerprint::claim(&claim, &plain_sources);
-        let cites_retracted = claim.sources.iter().any(|l| {
-            plain_sources
-                .get(&l.id.value)
-                .is_some_and(|s| s.evidence.retracted.is_some())
-        });
-        let changed_since_approval = is_changed(&claim.review, &fingerprint);
-        if changed_since_approval {
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::ChangedSinceApproval,
-                    loc(&claim.path, claim.review.status_pos.line, claim.review.status_pos.column),
-                    format!("claim `{}` changed after it was approved; it is shown as \"changed since approval\"", claim.id),
-                )
-                .hint(format!("have it reviewed again: `evident review submit {}` then start/approve", claim.id)),
-            );
-        }
-        let status =
-            EffectiveStatus::of(claim.review.status, cites_retracted, changed_since_approval);
-        let (due, overdue) = due_date(&claim.review, &kb.config, today);
-        let published = match kb.config.review.publish {
-            Publish::AllWithBanner => true,
-            Publish::ApprovedOnly => status.is_approved(),
-        };
-        kb.claims.insert(
-            claim.id.clone(),
-            ResolvedClaim {
-                claim,
-                fingerprint,
-                status,
-                changed_since_approval,
-                cites_retracted,
-                due,
-                overdue,
-                published,
-                used_by: Vec::new(),
-            },
-        );
+        parts.claims.insert(resolved.claim.id.clone(), diagnostics);
+        kb.claims.insert(resolved.claim.id.clone(), resolved);
     }
-
     let style = &kb.style;
-    let formatted: Vec<(String, ResolvedSource)> = sources
-        .into_iter()
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|(id, source)| {
-            let reference = crate::citations::format_reference(&source, style);
-            (
-                id,
-                ResolvedSource {
-                    source,
-                    reference,
-                    cited_by: Vec::new(),
-                    cited_in: Vec::new(),
-                },
-            )
-        })
+    let resolved_sources: Vec<(String, ResolvedSource)> = sources
+        .par_iter()
+        .map(|(id, source)| (id.clone(), ResolvedSource::new(source.clone(), style)))
         .collect();
-    kb.sources.extend(formatted);
-    for (id, claim) in &kb.claims {
-        let mut seen = BTreeSet::new();
-        for link in &claim.claim.sources {
-            if let Some(source) = kb.sources.get_mut(&link.id.value)
-                && seen.insert(link.id.value.clone())
-            {
-                source.cited_by.push((id.clone(), link.relation));
-            }
-        }
-    }
+    kb.sources.extend(resolved_sources);
+    parts.sources = sources;
 
-    check_replacements(&kb.claims, &mut diagnostics);
+    check_replacements(&kb.claims, &mut parts.replacements);
     for topic in topics.into_values() {
-        let resolved = resolve_topic(topic, &mut kb, &mut diagnostics);
+        let mut diagnostics = Diagnostics::new();
+        let resolved = resolve_topic(topic, &kb, &mut diagnostics);
+        parts
+            .topics
+            .insert(resolved.topic.slug.value.clone(), diagnostics);
         kb.topics
             .insert(resolved.topic.slug.value.clone(), resolved);
     }
-    check_sources(&kb, &mut diagnostics);
-    check_reviewers(&kb, &mut diagnostics);
-    kb.diagnostics = diagnostics;
-    kb
+    BackLinks::of(&kb).apply(&mut kb);
+    for (id, source) in &kb.sources {
+        let mut diagnostics = Diagnostics::new();
+        check_source(&kb, source, &mut diagnostics);
+        parts.source_checks.insert(id.clone(), diagnostics);
+    }
+    for (id, claim) in &kb.claims {
+        let mut diagnostics = Diagnostics::new();
+        check_review(
+            &kb,
+            &claim.claim.path,
+            &claim.claim.review,
+            &mut diagnostics,
+        );
+        parts.claim_reviews.insert(id.clone(), diagnostics);
+    }
+    for (slug, topic) in &kb.topics {
+        let mut diagnostics = Diagnostics::new();
+        check_review(
+            &kb,
+            &topic.topic.path,
+            &topic.topic.review,
+            &mut diagnostics,
+        );
+        parts.topic_reviews.insert(slug.clone(), diagnostics);
+    }
+    kb.diagnostics = parts.diagnostics([loaded]);
+    (kb, parts)
+}
+
+/// Everything about one claim that depends on the claim, the site's configuration and the
+/// sources it cites, but on no other claim or topic (its `used_by` is left empty: see
+/// the back-links, worked out once every topic is resolved).
+pub(crate) fn resolve_claim(
+    claim: Claim,
+    config: &Config,
+    sources: &BTreeMap<String, Source>,
+    texts: &BTreeMap<String, String>,
+    today: Date,
+    diagnostics: &mut Diagnostics,
+) -> ResolvedClaim {
+    check_claim(&claim, config, sources, diagnostics);
+    check_figures(
+        &claim,
+        sources,
+        texts.get(&claim.path).map(String::as_str),
+        diagnostics,
+    );
+    let fingerprint = fingerprint::claim(&claim, sources);
+    let cites_retracted = claim.sources.iter().any(|l| {
+        sources
+            .get(&l.id.value)
+            .is_some_and(|s| s.evidence.retracted.is_some())
+    });
+    let changed_since_approval = is_changed(&claim.review, &fingerprint);
+    if changed_since_approval {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::ChangedSinceApproval,
+                loc(&claim.path, claim.review.status_pos.line, claim.review.status_pos.column),
+                format!("claim `{}` changed after it was approved; it is shown as \"changed since approval\"", claim.id),
+            )
+            .hint(format!("have it reviewed again: `evident review submit {}` then start/approve", claim.id)),
+        );
+    }
+    let status = EffectiveStatus::of(claim.review.status, cites_retracted, changed_since_approval);
+    let (due, overdue) = due_date(&claim.review, config, today);
+    let published = match config.review.publish {
+        Publish::AllWithBanner => true,
+        Publish::ApprovedOnly => status.is_approved(),
+    };
+    ResolvedClaim {
+        claim,
+        fingerprint,
+        status,
+        changed_since_approval,
+        cites_retracted,
+        due,
+        overdue,
+        published,
+        used_by: Vec::new(),
+    }
+}
+
+/// The links that run backwards: from claims to the topics embedding them, from sources to
+/// the claims and topics citing them, worked out once everything is resolved. (`serve`'s
+/// incremental resolve redoes them for the few items an edit touches, in the same order.)
+#[derive(Debug, Default, PartialEq)]
+struct BackLinks {
+    used_by: BTreeMap<String, Vec<String>>,
+    cited_by: BTreeMap<String, Vec<(String, Relation)>>,
+    cited_in: BTreeMap<String, Vec<String>>,
+}
+
+impl BackLinks {
+    fn of(kb: &KnowledgeBase) -> BackLinks {
+        let mut links = BackLinks::default();
+        for (id, claim) in &kb.claims {
+            let mut seen = BTreeSet::new();
+            for link in &claim.claim.sources {
+                if kb.sources.contains_key(&link.id.value) && seen.insert(&link.id.value) {
+                    links
+                        .cited_by
+                        .entry(link.id.value.clone())
+                        .or_default()
+                        .push((id.clone(), link.relation));
+                }
+            }
+        }
+        for (slug, topic) in &kb.topics {
+            for id in &topic.claims {
+                if kb.claims.contains_key(id) {
+                    links
+                        .used_by
+                        .entry(id.clone())
+                        .or_default()
+                        .push(slug.clone());
+                }
+            }
+            for r in &topic.topic.references {
+                if matches!(r.kind, PageRefKind::Cite { .. }) && kb.sources.contains_key(&r.id) {
+                    let cited_in = links.cited_in.entry(r.id.clone()).or_default();
+                    if !cited_in.contains(slug) {
+                        cited_in.push(slug.clone());
+                    }
+                }
+            }
+        }
+        links
+    }
+
+    fn apply(mut self, kb: &mut KnowledgeBase) {
+        for (id, claim) in &mut kb.claims {
+            claim.used_by = self.used_by.remove(id).unwrap_or_default();
+        }
+        for (id, source) in &mut kb.sources {
+            source.cited_by = self.cited_by.remove(id).unwrap_or_default();
+            source.cited_in = self.cited_in.remove(id).unwrap_or_default();
+        }
+    }
 }
 
 fn loc(path: &str, line: u32, column: u32) -> Location {
@@ -220,7 +370,7 @@ fn loc(path: &str, line: u32, column: u32) -> Location {
 
 /// Records of one id from several files become one source: full records must be unique,
 /// annotations (id + evidence fields only) add their fields to the full record.
-fn merge_sources(
+pub(crate) fn merge_sources(
     records: Vec<SourceRecord>,
     diagnostics: &mut Diagnostics,
 ) -> BTreeMap<String, Source> {
@@ -746,7 +896,10 @@ fn scale_level(config: &Config, grade_level: &str) -> String {
 }
 
 /// `replaced_by` must name a claim, and replacements must not go round in a circle.
-fn check_replacements(claims: &BTreeMap<String, ResolvedClaim>, diagnostics: &mut Diagnostics) {
+pub(crate) fn check_replacements(
+    claims: &BTreeMap<String, ResolvedClaim>,
+    diagnostics: &mut Diagnostics,
+) {
     for (id, resolved) in claims {
         let Some(retired) = &resolved.claim.review.retired else {
             continue;
@@ -824,9 +977,11 @@ pub fn replacement<'a>(
     (current.claim.id != id).then_some(current)
 }
 
-fn resolve_topic(
+/// Everything about one topic: its reference numbering, review state and status from the
+/// claims it embeds (which must be resolved already). Back-links are worked out after.
+pub(crate) fn resolve_topic(
     topic: Topic,
-    kb: &mut KnowledgeBase,
+    kb: &KnowledgeBase,
     diagnostics: &mut Diagnostics,
 ) -> ResolvedTopic {
     let path = topic.path.clone();
@@ -891,10 +1046,7 @@ fn resolve_topic(
                 }
             }
             PageRefKind::Cite { .. } => {
-                if let Some(source) = kb.sources.get_mut(&r.id) {
-                    if !source.cited_in.contains(&topic.slug.value) {
-                        source.cited_in.push(topic.slug.value.clone());
-                    }
+                if kb.sources.contains_key(&r.id) {
                     number(&r.id, &mut references);
                 } else {
                     let mut d = Diagnostic::error(
@@ -910,11 +1062,6 @@ fn resolve_topic(
                     diagnostics.push(d);
                 }
             }
-        }
-    }
-    for id in &claims {
-        if let Some(claim) = kb.claims.get_mut(id) {
-            claim.used_by.push(topic.slug.value.clone());
         }
     }
     let fingerprint = fingerprint::topic(&topic);
@@ -961,8 +1108,13 @@ fn resolve_topic(
     }
 }
 
-fn check_sources(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
-    for resolved in kb.sources.values() {
+/// Whether a source is cited at all, has a design, and names an existing superseding source.
+pub(crate) fn check_source(
+    kb: &KnowledgeBase,
+    resolved: &ResolvedSource,
+    diagnostics: &mut Diagnostics,
+) {
+    {
         let source = &resolved.source;
         let at = loc(&source.path, source.pos.line, source.pos.column);
         if resolved.cited_by.is_empty() && resolved.cited_in.is_empty() {
@@ -1004,14 +1156,16 @@ fn check_sources(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn check_reviewers(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
+/// Every decision of a claim's or topic's review is dated no later than today and made by a
+/// reviewer the configuration declares.
+pub(crate) fn check_review(
+    kb: &KnowledgeBase,
+    path: &str,
+    review: &Review,
+    diagnostics: &mut Diagnostics,
+) {
     let declared: Vec<&str> = kb.config.reviewers.iter().map(|r| r.id.as_str()).collect();
-    let reviews = kb
-        .claims
-        .values()
-        .map(|c| (&c.claim.path, &c.claim.review))
-        .chain(kb.topics.values().map(|t| (&t.topic.path, &t.topic.review)));
-    for (path, review) in reviews {
+    {
         for entry in &review.history {
             if entry.date > kb.today {
                 diagnostics.push(

@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
 
-use evident::serve::{self, BindError, Outcome, Rebuild, ServeOptions};
+use evident::incremental::Mode;
+use evident::serve::{self, BindError, Outcome, Rebuild, SearchIndexed, ServeOptions};
 
 use crate::cli::ServeArgs;
 use crate::cmd::Context;
@@ -18,6 +19,16 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         on_rebuild: Some(Arc::new(move |rebuild: &Rebuild| {
             report(rebuild, quiet, verbose, color);
         })),
+        on_search_index: verbose.then(|| -> serve::OnSearchIndex {
+            Arc::new(|indexed: &SearchIndexed| {
+                eprintln!(
+                    "search index of {} pages built in {} ({} after the file event)",
+                    indexed.pages,
+                    duration(indexed.elapsed),
+                    duration(indexed.since_event)
+                );
+            })
+        }),
     };
     let handle = match serve::start(ctx.project.clone(), options) {
         Ok(handle) => handle,
@@ -79,7 +90,7 @@ fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
         [one, rest @ ..] => format!(" after changes to {one} and {} more", rest.len()),
     };
     let time = if verbose {
-        format!(" in {:.2?}", rebuild.elapsed)
+        format!(" in {}", duration(rebuild.elapsed))
     } else {
         String::new()
     };
@@ -94,7 +105,9 @@ fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
             claims,
             sources,
         } => {
-            if !quiet {
+            if verbose && !first {
+                eprintln!("{}", timings(rebuild));
+            } else if !quiet {
                 eprintln!(
                     "built {pages} pages ({claims} claims, {sources} sources, {warnings} \
                      warnings){cause}{time}"
@@ -112,6 +125,49 @@ fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
             eprintln!("error: {message}");
             eprintln!("build failed{cause}{time}: still serving the last good site");
         }
+    }
+}
+
+/// `serve --verbose` after a change: what changed, how it was rebuilt, and the times from
+/// the file event (the debounce included) to the reload and to the site-wide pages.
+fn timings(rebuild: &Rebuild) -> String {
+    let files = match rebuild.changed.as_slice() {
+        [] => "nothing".to_string(),
+        [one] => one.clone(),
+        [one, rest @ ..] => format!("{one} and {} more", rest.len()),
+    };
+    let how = match &rebuild.mode {
+        Mode::Unchanged => {
+            return format!("{files} changed: the site is the same, nothing re-rendered");
+        }
+        Mode::Incremental => format!("incremental, {} pages re-rendered", rebuild.rendered),
+        Mode::Full(reason) => format!(
+            "full rebuild ({reason}), {} pages rendered",
+            rebuild.rendered
+        ),
+    };
+    let reload = match rebuild.event_to_reload {
+        Some(t) => format!(
+            "reload sent {} after the file event (rebuild {})",
+            duration(t),
+            duration(rebuild.elapsed)
+        ),
+        None => format!("rebuild {}", duration(rebuild.elapsed)),
+    };
+    let aggregates = rebuild
+        .event_to_aggregates
+        .map(|t| format!("; aggregates {} after it", duration(t)))
+        .unwrap_or_default();
+    format!("{files} changed: {how}; {reload}{aggregates}")
+}
+
+/// Milliseconds with one decimal below ten seconds, else seconds: what a person compares.
+fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10_000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
     }
 }
 

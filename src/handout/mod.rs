@@ -86,7 +86,7 @@ pub fn add_to_output(
             .map(|slug| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
                 let handout = handout(kb, slug, &options)?;
                 let mut files = vec![(
-                    output_path(slug, "html"),
+                    site_html_path(slug),
                     render_html(theme, &handout)?.into_bytes(),
                 )];
                 #[cfg(feature = "pdf")]
@@ -112,4 +112,27 @@ pub fn add_to_output(
         html: slugs,
     };
     Ok(written)
+}
+
+/// Where a topic's HTML handout goes in a site's output.
+pub fn site_html_path(slug: &str) -> String {
+    output_path(slug, "html")
+}
+
+/// The HTML handout of one topic as [`add_to_output`] writes it, with the site's defaults;
+/// None for a slug that is not a topic page (plain pages have no handout).
+pub fn site_html(
+    kb: &KnowledgeBase,
+    theme: &HandoutTheme,
+    slug: &str,
+) -> anyhow::Result<Option<String>> {
+    let is_topic = kb
+        .topics
+        .get(slug)
+        .is_some_and(|t| t.topic.page_kind == crate::model::PageKind::Topic);
+    if !is_topic {
+        return Ok(None);
+    }
+    let handout = handout(kb, slug, &HandoutOptions::site_default(&kb.config))?;
+    Ok(Some(render_html(theme, &handout)?))
 }

@@ -17,19 +17,11 @@ use serde::Serialize;
 use crate::config::{Dashboard, Publish};
 use crate::markdown::{self, CiteKey, Hooks};
 use crate::model::PageKind;
-use crate::resolve::{KnowledgeBase, ResolvedTopic};
+use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
 use crate::write::Output;
 use theme::Theme;
 use urls::{Links, PagePath};
 use view::{LinkView, PageView, SiteView};
-
-/// One page rendered in parallel, with what the sitemap and the search filters need of it.
-struct RenderedPage {
-    file: String,
-    html: String,
-    entry: discovery::SitemapEntry,
-    facets: Vec<view::FacetView>,
-}
 
 /// Lists a page rendered on its own in the sitemap and the search filters.
 fn listed(
@@ -44,30 +36,13 @@ fn listed(
     facets.extend(page.facets.iter().cloned());
 }
 
-/// Adds pages rendered in parallel to the output, in the order they were listed.
-fn merge(
-    pages: Vec<RenderedPage>,
-    output: &mut Output,
-    sitemap: &mut Vec<discovery::SitemapEntry>,
-    facets: &mut BTreeSet<view::FacetView>,
-) {
-    let mut files = Vec::with_capacity(pages.len());
-    for page in pages {
-        sitemap.push(page.entry);
-        facets.extend(page.facets);
-        files.push((page.file, page.html.into_bytes()));
-    }
-    output.insert_all(files);
-}
-
-/// Pages rendered in parallel per batch: a streaming output writes each batch before the next
-/// is rendered, so memory holds a batch of pages, not the whole site.
-const BATCH: usize = 1024;
-
 /// The page linked from every footer as the editorial policy.
 const POLICY_SLUG: &str = "editorial-policy";
 /// Sites with more topics than this list them on the home page, not in every header.
 const MAX_NAV_TOPICS: usize = 8;
+/// Pages rendered in parallel per batch: a streaming output writes each batch before the next
+/// is rendered, so memory holds a batch of pages, not the whole site.
+const BATCH: usize = 1024;
 
 /// What to render beyond the defaults of the site's configuration.
 #[derive(Debug, Clone, Default)]
@@ -115,24 +90,11 @@ pub fn render_into(
     options: &RenderOptions,
     mut output: Output,
 ) -> anyhow::Result<Output> {
-    let site = site_view(kb);
-    let with_dashboard = options
-        .dashboard
-        .unwrap_or(kb.config.review.dashboard == Dashboard::Public);
-    let nav = Nav {
-        dashboard: with_dashboard,
-        search: !options.no_search,
-        feed: true,
-    };
-    // Every page rendered that a search engine should know of, with its last review date.
-    let mut sitemap: Vec<discovery::SitemapEntry> = Vec::new();
-    // Every search filter value some page carries, for the search form's choices.
-    let mut facets_seen: BTreeSet<view::FacetView> = BTreeSet::new();
     if options.dashboard_only {
         render_dashboard(
             kb,
             theme,
-            &site,
+            &site_view(kb),
             &mut output,
             // A dashboard in a folder of its own has no search page or feed beside it.
             Nav {
@@ -147,232 +109,370 @@ pub fn render_into(
         }
         return Ok(output);
     }
-    let render_page = |path: &PagePath,
-                       template: &str,
-                       page: PageView,
-                       extra: (&str, Value)|
-     -> anyhow::Result<(String, String)> {
+    let renderer = Renderer::new(kb, theme, options);
+    let listing = renderer.pages_into(&mut output)?;
+    output.insert_all(renderer.aggregates(&listing)?);
+    // Last, over the finished pages: the index holds exactly what the site shows.
+    if renderer.has_search() {
+        for (path, bytes) in search_index(kb, &output)? {
+            output.insert(path, bytes);
+        }
+    }
+    Ok(output)
+}
+
+/// The search index of a site's rendered pages (`output` without the index itself).
+pub fn search_index(kb: &KnowledgeBase, output: &Output) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    search::index(output, &kb.config.language, !kb.config.pretty_urls)
+}
+
+/// A page of the site that stands for one topic, claim or source, by its id (a topic's slug).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Page {
+    Topic(String),
+    Claim(String),
+    Source(String),
+}
+
+impl Page {
+    /// The output file of the page; None for an id the site does not have.
+    pub fn file(&self, kb: &KnowledgeBase) -> Option<String> {
+        Some(match self {
+            Page::Topic(slug) => PagePath::topic(slug).file(),
+            Page::Claim(id) => PagePath::claim(id).file(),
+            Page::Source(id) => PagePath::source(&kb.sources.get(id)?.source.slug).file(),
+        })
+    }
+}
+
+/// What the site-wide pages need of each topic, claim and source page: its sitemap entry and
+/// the search filter values it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    entry: discovery::SitemapEntry,
+    facets: Vec<view::FacetView>,
+}
+
+/// The [`Listed`] facts of every topic, claim and source page, by output file.
+pub type Listing = std::collections::BTreeMap<String, Listed>;
+
+/// One topic, claim or source page, rendered.
+pub struct RenderedPage {
+    pub file: String,
+    pub html: String,
+    pub listed: Listed,
+}
+
+/// Renders the pages of one site with one theme: each page on its own (what `serve`
+/// re-renders after an edit), every page, and the pages made from the whole site.
+pub struct Renderer<'a> {
+    kb: &'a KnowledgeBase,
+    theme: &'a Theme,
+    options: &'a RenderOptions,
+    site: SiteView,
+    nav: Nav,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(kb: &'a KnowledgeBase, theme: &'a Theme, options: &'a RenderOptions) -> Self {
+        let with_dashboard = options
+            .dashboard
+            .unwrap_or(kb.config.review.dashboard == Dashboard::Public);
+        Renderer {
+            kb,
+            theme,
+            options,
+            site: site_view(kb),
+            nav: Nav {
+                dashboard: with_dashboard,
+                search: !options.no_search,
+                feed: true,
+            },
+        }
+    }
+
+    /// Whether the site has a search page (and so a search index).
+    pub fn has_search(&self) -> bool {
+        self.nav.search
+    }
+
+    fn render_page(
+        &self,
+        path: &PagePath,
+        template: &str,
+        page: PageView,
+        extra: (&str, Value),
+    ) -> anyhow::Result<(String, String)> {
         let context: std::collections::BTreeMap<&str, Value> = [
-            ("site", Value::from(Serde(&site))),
+            ("site", Value::from(Serde(&self.site))),
             ("page", Value::from(Serde(&page))),
             extra,
         ]
         .into_iter()
         .collect();
         let context = Value::from(context);
-        Ok((path.file(), theme.render(template, context)?))
-    };
-    // Topic, claim and source pages are independent: rendered on every core, then merged in
-    // a fixed order (the output and the sitemap are sorted), so the bytes do not depend on
-    // which thread finished first.
-    let render_listed = |path: &PagePath,
-                         template: &str,
-                         page: PageView,
-                         extra: (&str, Value)|
-     -> anyhow::Result<RenderedPage> {
-        let entry = discovery::SitemapEntry {
-            url: page.canonical.clone(),
-            lastmod: page.last_reviewed.clone(),
+        Ok((path.file(), self.theme.render(template, context)?))
+    }
+
+    fn render_listed(
+        &self,
+        path: &PagePath,
+        template: &str,
+        page: PageView,
+        extra: (&str, Value),
+    ) -> anyhow::Result<RenderedPage> {
+        let listed = Listed {
+            entry: discovery::SitemapEntry {
+                url: page.canonical.clone(),
+                lastmod: page.last_reviewed.clone(),
+            },
+            facets: page.facets.clone(),
         };
-        let facets = page.facets.clone();
-        let (file, html) = render_page(path, template, page, extra)?;
-        Ok(RenderedPage {
-            file,
-            html,
-            entry,
-            facets,
+        let (file, html) = self.render_page(path, template, page, extra)?;
+        Ok(RenderedPage { file, html, listed })
+    }
+
+    /// Every topic, claim and source page, with what the site-wide pages need of them.
+    pub fn pages(&self) -> anyhow::Result<(Output, Listing)> {
+        let mut output = Output::new();
+        let listing = self.pages_into(&mut output)?;
+        Ok((output, listing))
+    }
+
+    /// [`Renderer::pages`] into a given output. Topic, claim and source pages are
+    /// independent: rendered on every core in batches, each batch added in a fixed order, so
+    /// the bytes do not depend on which thread finished first, and a streaming output holds
+    /// one batch at a time, never the whole site.
+    pub fn pages_into(&self, output: &mut Output) -> anyhow::Result<Listing> {
+        let kb = self.kb;
+        let mut listing = Listing::new();
+        let mut add = |pages: Vec<RenderedPage>| {
+            let mut files = Vec::with_capacity(pages.len());
+            for page in pages {
+                listing.insert(page.file.clone(), page.listed);
+                files.push((page.file, page.html.into_bytes()));
+            }
+            output.insert_all(files);
+        };
+        let topics: Vec<&ResolvedTopic> = kb.topics.values().collect();
+        for batch in topics.chunks(BATCH) {
+            add(batch
+                .par_iter()
+                .map(|topic| self.topic(topic))
+                .collect::<anyhow::Result<Vec<RenderedPage>>>()?);
+        }
+        let claims: Vec<&ResolvedClaim> = kb.claims.values().filter(|c| c.published).collect();
+        for batch in claims.chunks(BATCH) {
+            add(batch
+                .par_iter()
+                .map(|claim| self.claim(claim))
+                .collect::<anyhow::Result<Vec<RenderedPage>>>()?);
+        }
+        let sources: Vec<&ResolvedSource> = kb.sources.values().collect();
+        for batch in sources.chunks(BATCH) {
+            add(batch
+                .par_iter()
+                .map(|source| self.source(source))
+                .collect::<anyhow::Result<Vec<RenderedPage>>>()?);
+        }
+        Ok(listing)
+    }
+
+    /// One page; None when the site does not show it (an unknown id, an unpublished claim).
+    pub fn page(&self, page: &Page) -> anyhow::Result<Option<RenderedPage>> {
+        let kb = self.kb;
+        Ok(match page {
+            Page::Topic(slug) => kb.topics.get(slug).map(|t| self.topic(t)).transpose()?,
+            Page::Claim(id) => kb
+                .claims
+                .get(id)
+                .filter(|c| c.published)
+                .map(|c| self.claim(c))
+                .transpose()?,
+            Page::Source(id) => kb.sources.get(id).map(|s| self.source(s)).transpose()?,
         })
-    };
-
-    let home = PagePath::home();
-    let links = Links::new(&home, kb.config.pretty_urls, &kb.config.base_url);
-    let page = page_view(kb, &home, "home", &kb.config.title, "", nav, None);
-    listed(&page, &mut sitemap, &mut facets_seen);
-    let (file, html) = render_page(
-        &home,
-        "index.html",
-        page,
-        ("index", Value::from(Serde(view::index_view(kb, &links)))),
-    )?;
-    output.insert(file, html);
-
-    let topics: Vec<&ResolvedTopic> = kb.topics.values().collect();
-    for batch in topics.chunks(BATCH) {
-        let pages = batch
-            .par_iter()
-            .map(|topic| {
-                let path = PagePath::topic(&topic.topic.slug.value);
-                let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-                let body = render_body(kb, topic, theme, &site, &links)?;
-                let mut topic_view = view::topic_view(kb, topic, &links, body);
-                if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
-                    let slug = &topic.topic.slug.value;
-                    topic_view.handout = Some(view::HandoutLinks {
-                        html: links.file(&crate::handout::output_path(slug, "html")),
-                        pdf: options
-                            .handouts
-                            .pdf
-                            .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
-                    });
-                }
-                let description = topic
-                    .topic
-                    .summary
-                    .clone()
-                    .or_else(|| topic.topic.question.clone())
-                    .unwrap_or_default();
-                let kind = if topic.topic.page_kind == PageKind::Page {
-                    "page"
-                } else {
-                    "topic"
-                };
-                let mut page = page_view(
-                    kb,
-                    &path,
-                    kind,
-                    &topic.topic.title,
-                    &description,
-                    nav,
-                    Some(topic),
-                );
-                page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
-                page.indexed = true;
-                page.facets = view::topic_facets(kb, topic);
-                let template = if topic.topic.page_kind == PageKind::Page {
-                    "page.html"
-                } else {
-                    "topic.html"
-                };
-                render_listed(
-                    &path,
-                    template,
-                    page,
-                    ("topic", Value::from(Serde(&topic_view))),
-                )
-            })
-            .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
-        merge(pages, &mut output, &mut sitemap, &mut facets_seen);
     }
 
-    let claims: Vec<&crate::resolve::ResolvedClaim> =
-        kb.claims.values().filter(|c| c.published).collect();
-    for batch in claims.chunks(BATCH) {
-        let pages = batch
-            .par_iter()
-            .map(|claim| {
-                let path = PagePath::claim(&claim.claim.id);
-                let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-                let claim_view = view::claim_page(kb, claim, &links);
-                let title = markdown::plain_text(&claim.claim.statement.value);
-                let mut page = page_view(kb, &path, "claim", &title, &title, nav, None);
-                page.last_reviewed = claim
-                    .claim
-                    .review
-                    .last_approval()
-                    .map(|e| view::date(e.date));
-                page.json_ld = json_ld_claim(kb, claim, &page);
-                page.indexed = true;
-                page.facets = view::claim_facets(kb, claim);
-                render_listed(
-                    &path,
-                    "claim.html",
-                    page,
-                    ("claim", Value::from(Serde(&claim_view))),
-                )
-            })
-            .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
-        merge(pages, &mut output, &mut sitemap, &mut facets_seen);
-    }
-
-    let sources: Vec<&crate::resolve::ResolvedSource> = kb.sources.values().collect();
-    for batch in sources.chunks(BATCH) {
-        let pages = batch
-            .par_iter()
-            .map(|source| {
-                let path = PagePath::source(&source.source.slug);
-                let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
-                let source_view = view::source_page(kb, source, &links);
-                let mut page = page_view(
-                    kb,
-                    &path,
-                    "source",
-                    &source_view.title,
-                    &source_view.reference,
-                    nav,
-                    None,
-                );
-                page.json_ld = json_ld_source(kb, source, &page);
-                page.indexed = true;
-                page.facets = view::source_facets();
-                render_listed(
-                    &path,
-                    "source.html",
-                    page,
-                    ("source", Value::from(Serde(&source_view))),
-                )
-            })
-            .collect::<anyhow::Result<Vec<RenderedPage>>>()?;
-        merge(pages, &mut output, &mut sitemap, &mut facets_seen);
-    }
-
-    let grading = PagePath::named("grading");
-    let page = page_view(
-        kb,
-        &grading,
-        "grading",
-        "How we grade evidence",
-        "The evidence scale, review states and what they mean.",
-        nav,
-        None,
-    );
-    listed(&page, &mut sitemap, &mut facets_seen);
-    let (file, html) = render_page(
-        &grading,
-        "grading.html",
-        page,
-        ("grading", Value::from(Serde(view::grading_view(kb)))),
-    )?;
-    output.insert(file, html);
-
-    if nav.search {
-        let path = PagePath::named("search");
-        let page = page_view(
+    pub fn topic(&self, topic: &ResolvedTopic) -> anyhow::Result<RenderedPage> {
+        let (kb, options) = (self.kb, self.options);
+        let path = PagePath::topic(&topic.topic.slug.value);
+        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+        let body = render_body(kb, topic, self.theme, &self.site, &links)?;
+        let mut topic_view = view::topic_view(kb, topic, &links, body);
+        if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
+            let slug = &topic.topic.slug.value;
+            topic_view.handout = Some(view::HandoutLinks {
+                html: links.file(&crate::handout::output_path(slug, "html")),
+                pdf: options
+                    .handouts
+                    .pdf
+                    .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
+            });
+        }
+        let description = topic
+            .topic
+            .summary
+            .clone()
+            .or_else(|| topic.topic.question.clone())
+            .unwrap_or_default();
+        let kind = if topic.topic.page_kind == PageKind::Page {
+            "page"
+        } else {
+            "topic"
+        };
+        let mut page = page_view(
             kb,
             &path,
-            "search",
-            "Search",
-            "Search the topics, statements and sources of this site.",
+            kind,
+            &topic.topic.title,
+            &description,
+            self.nav,
+            Some(topic),
+        );
+        page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
+        page.indexed = true;
+        page.facets = view::topic_facets(kb, topic);
+        let template = if topic.topic.page_kind == PageKind::Page {
+            "page.html"
+        } else {
+            "topic.html"
+        };
+        self.render_listed(
+            &path,
+            template,
+            page,
+            ("topic", Value::from(Serde(&topic_view))),
+        )
+    }
+
+    pub fn claim(&self, claim: &ResolvedClaim) -> anyhow::Result<RenderedPage> {
+        let kb = self.kb;
+        let path = PagePath::claim(&claim.claim.id);
+        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+        let claim_view = view::claim_page(kb, claim, &links);
+        let title = markdown::plain_text(&claim.claim.statement.value);
+        let mut page = page_view(kb, &path, "claim", &title, &title, self.nav, None);
+        page.last_reviewed = claim
+            .claim
+            .review
+            .last_approval()
+            .map(|e| view::date(e.date));
+        page.json_ld = json_ld_claim(kb, claim, &page);
+        page.indexed = true;
+        page.facets = view::claim_facets(kb, claim);
+        self.render_listed(
+            &path,
+            "claim.html",
+            page,
+            ("claim", Value::from(Serde(&claim_view))),
+        )
+    }
+
+    pub fn source(&self, source: &ResolvedSource) -> anyhow::Result<RenderedPage> {
+        let kb = self.kb;
+        let path = PagePath::source(&source.source.slug);
+        let links = Links::new(&path, kb.config.pretty_urls, &kb.config.base_url);
+        let source_view = view::source_page(kb, source, &links);
+        let mut page = page_view(
+            kb,
+            &path,
+            "source",
+            &source_view.title,
+            &source_view.reference,
+            self.nav,
+            None,
+        );
+        page.json_ld = json_ld_source(kb, source, &page);
+        page.indexed = true;
+        page.facets = view::source_facets();
+        self.render_listed(
+            &path,
+            "source.html",
+            page,
+            ("source", Value::from(Serde(&source_view))),
+        )
+    }
+
+    /// The files made from the whole site rather than one topic, claim or source: the home
+    /// page, the grading legend, the search page, the dashboard, the API, the sitemap, the
+    /// feed, robots.txt and the theme's static files. `listing` is of every other page.
+    pub fn aggregates(&self, listing: &Listing) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+        let (kb, nav) = (self.kb, self.nav);
+        let mut output = Output::new();
+        // Every page rendered that a search engine should know of, with its last review date.
+        let mut sitemap: Vec<discovery::SitemapEntry> = Vec::new();
+        // Every search filter value some page carries, for the search form's choices.
+        let mut facets_seen: BTreeSet<view::FacetView> = BTreeSet::new();
+        for listed in listing.values() {
+            sitemap.push(listed.entry.clone());
+            facets_seen.extend(listed.facets.iter().cloned());
+        }
+
+        let home = PagePath::home();
+        let links = Links::new(&home, kb.config.pretty_urls, &kb.config.base_url);
+        let page = page_view(kb, &home, "home", &kb.config.title, "", nav, None);
+        listed(&page, &mut sitemap, &mut facets_seen);
+        let (file, html) = self.render_page(
+            &home,
+            "index.html",
+            page,
+            ("index", Value::from(Serde(view::index_view(kb, &links)))),
+        )?;
+        output.insert(file, html);
+
+        let grading = PagePath::named("grading");
+        let page = page_view(
+            kb,
+            &grading,
+            "grading",
+            "How we grade evidence",
+            "The evidence scale, review states and what they mean.",
             nav,
             None,
         );
-        let search = view::search_view(kb, &facets_seen);
-        let (file, html) = render_page(
-            &path,
-            "search.html",
+        listed(&page, &mut sitemap, &mut facets_seen);
+        let (file, html) = self.render_page(
+            &grading,
+            "grading.html",
             page,
-            ("search", Value::from(Serde(&search))),
+            ("grading", Value::from(Serde(view::grading_view(kb)))),
         )?;
         output.insert(file, html);
-    }
-    if with_dashboard {
-        render_dashboard(kb, theme, &site, &mut output, nav, false)?;
-    }
-    for (name, bytes) in &theme.static_files {
-        output.insert(format!("static/{name}"), bytes.clone());
-    }
-    for (path, bytes) in api::render(kb) {
-        output.insert(path, bytes);
-    }
-    output.insert("sitemap.xml", discovery::sitemap(&sitemap));
-    output.insert("feed.xml", discovery::feed(kb));
-    output.insert("robots.txt", discovery::robots(&kb.config.base_url));
-    // Last, over the finished pages: the index holds exactly what the site shows.
-    if nav.search {
-        for (path, bytes) in search::index(&output, &kb.config.language, !kb.config.pretty_urls)? {
+
+        if nav.search {
+            let path = PagePath::named("search");
+            let page = page_view(
+                kb,
+                &path,
+                "search",
+                "Search",
+                "Search the topics, statements and sources of this site.",
+                nav,
+                None,
+            );
+            let search = view::search_view(kb, &facets_seen);
+            let (file, html) = self.render_page(
+                &path,
+                "search.html",
+                page,
+                ("search", Value::from(Serde(&search))),
+            )?;
+            output.insert(file, html);
+        }
+        if nav.dashboard {
+            render_dashboard(kb, self.theme, &self.site, &mut output, nav, false)?;
+        }
+        for (name, bytes) in &self.theme.static_files {
+            output.insert(format!("static/{name}"), bytes.clone());
+        }
+        for (path, bytes) in api::render(kb) {
             output.insert(path, bytes);
         }
+        output.insert("sitemap.xml", discovery::sitemap(&sitemap));
+        output.insert("feed.xml", discovery::feed(kb));
+        output.insert("robots.txt", discovery::robots(&kb.config.base_url));
+        Ok(output.files.into_iter().collect())
     }
-    Ok(output)
 }
 
 fn render_dashboard(
@@ -455,6 +555,11 @@ fn site_view(kb: &KnowledgeBase) -> SiteView {
     }
 }
 
+/// Whether every page's header lists the topics, so that a topic's title is on every page.
+pub fn nav_lists_topics(kb: &KnowledgeBase) -> bool {
+    kb.topic_pages().nth(MAX_NAV_TOPICS).is_none()
+}
+
 fn page_view(
     kb: &KnowledgeBase,
     path: &PagePath,
@@ -487,7 +592,7 @@ fn page_view(
         policy_url: policy,
         // A handful of topics fit in the header; a large site lists them on its home page
         // only, so no page carries a link to every other page (that grows as N²).
-        topics: if kb.topic_pages().nth(MAX_NAV_TOPICS).is_some() {
+        topics: if !nav_lists_topics(kb) {
             Vec::new()
         } else {
             kb.topic_pages()

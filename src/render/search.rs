@@ -25,11 +25,8 @@ pub const FOLDER: &str = "pagefind";
 /// not indexed at all.
 const OPT_IN: &str = "data-pagefind-body";
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
-}
+/// The files of an index: (output path under [`FOLDER`], bytes).
+pub type IndexFiles = Vec<(String, Vec<u8>)>;
 
 /// Indexes the HTML pages of `output` and returns pagefind's files as (output path, bytes),
 /// every path under [`FOLDER`]. `language` is the site's (`<html lang>` says the same, but
@@ -40,14 +37,26 @@ pub fn index(
     language: &str,
     keep_index_url: bool,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    // Only pages that opt in, in path order (the output is a BTreeMap): pagefind numbers
-    // pages in the order they are added, and that order reaches its files. Pagefind would
-    // parse every other page only to leave it out (the dashboard alone is megabytes at
-    // scale); each page is copied only as it is handed over.
+    // Pages in path order (the output is a BTreeMap): pagefind numbers pages in the order
+    // they are added, and that order reaches its files. Each is copied only as it is handed
+    // over.
     let pages = output
         .files
         .iter()
-        .filter(|(path, bytes)| path.ends_with(".html") && contains(bytes, OPT_IN.as_bytes()));
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()));
+    Ok(index_pages(pages, language, keep_index_url, &|| false)?.unwrap_or_default())
+}
+
+/// [`index`] over pages given as (output path, HTML) in path order. Between two pages it
+/// asks `cancelled`, and gives up with None when it says so: `serve` drops an index that a
+/// newer edit made stale, rather than finish seconds of work for nothing.
+pub fn index_pages(
+    pages: impl IntoIterator<Item = (String, String)>,
+    language: &str,
+    keep_index_url: bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<Option<IndexFiles>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("starting the search indexer")?;
@@ -58,14 +67,24 @@ pub fn index(
             .build();
         let mut index = PagefindIndex::new(Some(config))?;
         for (path, html) in pages {
-            let html = String::from_utf8_lossy(html).into_owned();
+            if cancelled() {
+                return Ok(None);
+            }
+            // Pagefind would parse a page that does not opt in only to leave it out (the
+            // dashboard alone is megabytes at scale).
+            if !html.contains(OPT_IN) {
+                continue;
+            }
             index
                 .add_html_file(Some(path.clone()), None, html)
                 .await
                 .with_context(|| format!("indexing {path} for search"))?;
         }
-        index.get_files().await
+        index.get_files().await.map(Some)
     })?;
+    let Some(files) = files else {
+        return Ok(None);
+    };
     let mut out = BTreeMap::new();
     for file in files {
         let name = file
@@ -76,7 +95,7 @@ pub fn index(
             .join("/");
         out.insert(format!("{FOLDER}/{name}"), file.contents);
     }
-    Ok(out.into_iter().collect())
+    Ok(Some(out.into_iter().collect()))
 }
 
 #[cfg(test)]

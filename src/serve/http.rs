@@ -27,16 +27,57 @@ pub(super) fn router(state: Arc<State>) -> Router {
         .with_state(state)
 }
 
+/// What one event stream knows of the tab it talks to.
+struct Tab {
+    /// The output file the tab shows (`?page=` of the stream's URL); None: any change counts.
+    page: Option<String>,
+    /// The last generation looked at.
+    seen: u64,
+    /// The generation in which the tab's page last changed: what the stream reports as
+    /// `site`, so the tab reloads only when its own page changed.
+    version: u64,
+}
+
+impl Tab {
+    fn look(&mut self, site: &super::Site) {
+        let generation = site.generation;
+        let Some(page) = &self.page else {
+            self.version = generation;
+            return;
+        };
+        if generation != self.seen {
+            // The log must reach back to the first generation the tab has not seen.
+            let complete = site.log.front().is_some_and(|(g, _)| *g <= self.seen + 1);
+            if !complete {
+                self.version = generation;
+            }
+            for (g, files) in site.log.iter().filter(|(g, _)| *g > self.seen) {
+                if files.as_ref().is_none_or(|f| f.contains(page)) {
+                    self.version = *g;
+                }
+            }
+        }
+        self.seen = generation;
+    }
+}
+
 /// `state` events: one on connect, then one after every build. The stream ends when the
 /// server stops, or graceful shutdown would wait for it forever.
 async fn events(
     Extract(state): Extract<Arc<State>>,
+    uri: Uri,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let changed = state.changed.subscribe();
     let stopping = state.stopping.subscribe();
+    let generation = state.current().generation;
+    let tab = Tab {
+        page: uri.query().and_then(path::page_of_query),
+        seen: generation,
+        version: generation,
+    };
     let stream = futures_util::stream::unfold(
-        (state, changed, stopping, true),
-        |(state, mut changed, mut stopping, first)| async move {
+        (state, changed, stopping, tab, true),
+        |(state, mut changed, mut stopping, mut tab, first)| async move {
             if !first {
                 tokio::select! {
                     result = changed.changed() => result.ok()?,
@@ -47,13 +88,14 @@ async fn events(
                 return None;
             }
             let site = state.current();
+            tab.look(&site);
             let data = serde_json::json!({
-                "site": site.generation,
+                "site": tab.version,
                 "errors": site.errors,
                 "warnings": site.warnings,
             });
             let event = Event::default().event("state").data(data.to_string());
-            Some((Ok(event), (state, changed, stopping, false)))
+            Some((Ok(event), (state, changed, stopping, tab, false)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
@@ -101,11 +143,11 @@ async fn site(Extract(state): Extract<Arc<State>>, method: Method, uri: Uri) -> 
     let Some(output) = &site.output else {
         return page(StatusCode::SERVICE_UNAVAILABLE, NO_SITE);
     };
-    if let Some(bytes) = output.files.get(&file) {
+    if let Some(bytes) = output.get(file.as_str()) {
         return serve_file(&file, bytes);
     }
     // `/topic` for the folder `topic/`: redirect, so that the page's relative links resolve.
-    if !file.ends_with("index.html") && output.files.contains_key(&format!("{file}/index.html")) {
+    if !file.ends_with("index.html") && output.contains_key(format!("{file}/index.html").as_str()) {
         let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
         if let Ok(location) = HeaderValue::from_str(&format!("{raw}/")) {
             response.headers_mut().insert(header::LOCATION, location);
@@ -126,7 +168,7 @@ fn serve_file(file: &str, bytes: &[u8]) -> Response {
 
 fn not_found(state: &State) -> Response {
     let site = state.current();
-    match site.output.as_ref().and_then(|o| o.files.get("404.html")) {
+    match site.output.as_ref().and_then(|o| o.get("404.html")) {
         Some(bytes) => {
             let mut response = serve_file("404.html", bytes);
             *response.status_mut() = StatusCode::NOT_FOUND;

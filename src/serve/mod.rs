@@ -3,6 +3,12 @@
 //!
 //! The server (tokio) and the build (plain threads, later rayon) are kept apart: every build
 //! runs in `spawn_blocking`, and the server keeps answering from the last good site meanwhile.
+//!
+//! Builds after the first are incremental ([`crate::incremental`]): an edit re-renders the
+//! pages that show what it changed and swaps them in (phase 1, with a reload for the browsers
+//! showing one of them), then the pages made from the whole site (phase 2, the same), then,
+//! on a thread of its own, the search index, which a newer edit cancels. Each browser tab
+//! says which page it shows, and reloads only when that page changed.
 //! A build with content errors does not replace that site; its diagnostics go to the browser
 //! (an overlay, through `/__evident/diagnostics`) and to whoever [`ServeOptions::on_rebuild`]
 //! tells. The library prints nothing.
@@ -11,27 +17,42 @@ mod http;
 pub mod path;
 mod watch;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::{SocketAddr, TcpListener};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use tokio::sync::{mpsc, watch as signal};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::incremental::{Files, Mode, Session};
 use crate::project::Project;
 use crate::render::RenderOptions;
-use crate::write::Output;
 
-/// How long to wait for a burst of file events to end before rebuilding: long enough for an
-/// editor's write-rename-delete of one save, short enough to feel immediate.
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
+/// How long a file event waits for more of the same save before the rebuild starts: an
+/// editor's write-rename-delete takes well under a millisecond, and a rebuild after an
+/// edit takes a few, so the wait is most of the time from a save to the reload. A save
+/// that still arrives in two bursts costs a second, quick, rebuild; a file caught between
+/// an editor's rename and its write is waited for ([`REAPPEAR`]).
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How often the watcher looks for events whose wait is over: a save waits between
+/// [`DEBOUNCE`] and [`DEBOUNCE`] + this.
+pub const WATCH_TICK: Duration = Duration::from_millis(5);
+/// How long a changed input that has vanished is waited for before it counts as deleted
+/// (which takes the full path): editors that save by renaming leave a moment without it.
+pub const REAPPEAR: Duration = Duration::from_millis(100);
+/// How many builds back a browser tab can have missed and still be told precisely whether
+/// its page changed (older than that, it simply reloads).
+const CHANGE_LOG: usize = 64;
 /// The port `serve` tries when none is given.
 pub const DEFAULT_PORT: u16 = 4000;
 
 /// Called after every build, the first one included, on a worker thread.
 pub type OnRebuild = Arc<dyn Fn(&Rebuild) + Send + Sync>;
+/// Called when a search index is in place, on the indexing thread.
+pub type OnSearchIndex = Arc<dyn Fn(&SearchIndexed) + Send + Sync>;
 
 /// What to serve and how.
 #[derive(Clone)]
@@ -44,6 +65,8 @@ pub struct ServeOptions {
     pub watch: bool,
     /// Told about every build.
     pub on_rebuild: Option<OnRebuild>,
+    /// Told when the search index of a build is in place.
+    pub on_search_index: Option<OnSearchIndex>,
 }
 
 impl ServeOptions {
@@ -54,6 +77,7 @@ impl ServeOptions {
             today,
             watch: true,
             on_rebuild: None,
+            on_search_index: None,
         }
     }
 }
@@ -63,8 +87,19 @@ impl ServeOptions {
 pub struct Rebuild {
     /// The files whose change started it, relative to the site root (empty for the first).
     pub changed: Vec<String>,
-    /// Wall time of load → resolve → render.
+    /// Incremental, full (and why), or nothing to do.
+    pub mode: Mode,
+    /// How many pages and handouts phase 1 rendered (every one after a full build).
+    pub rendered: usize,
+    /// Wall time from the start of the build (after the debounce) to the new pages being
+    /// served and the reload sent: load → resolve → render of what changed.
     pub elapsed: Duration,
+    /// From the first file event the watcher saw (the debounce included) to the reload sent
+    /// for the re-rendered pages; None for the first build and when nothing was served.
+    pub event_to_reload: Option<Duration>,
+    /// From the same file event (or the start of the first build) to the pages made from
+    /// the whole site (home, dashboard, API, sitemap, feed, search page) being served.
+    pub event_to_aggregates: Option<Duration>,
     /// Every diagnostic of this build, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// The text of every file read, to show the lines diagnostics point at.
@@ -87,13 +122,29 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// A search index put in place, for the terminal.
+#[derive(Debug, Clone)]
+pub struct SearchIndexed {
+    /// The pages indexed.
+    pub pages: usize,
+    /// From the file event of the edit it follows (or the start of the first build).
+    pub since_event: Duration,
+    /// Building the index alone.
+    pub elapsed: Duration,
+}
+
+/// Recent generations of the site, each with the output files it changed (None: any).
+type ChangeLog = VecDeque<(u64, Option<Arc<BTreeSet<String>>>)>;
+
 /// What the server answers from; replaced whole after each build.
 #[derive(Debug, Default)]
 struct Site {
     /// The last good site; None until a build succeeds.
-    output: Option<Arc<Output>>,
-    /// Counts successful builds, so browsers know when to reload.
+    output: Option<Arc<Files>>,
+    /// Counts the versions of the site served, so browsers know when to reload.
     generation: u64,
+    /// The output files each recent generation changed (None: every file), oldest first.
+    log: Arc<ChangeLog>,
     /// Errors of the latest build (empty when it succeeded), as plain text and as JSON.
     errors: usize,
     warnings: usize,
@@ -105,7 +156,14 @@ struct Site {
 struct State {
     project: Project,
     today: Date,
+    /// What the last build read, resolved and rendered; None until a build could read the site.
+    session: Mutex<Option<Session>>,
     site: RwLock<Arc<Site>>,
+    /// Bumped whenever the pages change; a search index of older pages is dropped.
+    content: AtomicU64,
+    /// The latest search index wanted, for the indexing thread.
+    search: (Mutex<Option<SearchRequest>>, Condvar),
+    on_search_index: Option<OnSearchIndex>,
     /// Bumped after each build; the SSE streams wait on it.
     changed: signal::Sender<u64>,
     /// Set once when the server stops, so endless SSE streams end and shutdown can finish.
@@ -119,6 +177,36 @@ impl State {
             .read()
             .map_or_else(|e| e.into_inner().clone(), |s| s.clone())
     }
+
+    /// Serves `files` as a new generation and tells the browsers; `changed` names the files
+    /// that differ from the previous generation (None: any may).
+    fn install(&self, files: Arc<Files>, changed: Option<BTreeSet<String>>) {
+        {
+            let mut current = self.site.write().unwrap_or_else(|e| e.into_inner());
+            let generation = current.generation + 1;
+            let mut log = (*current.log).clone();
+            log.push_back((generation, changed.map(Arc::new)));
+            while log.len() > CHANGE_LOG {
+                log.pop_front();
+            }
+            *current = Arc::new(Site {
+                output: Some(files),
+                generation,
+                log: Arc::new(log),
+                errors: current.errors,
+                warnings: current.warnings,
+                text: current.text.clone(),
+                json: current.json.clone(),
+            });
+        }
+        self.changed.send_modify(|n| *n += 1);
+    }
+}
+
+/// A search index to build: of the pages of content version `content`.
+struct SearchRequest {
+    content: u64,
+    since: Instant,
 }
 
 /// A running server. Dropping it stops the server too, without waiting.
@@ -161,12 +249,20 @@ pub fn start(project: Project, options: ServeOptions) -> anyhow::Result<Handle> 
     let state = Arc::new(State {
         project,
         today: options.today,
+        session: Mutex::new(None),
         site: RwLock::new(Arc::new(Site::default())),
+        content: AtomicU64::new(0),
+        search: (Mutex::new(None), Condvar::new()),
+        on_search_index: options.on_search_index,
         changed,
         stopping,
         on_rebuild: options.on_rebuild,
     });
-    rebuild(&state, Vec::new());
+    let indexer = state.clone();
+    std::thread::Builder::new()
+        .name("evident-search".into())
+        .spawn(move || search_loop(&indexer))?;
+    rebuild(&state, Vec::new(), None);
 
     let (triggers, requests) = mpsc::unbounded_channel();
     let watcher = if options.watch {
@@ -211,6 +307,7 @@ impl Handle {
 
     fn stop(&mut self) -> anyhow::Result<()> {
         self.state.stopping.send_replace(true);
+        self.state.search.1.notify_all();
         let (Some(runtime), Some(server)) = (self.runtime.take(), self.server.take()) else {
             return Ok(());
         };
@@ -229,23 +326,35 @@ impl Handle {
 impl Drop for Handle {
     fn drop(&mut self) {
         self.state.stopping.send_replace(true);
+        self.state.search.1.notify_all();
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
     }
 }
 
+/// A burst of file events from the watcher: the files (relative to the root) and when the
+/// first event was seen.
+#[derive(Debug)]
+pub(crate) struct Trigger {
+    pub changed: Vec<String>,
+    pub seen: Instant,
+}
+
 /// Rebuilds once per burst of changes: requests that arrive during a build are merged into the
 /// next one, so a save of ten files costs at most two builds.
-async fn rebuild_loop(state: Arc<State>, mut requests: mpsc::UnboundedReceiver<Vec<String>>) {
-    while let Some(mut changed) = requests.recv().await {
+async fn rebuild_loop(state: Arc<State>, mut requests: mpsc::UnboundedReceiver<Trigger>) {
+    while let Some(first) = requests.recv().await {
+        let mut changed = first.changed;
+        let mut seen = first.seen;
         while let Ok(more) = requests.try_recv() {
-            changed.extend(more);
+            changed.extend(more.changed);
+            seen = seen.min(more.seen);
         }
         changed.sort();
         changed.dedup();
         let state = state.clone();
-        if tokio::task::spawn_blocking(move || rebuild(&state, changed))
+        if tokio::task::spawn_blocking(move || rebuild(&state, changed, Some(seen)))
             .await
             .is_err()
         {
@@ -255,86 +364,13 @@ async fn rebuild_loop(state: Arc<State>, mut requests: mpsc::UnboundedReceiver<V
     }
 }
 
-/// Builds the site, installs it when it has no errors, and tells browsers and the terminal.
-fn rebuild(state: &State, changed: Vec<String>) {
+/// Builds what changed (everything the first time), serves it when it has no errors, and
+/// tells browsers and the terminal.
+fn rebuild(state: &State, changed: Vec<String>, seen: Option<Instant>) {
     let started = Instant::now();
-    let (site, diagnostics, texts, outcome) = build(state);
-    let elapsed = started.elapsed();
-    {
-        let mut current = state.site.write().unwrap_or_else(|e| e.into_inner());
-        let mut next = Site {
-            output: current.output.clone(),
-            generation: current.generation,
-            ..Site::default()
-        };
-        if let Some(output) = site {
-            next.output = Some(Arc::new(output));
-            next.generation += 1;
-        }
-        next.errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        next.warnings = diagnostics.len() - next.errors;
-        if let Outcome::Failed(message) = &outcome {
-            next.errors += 1;
-            next.text = format!("error: {message}\n");
-            next.json
-                .push(serde_json::json!({ "severity": "error", "message": message }));
-        }
-        if next.errors > 0 {
-            // Only the errors: they are why the page is stale. Warnings stay in the terminal.
-            let errors: Vec<Diagnostic> = diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .cloned()
-                .collect();
-            next.text.push_str(&crate::report::render(
-                &errors,
-                crate::report::Format::Human,
-                &texts,
-                false,
-            ));
-            next.json.extend(errors.iter().map(crate::report::json));
-        }
-        *current = Arc::new(next);
-    }
-    state.changed.send_modify(|n| *n += 1);
-    if let Some(on_rebuild) = &state.on_rebuild {
-        on_rebuild(&Rebuild {
-            changed,
-            elapsed,
-            diagnostics,
-            texts: Arc::new(texts),
-            outcome,
-        });
-    }
-}
-
-type Built = (
-    Option<Output>,
-    Vec<Diagnostic>,
-    BTreeMap<String, String>,
-    Outcome,
-);
-
-/// load → resolve → render, with the editor dashboard always in (serve is for editors).
-fn build(state: &State) -> Built {
-    let kb = match crate::check(&state.project, state.today) {
-        Ok(kb) => kb,
-        Err(e) => {
-            return (
-                None,
-                Vec::new(),
-                BTreeMap::new(),
-                Outcome::Failed(format!("{e:#}")),
-            );
-        }
-    };
-    let diagnostics = kb.diagnostics.clone().sorted();
-    if kb.diagnostics.has_errors() {
-        return (None, diagnostics, kb.texts, Outcome::ContentErrors);
-    }
+    let since = seen.unwrap_or(started);
+    wait_for_renamed_files(&state.project, &changed);
+    let mut guard = state.session.lock().unwrap_or_else(|e| e.into_inner());
     // PDF handouts are left out of the preview: Typst would add seconds to every reload.
     let options = RenderOptions {
         dashboard: Some(true),
@@ -344,20 +380,238 @@ fn build(state: &State) -> Built {
         },
         ..RenderOptions::default()
     };
-    match crate::render_site(&state.project, &kb, &options) {
-        Ok(output) => {
-            let outcome = Outcome::Served {
-                pages: output.files.keys().filter(|f| f.ends_with(".html")).count(),
-                claims: kb.claims.len(),
-                sources: kb.sources.len(),
-            };
-            (Some(output), diagnostics, kb.texts, outcome)
+    let mode = match guard.as_mut() {
+        Some(session) => session.update(&changed),
+        None => Session::load(state.project.clone(), state.today, options).map(|session| {
+            *guard = Some(session);
+            Mode::Full("first build".into())
+        }),
+    };
+    let mut report = Rebuild {
+        changed,
+        mode: mode
+            .as_ref()
+            .cloned()
+            .unwrap_or(Mode::Full("the site could not be read".into())),
+        rendered: 0,
+        elapsed: Duration::ZERO,
+        event_to_reload: None,
+        event_to_aggregates: None,
+        diagnostics: Vec::new(),
+        texts: Arc::new(BTreeMap::new()),
+        outcome: Outcome::ContentErrors,
+    };
+    let session = match (mode, guard.as_mut()) {
+        (Ok(_), Some(session)) => session,
+        (Err(e), _) => return finish(state, report, Some(format!("{e:#}"))),
+        (Ok(_), None) => return finish(state, report, Some("no site loaded".into())),
+    };
+    if report.mode == Mode::Unchanged {
+        report.elapsed = started.elapsed();
+        report.outcome = served_outcome(session);
+        report.diagnostics = session.kb().diagnostics.clone().sorted();
+        return tell(state, &report);
+    }
+    let first = seen.is_none();
+    match session.render_pages() {
+        Ok(Some(rendered)) => {
+            if let Some(files) = rendered.files {
+                state.install(files, rendered.changed);
+            }
+            state.content.fetch_add(1, Ordering::SeqCst);
+            report.elapsed = started.elapsed();
+            report.event_to_reload = (!first).then(|| since.elapsed());
+            report.rendered = rendered.rendered;
         }
-        Err(e) => (
-            None,
-            diagnostics,
-            kb.texts,
-            Outcome::Failed(format!("{e:#}")),
-        ),
+        Ok(None) => {
+            report.elapsed = started.elapsed();
+            report.diagnostics = session.kb().diagnostics.clone().sorted();
+            report.texts = Arc::new(texts_of(session, &report.diagnostics));
+            return finish(state, report, None);
+        }
+        Err(e) => return finish(state, report, Some(format!("{e:#}"))),
+    }
+    match session.render_aggregates() {
+        Ok(rendered) => {
+            if let Some(files) = rendered.files
+                && rendered.changed.as_ref().is_none_or(|c| !c.is_empty())
+            {
+                state.install(files, rendered.changed);
+            }
+            report.event_to_aggregates = Some(since.elapsed());
+        }
+        Err(e) => return finish(state, report, Some(format!("{e:#}"))),
+    }
+    request_search_index(state, since);
+    report.outcome = served_outcome(session);
+    report.diagnostics = session.kb().diagnostics.clone().sorted();
+    report.texts = Arc::new(texts_of(session, &report.diagnostics));
+    drop(guard);
+    finish(state, report, None);
+}
+
+/// Waits a moment for changed inputs that have vanished: an editor that saves by renaming
+/// the old file away before writing the new one leaves a gap that is not a deletion.
+fn wait_for_renamed_files(project: &Project, changed: &[String]) {
+    let deadline = Instant::now() + REAPPEAR;
+    for rel in changed {
+        let path = project.root.join(rel);
+        while !path.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+fn served_outcome(session: &Session) -> Outcome {
+    let kb = session.kb();
+    Outcome::Served {
+        pages: session
+            .served()
+            .map_or(0, |f| f.keys().filter(|f| f.ends_with(".html")).count()),
+        claims: kb.claims.len(),
+        sources: kb.sources.len(),
+    }
+}
+
+/// The texts of the files the diagnostics point at (all a report needs, and far less to
+/// copy than every file of a large site).
+fn texts_of(session: &Session, diagnostics: &[Diagnostic]) -> BTreeMap<String, String> {
+    let texts = &session.kb().texts;
+    diagnostics
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(&d.location.path).chain(d.related.iter().map(|r| &r.location.path))
+        })
+        .filter_map(|path| Some((path.clone(), texts.get(path)?.clone())))
+        .collect()
+}
+
+/// Records the build's errors for the browsers (the served site stays as it is unless the
+/// build installed a new one) and tells the terminal. `failure` is a build that could not run.
+fn finish(state: &State, mut report: Rebuild, failure: Option<String>) {
+    if let Some(message) = &failure {
+        report.outcome = Outcome::Failed(message.clone());
+    }
+    {
+        let mut current = state.site.write().unwrap_or_else(|e| e.into_inner());
+        let mut next = Site {
+            output: current.output.clone(),
+            generation: current.generation,
+            log: current.log.clone(),
+            ..Site::default()
+        };
+        next.errors = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        next.warnings = report.diagnostics.len() - next.errors;
+        if let Some(message) = &failure {
+            next.errors += 1;
+            next.text = format!("error: {message}\n");
+            next.json
+                .push(serde_json::json!({ "severity": "error", "message": message }));
+        }
+        if next.errors > 0 {
+            // Only the errors: they are why the page is stale. Warnings stay in the terminal.
+            let errors: Vec<Diagnostic> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .cloned()
+                .collect();
+            next.text.push_str(&crate::report::render(
+                &errors,
+                crate::report::Format::Human,
+                &report.texts,
+                false,
+            ));
+            next.json.extend(errors.iter().map(crate::report::json));
+        }
+        *current = Arc::new(next);
+    }
+    state.changed.send_modify(|n| *n += 1);
+    tell(state, &report);
+}
+
+fn tell(state: &State, report: &Rebuild) {
+    if let Some(on_rebuild) = &state.on_rebuild {
+        on_rebuild(report);
+    }
+}
+
+/// Asks the indexing thread for the index of the pages just served, superseding any older
+/// request (and cancelling an index being built for older pages).
+fn request_search_index(state: &State, since: Instant) {
+    let (slot, wake) = &state.search;
+    let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+    *slot = Some(SearchRequest {
+        content: state.content.load(Ordering::SeqCst),
+        since,
+    });
+    wake.notify_one();
+}
+
+/// The indexing thread: builds the latest index asked for, one at a time, until the server
+/// stops. The pages are copied out under the session's lock, indexed without it, and the
+/// index is put in only if no edit came in meanwhile.
+fn search_loop(state: &State) {
+    loop {
+        let request = {
+            let (slot, wake) = &state.search;
+            let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if *state.stopping.borrow() {
+                    return;
+                }
+                if let Some(request) = slot.take() {
+                    break request;
+                }
+                slot = wake.wait(slot).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        let current = || state.content.load(Ordering::SeqCst) == request.content;
+        let input = {
+            let guard = state.session.lock().unwrap_or_else(|e| e.into_inner());
+            if !current() {
+                continue;
+            }
+            guard.as_ref().and_then(Session::search_input)
+        };
+        let Some(input) = input else { continue };
+        let started = Instant::now();
+        let pages = input.pages();
+        let count = pages.len();
+        let stale = || !current() || *state.stopping.borrow();
+        let Ok(Some(index)) = crate::render::search::index_pages(
+            pages,
+            &input.language,
+            input.keep_index_url,
+            &stale,
+        ) else {
+            continue;
+        };
+        let elapsed = started.elapsed();
+        let mut guard = state.session.lock().unwrap_or_else(|e| e.into_inner());
+        if !current() {
+            continue;
+        }
+        let Some(files) = guard.as_mut().and_then(|s| s.install_search_index(index)) else {
+            continue;
+        };
+        let changed = files
+            .keys()
+            .filter(|p| p.starts_with(crate::render::search::FOLDER))
+            .map(|p| p.to_string())
+            .collect();
+        state.install(files, Some(changed));
+        drop(guard);
+        if let Some(on_search_index) = &state.on_search_index {
+            on_search_index(&SearchIndexed {
+                pages: count,
+                since_event: request.since.elapsed(),
+                elapsed,
+            });
+        }
     }
 }

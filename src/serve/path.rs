@@ -53,6 +53,30 @@ pub fn resolve(raw: &str) -> Result<String, Refused> {
     Ok(segments.join("/"))
 }
 
+/// The output file named by `page=` in the query of the event stream's URL: the tab's own
+/// path, percent-encoded once more by the script.
+pub fn page_of_query(query: &str) -> Option<String> {
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    let mut bytes = Vec::with_capacity(value.len());
+    let mut rest = value.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        let hex = tail.get(..2).and_then(|h| std::str::from_utf8(h).ok());
+        match (byte, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(decoded)) => {
+                bytes.push(decoded);
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(byte);
+                rest = tail;
+            }
+        }
+    }
+    resolve(&String::from_utf8(bytes).ok()?).ok()
+}
+
 /// Percent-decoding, refusing encoded separators: `a%2fb` must not become two segments after
 /// the check that looked at one.
 fn decode(text: &str) -> Result<String, Refused> {
@@ -120,7 +144,7 @@ pub fn is_html(path: &str) -> bool {
 /// new generation reloads the page, errors fetch the diagnostics and show them over the page.
 /// The text goes in through `textContent`, so nothing in a diagnostic can become markup.
 pub const RELOAD_SCRIPT: &str = r#"<script>(() => {
-  const es = new EventSource("/__evident/events"); let seen = null;
+  const es = new EventSource("/__evident/events?page=" + encodeURIComponent(location.pathname)); let seen = null;
   const overlay = (text) => {
     let box = document.getElementById("__evident_overlay");
     if (!text) { if (box) box.remove(); return; }
@@ -220,6 +244,21 @@ mod tests {
         );
         assert_eq!(content_type("a.b/README"), "application/octet-stream");
         assert!(is_html("x/index.html") && !is_html("x.htmlx"));
+    }
+
+    #[test]
+    fn the_event_stream_learns_the_tab_s_page() {
+        assert_eq!(
+            page_of_query("page=%2Fclaims%2Fa-b%2F").as_deref(),
+            Some("claims/a-b/index.html")
+        );
+        assert_eq!(page_of_query("x=1&page=%2F").as_deref(), Some("index.html"));
+        assert_eq!(
+            page_of_query("page=%2Fa%2520b%2Findex.html").as_deref(),
+            Some("a b/index.html")
+        );
+        assert_eq!(page_of_query("page=%2F..%2Fetc"), None);
+        assert_eq!(page_of_query("other=1"), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ impl Watcher {
     /// Sends the changed files (relative to the root) to `triggers` after each burst.
     pub(super) fn start(
         project: &Project,
-        triggers: UnboundedSender<Vec<String>>,
+        triggers: UnboundedSender<super::Trigger>,
     ) -> anyhow::Result<Watcher> {
         let root = project.root.clone();
         let inputs = Inputs {
@@ -34,24 +34,33 @@ impl Watcher {
         };
         let relative = project.clone();
         let watched = inputs.clone();
-        let mut debouncer =
-            new_debouncer(super::DEBOUNCE, None, move |result: DebounceEventResult| {
+        let mut debouncer = new_debouncer(
+            super::DEBOUNCE,
+            Some(super::WATCH_TICK),
+            move |result: DebounceEventResult| {
                 let Ok(events) = result else {
                     return;
                 };
-                let mut changed: Vec<String> = events
+                let events: Vec<_> = events
                     .iter()
                     .filter(|e| !e.kind.is_access())
+                    .filter(|e| e.paths.iter().any(|p| watched.concerns(p)))
+                    .collect();
+                let mut changed: Vec<String> = events
+                    .iter()
                     .flat_map(|e| e.paths.iter())
                     .filter(|p| watched.concerns(p))
                     .map(|p| relative.relative(p))
                     .collect();
                 changed.sort();
                 changed.dedup();
-                if !changed.is_empty() {
-                    let _ = triggers.send(changed);
+                // When the watcher first saw the burst: the time a save waited is part of
+                // what `serve --verbose` reports.
+                if let Some(seen) = events.iter().map(|e| e.time).min() {
+                    let _ = triggers.send(super::Trigger { changed, seen });
                 }
-            })?;
+            },
+        )?;
         // The root itself, not recursively: that sees evident.yaml and folders being created,
         // without the events of the output folder.
         debouncer.watch(&root, RecursiveMode::NonRecursive)?;

@@ -8,6 +8,7 @@ mod browser;
 mod bundled;
 mod cli;
 mod diagnostics;
+mod incremental;
 mod links;
 mod original_page;
 mod review;

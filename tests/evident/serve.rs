@@ -7,9 +7,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use evident::serve::{self, ServeOptions};
+use evident::incremental::Mode;
+use evident::serve::{self, Rebuild, ServeOptions};
 
 use crate::harness::{Site, today};
 
@@ -84,11 +86,21 @@ struct Events {
 
 impl Events {
     fn open(addr: SocketAddr) -> Events {
+        Events::open_at(addr, "/__evident/events")
+    }
+
+    /// The stream as the reload script opens it from the tab showing `page`.
+    fn for_page(addr: SocketAddr, page: &str) -> Events {
+        let query = page.replace('/', "%2F");
+        Events::open_at(addr, &format!("/__evident/events?page={query}"))
+    }
+
+    fn open_at(addr: SocketAddr, target: &str) -> Events {
         let mut stream = TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
-            "GET /__evident/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+            "GET {target} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream);
@@ -138,7 +150,10 @@ fn serves_rebuilds_and_keeps_the_last_good_site_through_errors() {
         home.header("content-type"),
         Some("text/html; charset=utf-8")
     );
-    assert!(home.body.contains("new EventSource(\"/__evident/events\")"));
+    assert!(
+        home.body
+            .contains("new EventSource(\"/__evident/events?page=\"")
+    );
     let topic = get(addr, "/relactation/");
     assert_eq!(topic.status, 200);
     assert!(topic.body.contains("</html>"));
@@ -213,6 +228,84 @@ fn serves_rebuilds_and_keeps_the_last_good_site_through_errors() {
     assert!(stopped.elapsed() < Duration::from_secs(10));
     assert!(events.next().is_none(), "the event stream ends on shutdown");
     assert!(TcpStream::connect(addr).is_err(), "the port is closed");
+}
+
+#[test]
+fn an_edit_is_rebuilt_incrementally_and_reloads_only_the_tabs_it_changed() {
+    let site = Site::bundled();
+    let reports: Arc<Mutex<Vec<Rebuild>>> = Arc::default();
+    let mut options = ServeOptions::local(0, today());
+    let seen = reports.clone();
+    options.on_rebuild = Some(Arc::new(move |r: &Rebuild| {
+        seen.lock().unwrap().push(r.clone());
+    }));
+    let handle = serve::start(site.project(), options).unwrap();
+    let addr = handle.addr;
+    let claim_page = "/claims/relactation-success-seema-trial/";
+    let unrelated_page = "/sources/lactmed-domperidone/";
+    let mut claim_tab = Events::for_page(addr, claim_page);
+    let mut unrelated_tab = Events::for_page(addr, unrelated_page);
+    let claim_version = claim_tab.next().unwrap()["site"].as_u64();
+    let unrelated_version = unrelated_tab.next().unwrap()["site"].as_u64();
+    let unrelated = get(addr, unrelated_page);
+    assert_eq!(unrelated.status, 200);
+    let unrelated = unrelated.body;
+
+    let claim = "content/claims/relactation/relactation-success-seema-trial.yaml";
+    let text = site.read(claim);
+    site.write(
+        claim,
+        &text.replacen(
+            "mothers of hospitalised infants,",
+            "mothers of infants in hospital,",
+            1,
+        ),
+    );
+    wait_for("the incremental rebuild", || {
+        reports.lock().unwrap().iter().any(|r| r.changed == [claim])
+    });
+    let report = reports
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|r| r.changed == [claim])
+        .cloned()
+        .unwrap();
+    assert_eq!(report.mode, Mode::Incremental, "{report:?}");
+    assert!(
+        (1..10).contains(&report.rendered),
+        "{} pages re-rendered",
+        report.rendered
+    );
+    let to_reload = report.event_to_reload.expect("a reload after the edit");
+    assert!(
+        to_reload >= serve::DEBOUNCE,
+        "timed from the file event: {to_reload:?}"
+    );
+    assert!(report.event_to_aggregates.is_some_and(|t| t >= to_reload));
+    assert!(
+        get(addr, claim_page)
+            .body
+            .contains("mothers of infants in hospital")
+    );
+    assert!(
+        get(addr, "/api/claims.json")
+            .body
+            .contains("mothers of infants in hospital")
+    );
+    assert_eq!(get(addr, unrelated_page).body, unrelated);
+
+    // The claim's tab is told its page changed; the other tab sees new events only.
+    let mut version = claim_tab.next().unwrap()["site"].as_u64();
+    while version == claim_version {
+        version = claim_tab.next().unwrap()["site"].as_u64();
+    }
+    assert!(version > claim_version);
+    assert_eq!(
+        unrelated_tab.next().unwrap()["site"].as_u64(),
+        unrelated_version
+    );
+    handle.shutdown().unwrap();
 }
 
 #[test]

@@ -1,0 +1,849 @@
+//! Incremental rebuilds for `serve`: a [`Session`] keeps what the last build read, resolved
+//! and rendered, and redoes only what an edit can change.
+//!
+//! An edit goes through three steps, each reusing the previous build's state:
+//!
+//! 1. **Load**: only the changed files are read and parsed again ([`LoadedFile`] per file).
+//! 2. **Resolve**: the edited claims and topics, the claims citing an edited source and the
+//!    topics referring to a claim that came out different are resolved again, one at a time
+//!    (`resolve::resolve_claim`, `resolve::resolve_topic`); what spans the site (back-links,
+//!    replacement chains, unused sources, unknown reviewers) is recomputed whole, which costs
+//!    a few milliseconds at 10,000 claims. Diagnostics are kept per file and per item, so the
+//!    list is exactly a full resolve's.
+//! 3. **Render**: the [`DepGraph`] names the pages that show anything that changed; those are
+//!    rendered ([`Session::render_pages`]), then the pages made from the whole site
+//!    ([`Session::render_aggregates`]), then, in the background, the search index.
+//!
+//! Anything it cannot classify safely falls back to the full path, with the reason: the
+//! configuration or the theme changed, a file was created, deleted or renamed, a file no
+//! longer parses, records were added to or removed from a source file, or a topic's title
+//! changed on a site whose every page lists the topics.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::depgraph::{Changed, DepGraph};
+use crate::diag::Diagnostics;
+use crate::handout::HandoutTheme;
+use crate::load::{LoadedFile, Parsed};
+use crate::project::Project;
+use crate::render::theme::Theme;
+use crate::render::{Listing, Page, RenderOptions, Renderer};
+use crate::resolve::{self, KnowledgeBase, ResolveParts, ResolvedTopic};
+
+/// The files of a rendered site, shared between the versions `serve` swaps in: a new
+/// version copies the map (tens of thousands of entries with the search index), not the
+/// paths or the bytes.
+pub type Files = BTreeMap<Arc<str>, Arc<Vec<u8>>>;
+
+/// Why an edit took the full path.
+pub type Reason = String;
+
+/// How the last [`Session::update`] went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Only what the edit can change was redone.
+    Incremental,
+    /// Everything was read, resolved and rendered again, for this reason.
+    Full(Reason),
+    /// The files read the same as before: nothing to do.
+    Unchanged,
+}
+
+/// One input file as the session keeps it (its text is in the knowledge base's `texts`).
+#[derive(Debug, Clone)]
+struct FileState {
+    rel: String,
+    parsed: Parsed,
+    diagnostics: Diagnostics,
+}
+
+/// The pages the served site lacks next to the knowledge base: what an edit with content
+/// errors left unrendered, to render with the next good one.
+#[derive(Debug, Clone, PartialEq)]
+enum Stale {
+    Pages(BTreeSet<Page>),
+    Everything,
+}
+
+/// A site kept in memory between builds.
+pub struct Session {
+    project: Project,
+    today: Date,
+    options: RenderOptions,
+    /// Diagnostics of `evident.yaml` and the citation style, reported before any file's.
+    head: Diagnostics,
+    files: Vec<FileState>,
+    by_path: HashMap<String, usize>,
+    parts: ResolveParts,
+    kb: KnowledgeBase,
+    graph: DepGraph,
+    themes: Option<Arc<(Theme, HandoutTheme)>>,
+    /// Of the pages in `served`.
+    listing: Listing,
+    /// The last site rendered without errors.
+    served: Option<Arc<Files>>,
+    stale: Stale,
+    /// The pages made from the whole site are as fresh as the rest (after a full render).
+    aggregates_fresh: bool,
+    /// A full reload failed (the site folder vanished, say): the next update reloads again.
+    broken: bool,
+}
+
+/// What a phase of rendering changed.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The site to serve from now on.
+    pub files: Option<Arc<Files>>,
+    /// How many pages (and handouts) were rendered.
+    pub rendered: usize,
+    /// The output files whose bytes changed, or None when everything was rendered.
+    pub changed: Option<BTreeSet<String>>,
+}
+
+/// What the search index is built from: a version of the served site.
+pub struct SearchInput {
+    pub files: Arc<Files>,
+    pub language: String,
+    pub keep_index_url: bool,
+}
+
+impl SearchInput {
+    /// The pages a build indexes, in path order: every HTML file but the handouts (a build
+    /// adds them after the index) and the index itself.
+    pub fn pages(&self) -> Vec<(String, String)> {
+        self.files
+            .iter()
+            .filter(|(path, _)| {
+                path.ends_with(".html") && !path.starts_with("handouts/") && !is_search_index(path)
+            })
+            .map(|(path, bytes)| {
+                (
+                    path.to_string(),
+                    String::from_utf8_lossy(bytes).into_owned(),
+                )
+            })
+            .collect()
+    }
+}
+
+impl Session {
+    /// Reads and resolves the whole site; nothing is rendered until [`Session::render_pages`].
+    pub fn load(project: Project, today: Date, options: RenderOptions) -> anyhow::Result<Session> {
+        let (mut corpus, loaded) = crate::load::load_by_file(&project)?;
+        let head = corpus.diagnostics.clone();
+        let mut files = Vec::with_capacity(loaded.len());
+        for file in loaded {
+            files.push(FileState {
+                rel: file.rel.clone(),
+                parsed: file.parsed.clone(),
+                diagnostics: file.diagnostics.clone(),
+            });
+            corpus.add(file);
+        }
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.rel.clone(), i))
+            .collect();
+        let (kb, parts) = resolve::resolve_in_parts(corpus, today);
+        let graph = DepGraph::of(&kb);
+        Ok(Session {
+            project,
+            today,
+            options,
+            head,
+            files,
+            by_path,
+            parts,
+            kb,
+            graph,
+            themes: None,
+            listing: Listing::new(),
+            served: None,
+            stale: Stale::Everything,
+            aggregates_fresh: false,
+            broken: false,
+        })
+    }
+
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// The last site rendered without errors.
+    pub fn served(&self) -> Option<Arc<Files>> {
+        self.served.clone()
+    }
+
+    /// Takes in changed files (relative to the site root): incrementally when every change
+    /// can be classified, else by reading the whole site again.
+    pub fn update(&mut self, changed: &[String]) -> anyhow::Result<Mode> {
+        let plan = if self.broken {
+            Err("the last build could not read the site".to_string())
+        } else {
+            self.plan(changed)
+        };
+        match plan {
+            Ok(edits) if edits.is_empty() => Ok(Mode::Unchanged),
+            Ok(edits) => {
+                let pages = self.apply(edits);
+                if let Stale::Pages(stale) = &mut self.stale {
+                    stale.extend(pages);
+                }
+                Ok(Mode::Incremental)
+            }
+            Err(reason) => {
+                let fresh = Session::load(self.project.clone(), self.today, self.options.clone());
+                self.broken = fresh.is_err();
+                let mut fresh = fresh?;
+                fresh.served = self.served.take();
+                fresh.listing = std::mem::take(&mut self.listing);
+                *self = fresh;
+                Ok(Mode::Full(reason))
+            }
+        }
+    }
+
+    /// Reads the changed files and decides whether they can be taken in one by one; changes
+    /// nothing. Err says why not.
+    fn plan(&self, changed: &[String]) -> Result<Vec<Edit>, Reason> {
+        if !self.parts.index.is_empty() {
+            // Which of two files with one id is in the site depends on every file.
+            return Err("the site has invalid or duplicate ids".to_string());
+        }
+        let mut edits = Vec::new();
+        let mut seen = BTreeSet::new();
+        for rel in changed {
+            if !seen.insert(rel) {
+                continue;
+            }
+            let kind = classify(rel);
+            if kind == Kind::Other {
+                return Err(match rel.split('/').next() {
+                    Some("themes") => format!("the theme changed ({rel})"),
+                    _ if rel == crate::config::CONFIG_FILE => "evident.yaml changed".to_string(),
+                    _ => format!("{rel} is not a content or citations file"),
+                });
+            }
+            let path = self.project.root.join(rel);
+            let Some(&index) = self.by_path.get(rel) else {
+                if path.exists() {
+                    return Err(format!("{rel} was created"));
+                }
+                let folder = format!("{rel}/");
+                if self.by_path.keys().any(|known| known.starts_with(&folder)) {
+                    return Err(format!("{rel} was deleted or renamed"));
+                }
+                // A file that came and went within one burst (an editor's temporary file):
+                // the site never saw it.
+                continue;
+            };
+            if !path.is_file() {
+                return Err(format!("{rel} was deleted or renamed"));
+            }
+            let file = match kind {
+                Kind::Content => {
+                    match crate::load::load_content_file(&self.project, &path, &self.kb.config) {
+                        Some(file) => file,
+                        None => return Err(format!("{rel} is not a claim or a topic")),
+                    }
+                }
+                _ => crate::load::load_citation_file(&self.project, &path),
+            };
+            let old = &self.files[index];
+            if file.parsed == old.parsed
+                && file.text.as_ref() == self.kb.texts.get(rel)
+                && diagnostics_equal(&file.diagnostics, &old.diagnostics)
+            {
+                continue;
+            }
+            self.compatible(&old.parsed, &file, rel)?;
+            edits.push(Edit { index, file });
+        }
+        Ok(edits)
+    }
+
+    /// Whether `file` can replace what `old` held without the site's set of ids changing.
+    fn compatible(&self, old: &Parsed, file: &LoadedFile, rel: &str) -> Result<(), Reason> {
+        match (old, &file.parsed) {
+            (Parsed::Claim(_), Parsed::Claim(new)) => {
+                if self
+                    .kb
+                    .claims
+                    .get(&new.id)
+                    .is_none_or(|c| c.claim.path != rel)
+                {
+                    return Err(format!(
+                        "{rel} is not a claim of the site (invalid or duplicate id)"
+                    ));
+                }
+                Ok(())
+            }
+            (Parsed::Topic(old), Parsed::Topic(new)) => {
+                if old.slug.value != new.slug.value {
+                    return Err(format!("{rel}: the page's slug changed"));
+                }
+                if old.page_kind != new.page_kind {
+                    return Err(format!("{rel}: the page's kind changed"));
+                }
+                if self
+                    .kb
+                    .topics
+                    .get(&new.slug.value)
+                    .is_none_or(|t| t.topic.path != rel)
+                {
+                    return Err(format!(
+                        "{rel} is not a page of the site (invalid or duplicate slug)"
+                    ));
+                }
+                if old.title != new.title && crate::render::nav_lists_topics(&self.kb) {
+                    return Err(format!(
+                        "{rel}: a topic's title changed, and every page's navigation lists the topics"
+                    ));
+                }
+                Ok(())
+            }
+            (Parsed::Sources(old), Parsed::Sources(new)) => {
+                let ids = |records: &[crate::citations::SourceRecord]| {
+                    let mut ids: Vec<(String, bool)> = records
+                        .iter()
+                        .map(|r| (r.id.clone(), r.annotation_only))
+                        .collect();
+                    ids.sort();
+                    ids
+                };
+                if ids(old) != ids(new) {
+                    return Err(format!(
+                        "{rel}: source records were added, removed or renamed"
+                    ));
+                }
+                Ok(())
+            }
+            (_, Parsed::Nothing) => Err(format!("{rel} could not be read or parsed")),
+            _ => Err(format!("{rel} changed what it holds")),
+        }
+    }
+
+    /// Takes in the planned edits: resolves again what they can change, and returns the
+    /// pages that may now differ.
+    fn apply(&mut self, edits: Vec<Edit>) -> BTreeSet<Page> {
+        let mut edited_claims = BTreeSet::new();
+        let mut edited_topics = BTreeSet::new();
+        let mut sources_edited = false;
+        for Edit { index, file } in edits {
+            match &file.parsed {
+                Parsed::Claim(c) => {
+                    edited_claims.insert(c.id.clone());
+                }
+                Parsed::Topic(t) => {
+                    edited_topics.insert(t.slug.value.clone());
+                }
+                Parsed::Sources(_) => sources_edited = true,
+                Parsed::Nothing => {}
+            }
+            match file.text {
+                Some(text) => self.kb.texts.insert(file.rel.clone(), text),
+                None => self.kb.texts.remove(&file.rel),
+            };
+            self.files[index] = FileState {
+                rel: file.rel,
+                parsed: file.parsed,
+                diagnostics: file.diagnostics,
+            };
+        }
+
+        let mut changed = Changed::default();
+        let mut old_claims = BTreeMap::new();
+        let mut old_topics = BTreeMap::new();
+        let mut old_sources = BTreeMap::new();
+
+        // Sources: merged again from every record (a record's annotation may sit in another
+        // file), then compared one by one.
+        let mut recheck_claims = edited_claims.clone();
+        if sources_edited {
+            let records = self
+                .files
+                .iter()
+                .filter_map(|f| match &f.parsed {
+                    Parsed::Sources(records) => Some(records.iter().cloned()),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let mut merge = Diagnostics::new();
+            let sources = resolve::merge_sources(records, &mut merge);
+            self.parts.merge = merge;
+            for (id, source) in &sources {
+                let Some(resolved) = self.kb.sources.get_mut(id) else {
+                    continue;
+                };
+                if resolved.source != *source {
+                    old_sources.insert(id.clone(), resolved.clone());
+                    resolved.source = source.clone();
+                    resolved.reference = crate::citations::format_reference(source, &self.kb.style);
+                    changed.sources.insert(id.clone());
+                    recheck_claims.extend(self.graph.citing(id).cloned());
+                }
+            }
+            self.parts.sources = sources;
+        }
+
+        for id in &recheck_claims {
+            let Some(old) = self.kb.claims.get(id) else {
+                continue;
+            };
+            let claim = self.edited_claim(id).unwrap_or_else(|| old.claim.clone());
+            let mut diagnostics = Diagnostics::new();
+            let mut resolved = resolve::resolve_claim(
+                claim,
+                &self.kb.config,
+                &self.parts.sources,
+                &self.kb.texts,
+                self.today,
+                &mut diagnostics,
+            );
+            resolved.used_by = old.used_by.clone();
+            self.parts.claims.insert(id.clone(), diagnostics);
+            if resolved != *old {
+                changed.claims.insert(id.clone());
+                let old = self.kb.claims.insert(id.clone(), resolved);
+                old_claims.extend(old.map(|o| (id.clone(), o)));
+            }
+        }
+
+        // Topics read the status, publication and sources of the claims they embed, and the
+        // end of a retired claim's chain of replacements.
+        let mut recheck_topics = edited_topics.clone();
+        for id in &changed.claims {
+            for claim in self.graph.replaced_by_chain_to(id) {
+                recheck_topics.extend(self.graph.referring(&claim).cloned());
+            }
+        }
+        for slug in &recheck_topics {
+            let Some(old) = self.kb.topics.get(slug) else {
+                continue;
+            };
+            let topic = self.edited_topic(slug).unwrap_or_else(|| old.topic.clone());
+            let mut diagnostics = Diagnostics::new();
+            let resolved = resolve::resolve_topic(topic, &self.kb, &mut diagnostics);
+            self.parts.topics.insert(slug.clone(), diagnostics);
+            if resolved != *old {
+                if resolved.topic.title != old.topic.title {
+                    changed.titles.insert(slug.clone());
+                }
+                changed.topics.insert(slug.clone());
+                let old = self.kb.topics.insert(slug.clone(), resolved);
+                old_topics.extend(old.map(|o| (slug.clone(), o)));
+            }
+        }
+
+        // Pages that read what changed, through the relations before the edit; then the
+        // relations of the edited items are replaced by their new ones.
+        let mut pages = self.graph.readers(&changed);
+        for id in old_claims.keys() {
+            self.graph.remove_claim(id);
+            self.graph.add_claim(&self.kb.claims[id]);
+        }
+        for slug in old_topics.keys() {
+            self.graph.remove_topic(slug);
+            self.graph.add_topic(&self.kb.topics[slug]);
+        }
+        for id in old_sources.keys() {
+            self.graph.remove_source(id);
+            self.graph.add_source(&self.kb.sources[id]);
+        }
+
+        // Back-links can change only at the ends of the links the edited items had or have.
+        let mut relink_claims = BTreeSet::new();
+        let mut relink_sources = BTreeSet::new();
+        for (slug, old) in &old_topics {
+            let new = &self.kb.topics[slug];
+            relink_claims.extend(old.claims.iter().chain(&new.claims).cloned());
+            relink_sources.extend(prose_citations(old).chain(prose_citations(new)).cloned());
+        }
+        for (id, old) in &old_claims {
+            let new = &self.kb.claims[id];
+            relink_sources.extend(
+                old.claim
+                    .sources
+                    .iter()
+                    .chain(&new.claim.sources)
+                    .map(|l| l.id.value.clone()),
+            );
+        }
+        changed.claims.extend(self.relink_claims(&relink_claims));
+        let relinked = self.relink_sources(&relink_sources);
+        changed.sources.extend(relinked.iter().cloned());
+
+        // The checks that span items, over what they read.
+        self.parts.replacements = Diagnostics::new();
+        resolve::check_replacements(&self.kb.claims, &mut self.parts.replacements);
+        for id in changed.sources.iter().chain(&relinked) {
+            if let Some(source) = self.kb.sources.get(id) {
+                let mut diagnostics = Diagnostics::new();
+                resolve::check_source(&self.kb, source, &mut diagnostics);
+                self.parts.source_checks.insert(id.clone(), diagnostics);
+            }
+        }
+        for id in &edited_claims {
+            if let Some(claim) = self.kb.claims.get(id) {
+                let mut diagnostics = Diagnostics::new();
+                resolve::check_review(
+                    &self.kb,
+                    &claim.claim.path,
+                    &claim.claim.review,
+                    &mut diagnostics,
+                );
+                self.parts.claim_reviews.insert(id.clone(), diagnostics);
+            }
+        }
+        for slug in &edited_topics {
+            if let Some(topic) = self.kb.topics.get(slug) {
+                let mut diagnostics = Diagnostics::new();
+                resolve::check_review(
+                    &self.kb,
+                    &topic.topic.path,
+                    &topic.topic.review,
+                    &mut diagnostics,
+                );
+                self.parts.topic_reviews.insert(slug.clone(), diagnostics);
+            }
+        }
+        self.kb.diagnostics = self.diagnostics();
+
+        pages.extend(self.graph.readers(&changed));
+        pages
+    }
+
+    /// Sets the `used_by` of `claims` as a full resolve does (topics in slug order); returns
+    /// those that changed.
+    fn relink_claims(&mut self, claims: &BTreeSet<String>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for id in claims {
+            let used_by: Vec<String> = self
+                .graph
+                .referring(id)
+                .filter(|slug| {
+                    self.kb
+                        .topics
+                        .get(*slug)
+                        .is_some_and(|t| t.claims.contains(id))
+                })
+                .cloned()
+                .collect();
+            if let Some(claim) = self.kb.claims.get_mut(id)
+                && claim.used_by != used_by
+            {
+                claim.used_by = used_by;
+                changed.push(id.clone());
+            }
+        }
+        changed
+    }
+
+    /// Sets the `cited_by` and `cited_in` of `sources` as a full resolve does (claims by id,
+    /// each with the relation of its first link; topics in slug order); returns those that
+    /// changed.
+    fn relink_sources(&mut self, sources: &BTreeSet<String>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for id in sources {
+            if !self.kb.sources.contains_key(id) {
+                continue;
+            }
+            let cited_by: Vec<(String, crate::model::Relation)> = self
+                .graph
+                .citing(id)
+                .filter_map(|claim| {
+                    let link = self
+                        .kb
+                        .claims
+                        .get(claim)?
+                        .claim
+                        .sources
+                        .iter()
+                        .find(|l| l.id.value == *id)?;
+                    Some((claim.clone(), link.relation))
+                })
+                .collect();
+            let cited_in: Vec<String> = self
+                .graph
+                .numbering(id)
+                .filter(|slug| {
+                    self.kb
+                        .topics
+                        .get(*slug)
+                        .is_some_and(|t| prose_citations(t).any(|s| s == id))
+                })
+                .cloned()
+                .collect();
+            if let Some(source) = self.kb.sources.get_mut(id)
+                && (source.cited_by != cited_by || source.cited_in != cited_in)
+            {
+                source.cited_by = cited_by;
+                source.cited_in = cited_in;
+                changed.push(id.clone());
+            }
+        }
+        changed
+    }
+
+    fn edited_claim(&self, id: &str) -> Option<crate::model::Claim> {
+        let path = &self.kb.claims.get(id)?.claim.path;
+        match &self.files[*self.by_path.get(path)?].parsed {
+            Parsed::Claim(claim) if claim.id == id => Some((**claim).clone()),
+            _ => None,
+        }
+    }
+
+    fn edited_topic(&self, slug: &str) -> Option<crate::model::Topic> {
+        let path = &self.kb.topics.get(slug)?.topic.path;
+        match &self.files[*self.by_path.get(path)?].parsed {
+            Parsed::Topic(topic) if topic.slug.value == slug => Some((**topic).clone()),
+            _ => None,
+        }
+    }
+
+    /// Every diagnostic, in a full build's order.
+    fn diagnostics(&self) -> Diagnostics {
+        let loaded = std::iter::once(self.head.clone())
+            .chain(self.files.iter().map(|f| f.diagnostics.clone()));
+        self.parts.diagnostics(loaded)
+    }
+
+    fn themes(&mut self) -> anyhow::Result<Arc<(Theme, HandoutTheme)>> {
+        if let Some(themes) = &self.themes {
+            return Ok(themes.clone());
+        }
+        let dir = self.project.themes_dir();
+        let themes = Arc::new((
+            Theme::load(&dir, &self.kb.config.theme)?,
+            HandoutTheme::load(&dir, &self.kb.config.theme)?,
+        ));
+        self.themes = Some(themes.clone());
+        Ok(themes)
+    }
+
+    /// Phase 1: renders the pages that may differ from the served site (every page after a
+    /// full reload). None when the site has content errors: the served site stays.
+    pub fn render_pages(&mut self) -> anyhow::Result<Option<Rendered>> {
+        if self.kb.diagnostics.has_errors() {
+            return Ok(None);
+        }
+        let themes = self.themes()?;
+        let (theme, handout_theme) = (&themes.0, &themes.1);
+        let renderer = Renderer::new(&self.kb, theme, &self.options);
+        let (Some(served), Stale::Pages(stale)) = (self.served.clone(), self.stale.clone()) else {
+            let (mut output, listing) = renderer.pages()?;
+            // A full render has no page of the old site to keep showing until phase 2.
+            for (path, bytes) in renderer.aggregates(&listing)? {
+                output.insert(path, bytes);
+            }
+            let mut files: Files = output
+                .files
+                .into_iter()
+                .map(|(path, bytes)| (Arc::from(path), Arc::new(bytes)))
+                .collect();
+            let rendered = files.len();
+            if self.options.handouts.html {
+                let mut handouts = crate::write::Output::new();
+                crate::handout::add_to_output(&self.kb, handout_theme, &mut handouts, false)?;
+                files.extend(
+                    handouts
+                        .files
+                        .into_iter()
+                        .map(|(p, b)| (Arc::from(p), Arc::new(b))),
+                );
+            }
+            // The search index of the previous site stays until the new one is built.
+            if let Some(served) = &self.served {
+                files.extend(
+                    served
+                        .iter()
+                        .filter(|(path, _)| is_search_index(path))
+                        .map(|(p, b)| (p.clone(), b.clone())),
+                );
+            }
+            self.listing = listing;
+            let files = Arc::new(files);
+            self.served = Some(files.clone());
+            self.stale = Stale::Pages(BTreeSet::new());
+            self.aggregates_fresh = true;
+            return Ok(Some(Rendered {
+                files: Some(files),
+                rendered,
+                changed: None,
+            }));
+        };
+        let kb = &self.kb;
+        let with_handouts = self.options.handouts.html;
+        let stale: Vec<&Page> = stale.iter().collect();
+        let results = stale
+            .par_iter()
+            .map(|page| -> anyhow::Result<_> {
+                let rendered = renderer.page(page)?;
+                let handout = match page {
+                    Page::Topic(slug) if with_handouts => Some((
+                        crate::handout::site_html_path(slug),
+                        crate::handout::site_html(kb, handout_theme, slug)?,
+                    )),
+                    _ => None,
+                };
+                Ok((page.file(kb), rendered, handout))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut files: Files = (*served).clone();
+        let mut changed = BTreeSet::new();
+        let mut rendered = 0;
+        for (file, page, handout) in results {
+            let Some(file) = file else { continue };
+            match page {
+                Some(page) => {
+                    rendered += 1;
+                    self.listing.insert(file.clone(), page.listed);
+                    put(&mut files, &mut changed, file, Some(page.html.into_bytes()));
+                }
+                None => {
+                    self.listing.remove(&file);
+                    put(&mut files, &mut changed, file, None);
+                }
+            }
+            if let Some((path, html)) = handout {
+                rendered += usize::from(html.is_some());
+                put(&mut files, &mut changed, path, html.map(String::into_bytes));
+            }
+        }
+        let files = Arc::new(files);
+        self.served = Some(files.clone());
+        self.stale = Stale::Pages(BTreeSet::new());
+        Ok(Some(Rendered {
+            files: Some(files),
+            rendered,
+            changed: Some(changed),
+        }))
+    }
+
+    /// Phase 2: the pages made from the whole site (home, dashboard, API, sitemap, feed,
+    /// search page). Only after [`Session::render_pages`] succeeded.
+    pub fn render_aggregates(&mut self) -> anyhow::Result<Rendered> {
+        let Some(served) = self.served.clone() else {
+            return Ok(Rendered::default());
+        };
+        if std::mem::take(&mut self.aggregates_fresh) {
+            return Ok(Rendered {
+                files: Some(served.clone()),
+                rendered: 0,
+                changed: Some(BTreeSet::new()),
+            });
+        }
+        let themes = self.themes()?;
+        let renderer = Renderer::new(&self.kb, &themes.0, &self.options);
+        let aggregates = renderer.aggregates(&self.listing)?;
+        let rendered = aggregates.len();
+        let mut files: Files = (*served).clone();
+        let mut changed = BTreeSet::new();
+        for (path, bytes) in aggregates {
+            put(&mut files, &mut changed, path, Some(bytes));
+        }
+        let files = Arc::new(files);
+        self.served = Some(files.clone());
+        Ok(Rendered {
+            files: Some(files),
+            rendered,
+            changed: Some(changed),
+        })
+    }
+
+    /// What the search index of the served site is built from; None when the site has no
+    /// search (or nothing is served yet).
+    pub fn search_input(&self) -> Option<SearchInput> {
+        if self.options.no_search {
+            return None;
+        }
+        Some(SearchInput {
+            files: self.served.clone()?,
+            language: self.kb.config.language.clone(),
+            keep_index_url: !self.kb.config.pretty_urls,
+        })
+    }
+
+    /// Puts a search index built from [`Session::search_input`] into the served site, in
+    /// place of the previous one.
+    pub fn install_search_index(&mut self, index: Vec<(String, Vec<u8>)>) -> Option<Arc<Files>> {
+        let served = self.served.as_ref()?;
+        let mut files: Files = served
+            .iter()
+            .filter(|(path, _)| !is_search_index(path))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        files.extend(index.into_iter().map(|(p, b)| (Arc::from(p), Arc::new(b))));
+        let files = Arc::new(files);
+        self.served = Some(files.clone());
+        Some(files)
+    }
+}
+
+/// One changed file, read again, and where it sits among the session's files.
+struct Edit {
+    index: usize,
+    file: LoadedFile,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Content,
+    Citations,
+    Other,
+}
+
+fn classify(rel: &str) -> Kind {
+    let first = Path::new(rel)
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    match first.as_deref() {
+        Some("content") => Kind::Content,
+        Some("citations") => Kind::Citations,
+        _ => Kind::Other,
+    }
+}
+
+fn is_search_index(path: &str) -> bool {
+    path.starts_with(crate::render::search::FOLDER)
+        && path[crate::render::search::FOLDER.len()..].starts_with('/')
+}
+
+fn diagnostics_equal(a: &Diagnostics, b: &Diagnostics) -> bool {
+    a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x == y)
+}
+
+/// Puts `bytes` at `path` (None removes it), noting the path when its bytes changed.
+fn put(files: &mut Files, changed: &mut BTreeSet<String>, path: String, bytes: Option<Vec<u8>>) {
+    match bytes {
+        Some(bytes) => {
+            if files.get(path.as_str()).is_none_or(|old| **old != bytes) {
+                files.insert(Arc::from(path.as_str()), Arc::new(bytes));
+                changed.insert(path);
+            }
+        }
+        None => {
+            if files.remove(path.as_str()).is_some() {
+                changed.insert(path);
+            }
+        }
+    }
+}
+
+/// The sources a topic cites in its prose (`[@id]`), in order, repeats included.
+fn prose_citations(topic: &ResolvedTopic) -> impl Iterator<Item = &String> {
+    topic
+        .topic
+        .references
+        .iter()
+        .filter(|r| matches!(r.kind, crate::model::PageRefKind::Cite { .. }))
+        .map(|r| &r.id)
+}
