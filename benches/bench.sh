@@ -68,24 +68,24 @@ for n in "${sizes[@]}"; do
   measure "  rebuild into the same output" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n"
   measure "  with search index" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --out "$work/out-search-$n"
   measure "  with PDF handouts" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-search --out "$work/out-pdf-$n"
-  rm -rf "$work/out-search-$n" "$work/out-pdf-$n"
   find "$work/out-$n" -type f -printf '%P\t%s\n' >"$work/sizes-$n.tsv"
   measure "  I/O floor ($pages pages)" "$bin/examples/floor" "$site" "$work/sizes-$n.tsv" "$work/floor-$n"
   floor_wall=$(cat "$work/last")
-  rm -rf "$work/out-$n" "$work/floor-$n"
   if [ "$n" -le "$hugo_max" ]; then
     hugo_site "$work/hugo-$n" "$pages" "$page_bytes"
     measure "  hugo, $pages pages of ${page_bytes} B" hugo --quiet --source "$work/hugo-$n" --destination "$work/hugo-out-$n"
     hugo_wall=$(cat "$work/last")
     hugo_bytes=$(find "$work/hugo-out-$n" -name '*.html' -printf '%s\n' | awk '{s+=$1} END{printf "%d", s/NR}')
-    rm -rf "$work/hugo-$n" "$work/hugo-out-$n"
     hugo_site "$work/hugo-small-$n" "$pages" 2000
     measure "  hugo, $pages pages of 2000 B" hugo --quiet --source "$work/hugo-small-$n" --destination "$work/hugo-small-out-$n"
     small_wall=$(cat "$work/last")
-    rm -rf "$work/hugo-small-$n" "$work/hugo-small-out-$n"
     awk -v e="$evident_wall" -v h="$hugo_wall" -v s="$small_wall" -v f="$floor_wall" -v pb="$page_bytes" -v hb="$hugo_bytes" 'BEGIN{printf "  average page: evident %d B, hugo %d B; ratio to hugo %.2f (to hugo on 2 KB pages %.2f), to the floor %.2f\n", pb, hb, e/h, e/s, e/f}'
   else
     awk -v e="$evident_wall" -v f="$floor_wall" 'BEGIN{printf "  ratio to the floor %.2f\n", e/f}'
   fi
-  rm -rf "$site"
+  # Deleting happens only here, after every run of this size, and is let settle: files
+  # created right after many were deleted are several times slower to create here.
+  rm -rf "${work:?}"/*-"$n" "$work/sizes-$n.tsv"
+  sync
+  sleep 10
 done

@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 edits=${2:-5}
-cargo build --release --quiet --no-default-features --bin evident --example gen-site
+cargo build --release --quiet --bin evident --example gen-site
 work=$(mktemp -d "/tmp/evident-serve-bench.XXXXXX")
 site="$work/site"
 log="$work/serve.log"

@@ -30,6 +30,9 @@ use crate::write::Output;
 /// Whether this binary can write PDF handouts (the `pdf` cargo feature).
 pub const PDF_AVAILABLE: bool = cfg!(feature = "pdf");
 
+/// Handouts made in parallel per batch (see [`add_to_output`]).
+const HANDOUT_BATCH: usize = 256;
+
 /// Stack size of the threads that lay out handouts (see [`add_to_output`]).
 const TYPST_STACK: usize = 64 * 1024 * 1024;
 
@@ -80,28 +83,30 @@ pub fn add_to_output(
         .stack_size(TYPST_STACK)
         .thread_name(|i| format!("evident-handout-{i}"))
         .build()?;
-    let files = pool.install(|| {
-        topics
-            .par_iter()
-            .map(|slug| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-                let handout = handout(kb, slug, &options)?;
-                let mut files = vec![(
-                    site_html_path(slug),
-                    render_html(theme, &handout)?.into_bytes(),
-                )];
-                #[cfg(feature = "pdf")]
-                if with_pdf {
-                    files.push((output_path(slug, "pdf"), render_pdf(theme, &handout)?));
-                }
-                Ok(files)
-            })
-            .collect::<anyhow::Result<Vec<_>>>()
-    })?;
+    // In batches, so that a streaming output writes each batch before the next is made: a
+    // site's PDFs are gigabytes at 100,000 claims.
+    for batch in topics.chunks(HANDOUT_BATCH) {
+        let files = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|slug| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+                    let handout = handout(kb, slug, &options)?;
+                    let mut files = vec![(
+                        site_html_path(slug),
+                        render_html(theme, &handout)?.into_bytes(),
+                    )];
+                    #[cfg(feature = "pdf")]
+                    if with_pdf {
+                        files.push((output_path(slug, "pdf"), render_pdf(theme, &handout)?));
+                    }
+                    Ok(files)
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        })?;
+        output.insert_all(files.into_iter().flatten().collect());
+    }
     #[cfg(not(feature = "pdf"))]
     let _ = with_pdf;
-    for (path, bytes) in files.into_iter().flatten() {
-        output.insert(path, bytes);
-    }
     let slugs: Vec<String> = topics.iter().map(|s| s.to_string()).collect();
     let written = Written {
         pdf: if with_pdf && PDF_AVAILABLE {

@@ -8,6 +8,7 @@
 //! handout, and the world has no clock (`datetime.today()` fails in a template).
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
@@ -127,14 +128,22 @@ pub fn compile(template: &str, handout: &Handout) -> anyhow::Result<Vec<u8>> {
     let pdf = typst_pdf::pdf(&document, &options)
         .map_err(|errors| typst_error(&world, "exporting", &errors));
     // Typst memoises layout across compilations and never forgets on its own: a site's
-    // thousand handouts grew it past a gigabyte. What the last few handouts used (the fonts,
-    // the template) stays; the rest goes.
-    typst::comemo::evict(CACHE_GENERATIONS);
+    // thousand handouts grew it past a gigabyte. What recent handouts used (the fonts, the
+    // template) stays; the rest goes. Eviction walks the whole cache, so it runs once per
+    // batch of compilations, not after each (after each, it was a sixth of a 10,000-handout
+    // build, and grew with it).
+    if COMPILED.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+        typst::comemo::evict(CACHE_GENERATIONS);
+    }
     pdf
 }
 
-/// How many compilations a memoised result survives unused.
-const CACHE_GENERATIONS: usize = 10;
+/// Compilations between two evictions of Typst's cache.
+const EVICT_EVERY: usize = 16;
+/// How many evictions a memoised result survives unused.
+const CACHE_GENERATIONS: usize = 2;
+/// Compilations so far, in this process.
+static COMPILED: AtomicUsize = AtomicUsize::new(0);
 
 /// The handout's date (YYYY-MM-DD) at midnight UTC, the PDF's creation date.
 fn timestamp(date: &str) -> Option<Timestamp> {
