@@ -73,7 +73,7 @@ impl Output {
     /// Adds (or replaces) the file at `path`. Paths are checked by [`write_site`] or the sink,
     /// not here, so that every bad path is reported with the same error.
     pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        let (path, mut bytes) = (path.into(), bytes.into());
+        let (path, bytes) = (path.into(), bytes.into());
         if let Some(sink) = &self.sink {
             sink.put(&path, &bytes);
             if !self.keep {
@@ -81,9 +81,6 @@ impl Output {
                 return;
             }
         }
-        // A rendered page grows by doubling: without this, a site held in memory until it is
-        // written takes up to twice its size.
-        bytes.shrink_to_fit();
         self.files.insert(path, bytes);
     }
 
@@ -99,10 +96,7 @@ impl Output {
                 return;
             }
         }
-        for (path, mut bytes) in files {
-            bytes.shrink_to_fit();
-            self.files.insert(path, bytes);
-        }
+        self.files.extend(files);
     }
 
     /// Every path in the output, streamed or held, in order.

@@ -52,7 +52,7 @@ pub fn render_pdf(theme: &HandoutTheme, handout: &Handout) -> anyhow::Result<Vec
     pdf::compile(theme.typst_source(), handout)
 }
 
-/// What [`add_to_output`] wrote, so pages can link only to what exists.
+/// Which handouts a build wrote (see [`add_to_output`]), so pages can link only to what exists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     /// Slugs of topics with an HTML handout.
@@ -69,7 +69,7 @@ pub fn add_to_output(
     theme: &HandoutTheme,
     output: &mut Output,
     with_pdf: bool,
-) -> anyhow::Result<Written> {
+) -> anyhow::Result<()> {
     let options = HandoutOptions::site_default(&kb.config);
     let topics: Vec<&str> = kb
         .topic_pages()
@@ -107,16 +107,7 @@ pub fn add_to_output(
     }
     #[cfg(not(feature = "pdf"))]
     let _ = with_pdf;
-    let slugs: Vec<String> = topics.iter().map(|s| s.to_string()).collect();
-    let written = Written {
-        pdf: if with_pdf && PDF_AVAILABLE {
-            slugs.clone()
-        } else {
-            Vec::new()
-        },
-        html: slugs,
-    };
-    Ok(written)
+    Ok(())
 }
 
 /// Where a topic's HTML handout goes in a site's output.
