@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use minijinja::value::Serde;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment};
 
 use super::Handout;
 use super::qr;
@@ -48,18 +48,9 @@ impl HandoutTheme {
 
     /// The templates from their text (tests, and `load`).
     pub fn from_sources(html: String, typst: String) -> anyhow::Result<HandoutTheme> {
-        let mut env = Environment::new();
+        let mut env = crate::render::theme::template_environment(FUEL)?;
         // Every value is escaped unless a template says otherwise: content never writes markup.
         env.set_auto_escape_callback(|_| AutoEscape::Html);
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_fuel(Some(FUEL));
-        env.set_recursion_limit(64);
-        let syntax = minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .build()
-            .map_err(|e| anyhow::anyhow!("template syntax: {e}"))?;
-        env.set_syntax(syntax);
         env.add_template_owned(HTML_NAME, html).map_err(|e| {
             anyhow::anyhow!(
                 "handout template handout/{HTML_NAME}: {}",

@@ -112,7 +112,7 @@ impl Theme {
             static_files.insert(relative(&static_dir, &path), bytes);
         }
 
-        let mut env = Environment::new();
+        let mut env = template_environment(FUEL)?;
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") || name.ends_with(".xml") {
                 AutoEscape::Html
@@ -120,15 +120,6 @@ impl Theme {
                 AutoEscape::None
             }
         });
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_fuel(Some(FUEL));
-        env.set_recursion_limit(64);
-        let syntax = minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .build()
-            .map_err(|e| anyhow::anyhow!("template syntax: {e}"))?;
-        env.set_syntax(syntax);
         for (name, source) in templates {
             env.add_template_owned(name.clone(), source)
                 .map_err(|e| anyhow::anyhow!("theme template {name}: {}", describe(&e)))?;
@@ -144,6 +135,23 @@ impl Theme {
         tmpl.render(context)
             .map_err(|e| anyhow::anyhow!("rendering {template}: {}", describe(&e)))
     }
+}
+
+/// The environment every theme template runs in (pages and handouts): an undefined value is
+/// an error, not an empty string; a template has `fuel` instructions and 64 levels of
+/// recursion, so a theme's loop cannot hang a build; blocks are trimmed.
+pub fn template_environment(fuel: u64) -> anyhow::Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(fuel));
+    env.set_recursion_limit(64);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .build()
+        .map_err(|e| anyhow::anyhow!("template syntax: {e}"))?;
+    env.set_syntax(syntax);
+    Ok(env)
 }
 
 fn relative(dir: &Path, path: &Path) -> String {
