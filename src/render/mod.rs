@@ -44,6 +44,21 @@ const MAX_NAV_TOPICS: usize = 8;
 /// is rendered, so memory holds a batch of pages, not the whole site.
 const BATCH: usize = 1024;
 
+/// Renders `items` on every core, [`BATCH`] at a time, handing each batch to `add` in order.
+fn in_batches<T: Sync>(
+    items: &[T],
+    render: impl Fn(&T) -> anyhow::Result<RenderedPage> + Sync,
+    add: &mut impl FnMut(Vec<RenderedPage>),
+) -> anyhow::Result<()> {
+    for batch in items.chunks(BATCH) {
+        add(batch
+            .par_iter()
+            .map(&render)
+            .collect::<anyhow::Result<_>>()?);
+    }
+    Ok(())
+}
+
 /// What to render beyond the defaults of the site's configuration.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -255,26 +270,11 @@ impl<'a> Renderer<'a> {
             output.insert_all(files);
         };
         let topics: Vec<&ResolvedTopic> = kb.topics.values().collect();
-        for batch in topics.chunks(BATCH) {
-            add(batch
-                .par_iter()
-                .map(|topic| self.topic(topic))
-                .collect::<anyhow::Result<Vec<RenderedPage>>>()?);
-        }
+        in_batches(&topics, |topic| self.topic(topic), &mut add)?;
         let claims: Vec<&ResolvedClaim> = kb.claims.values().filter(|c| c.published).collect();
-        for batch in claims.chunks(BATCH) {
-            add(batch
-                .par_iter()
-                .map(|claim| self.claim(claim))
-                .collect::<anyhow::Result<Vec<RenderedPage>>>()?);
-        }
+        in_batches(&claims, |claim| self.claim(claim), &mut add)?;
         let sources: Vec<&ResolvedSource> = kb.sources.values().collect();
-        for batch in sources.chunks(BATCH) {
-            add(batch
-                .par_iter()
-                .map(|source| self.source(source))
-                .collect::<anyhow::Result<Vec<RenderedPage>>>()?);
-        }
+        in_batches(&sources, |source| self.source(source), &mut add)?;
         Ok(listing)
     }
 
