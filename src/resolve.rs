@@ -191,16 +191,25 @@ pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveP
         style,
         ..KnowledgeBase::default()
     };
-    for claim in claims.into_values() {
-        let mut diagnostics = Diagnostics::new();
-        let resolved = resolve_claim(
-            claim,
-            &kb.config,
-            &sources,
-            &kb.texts,
-            today,
-            &mut diagnostics,
-        );
+    // Claims, topics and the checks after back-links each depend only on what was settled
+    // before them, so each is worked out on its own on both cores and collected in id order.
+    let claims: Vec<Claim> = claims.into_values().collect();
+    let resolved_claims: Vec<(ResolvedClaim, Diagnostics)> = claims
+        .into_par_iter()
+        .map(|claim| {
+            let mut diagnostics = Diagnostics::new();
+            let resolved = resolve_claim(
+                claim,
+                &kb.config,
+                &sources,
+                &kb.texts,
+                today,
+                &mut diagnostics,
+            );
+            (resolved, diagnostics)
+        })
+        .collect();
+    for (resolved, diagnostics) in resolved_claims {
         parts.claims.insert(resolved.claim.id.clone(), diagnostics);
         kb.claims.insert(resolved.claim.id.clone(), resolved);
     }
@@ -213,9 +222,16 @@ pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveP
     parts.sources = sources;
 
     check_replacements(&kb.claims, &mut parts.replacements);
-    for topic in topics.into_values() {
-        let mut diagnostics = Diagnostics::new();
-        let resolved = resolve_topic(topic, &kb, &mut diagnostics);
+    let topics: Vec<Topic> = topics.into_values().collect();
+    let resolved_topics: Vec<(ResolvedTopic, Diagnostics)> = topics
+        .into_par_iter()
+        .map(|topic| {
+            let mut diagnostics = Diagnostics::new();
+            let resolved = resolve_topic(topic, &kb, &mut diagnostics);
+            (resolved, diagnostics)
+        })
+        .collect();
+    for (resolved, diagnostics) in resolved_topics {
         parts
             .topics
             .insert(resolved.topic.slug.value.clone(), diagnostics);
@@ -223,33 +239,33 @@ pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveP
             .insert(resolved.topic.slug.value.clone(), resolved);
     }
     BackLinks::of(&kb).apply(&mut kb);
-    for (id, source) in &kb.sources {
-        let mut diagnostics = Diagnostics::new();
-        check_source(&kb, source, &mut diagnostics);
-        parts.source_checks.insert(id.clone(), diagnostics);
-    }
-    for (id, claim) in &kb.claims {
-        let mut diagnostics = Diagnostics::new();
-        check_review(
-            &kb,
-            &claim.claim.path,
-            &claim.claim.review,
-            &mut diagnostics,
-        );
-        parts.claim_reviews.insert(id.clone(), diagnostics);
-    }
-    for (slug, topic) in &kb.topics {
-        let mut diagnostics = Diagnostics::new();
-        check_review(
-            &kb,
-            &topic.topic.path,
-            &topic.topic.review,
-            &mut diagnostics,
-        );
-        parts.topic_reviews.insert(slug.clone(), diagnostics);
-    }
+    let kb_ref = &kb;
+    parts.source_checks = per_item(&kb.sources, |source, diagnostics| {
+        check_source(kb_ref, source, diagnostics)
+    });
+    parts.claim_reviews = per_item(&kb.claims, |claim, diagnostics| {
+        check_review(kb_ref, &claim.claim.path, &claim.claim.review, diagnostics)
+    });
+    parts.topic_reviews = per_item(&kb.topics, |topic, diagnostics| {
+        check_review(kb_ref, &topic.topic.path, &topic.topic.review, diagnostics)
+    });
     kb.diagnostics = parts.diagnostics([loaded]);
     (kb, parts)
+}
+
+/// Runs `check` on every item of `items` on both cores; its diagnostics, by the item's key.
+fn per_item<T: Sync>(
+    items: &BTreeMap<String, T>,
+    check: impl Fn(&T, &mut Diagnostics) + Sync,
+) -> BTreeMap<String, Diagnostics> {
+    items
+        .par_iter()
+        .map(|(key, item)| {
+            let mut diagnostics = Diagnostics::new();
+            check(item, &mut diagnostics);
+            (key.clone(), diagnostics)
+        })
+        .collect()
 }
 
 /// Everything about one claim that depends on the claim, the site's configuration and the

@@ -459,18 +459,38 @@ impl<'a> Renderer<'a> {
             )?;
             output.insert(file, html);
         }
-        if nav.dashboard {
-            render_dashboard(kb, self.theme, &self.site, &mut output, nav, false)?;
-        }
+        // The dashboard and the API are each a pass over every claim, independent of each
+        // other and of the small files: rendered side by side.
+        let mut dashboard = Output::new();
+        let (dashboard_done, (api_files, discovery_files)) = rayon::join(
+            || {
+                if nav.dashboard {
+                    render_dashboard(kb, self.theme, &self.site, &mut dashboard, nav, false)?;
+                }
+                anyhow::Ok(())
+            },
+            || {
+                rayon::join(
+                    || api::render(kb),
+                    || {
+                        [
+                            ("sitemap.xml", discovery::sitemap(&sitemap)),
+                            ("feed.xml", discovery::feed(kb)),
+                            ("robots.txt", discovery::robots(&kb.config.base_url)),
+                        ]
+                    },
+                )
+            },
+        );
+        dashboard_done?;
+        output.insert_all(dashboard.files.into_iter().collect());
         for (name, bytes) in &self.theme.static_files {
             output.insert(format!("static/{name}"), bytes.clone());
         }
-        for (path, bytes) in api::render(kb) {
+        output.insert_all(api_files);
+        for (path, bytes) in discovery_files {
             output.insert(path, bytes);
         }
-        output.insert("sitemap.xml", discovery::sitemap(&sitemap));
-        output.insert("feed.xml", discovery::feed(kb));
-        output.insert("robots.txt", discovery::robots(&kb.config.base_url));
         Ok(output.files.into_iter().collect())
     }
 }
