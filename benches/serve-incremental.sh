@@ -75,4 +75,17 @@ print(f"median of {len(rows)} edits: {statistics.median(r[0] for r in rows):.0f}
       f"reload {statistics.median(r[1] for r in rows):.1f} ms after the file event "
       f"(rebuild {statistics.median(r[2] for r in rows):.1f} ms), "
       f"aggregates {statistics.median(r[3] for r in rows):.1f} ms after it")
+# The first index is the first build's; the others follow the edits.
+search = []
+for line in open(sys.argv[1]):
+    m = re.search(r"^search index of \d+ pages \((\d+) read again\) built in ([\d.]+) (ms|s) "
+                  r"\(([\d.]+) (ms|s) after the file event\)", line)
+    if m:
+        search.append((int(m[1]), ms(m[2], m[3]), ms(m[4], m[5])))
+if len(search) > 1:
+    edits = search[1:]
+    print(f"search index after an edit (median of {len(edits)}): "
+          f"{statistics.median(r[0] for r in edits):.0f} pages read again, built in "
+          f"{statistics.median(r[1] for r in edits) / 1000:.2f} s, "
+          f"{statistics.median(r[2] for r in edits) / 1000:.2f} s after the file event")
 PY

@@ -22,8 +22,9 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         on_search_index: verbose.then(|| -> serve::OnSearchIndex {
             Arc::new(|indexed: &SearchIndexed| {
                 eprintln!(
-                    "search index of {} pages built in {} ({} after the file event)",
+                    "search index of {} pages ({} read again) built in {} ({} after the file event)",
                     indexed.pages,
+                    indexed.read,
                     duration(indexed.elapsed),
                     duration(indexed.since_event)
                 );

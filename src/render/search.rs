@@ -6,8 +6,8 @@
 //! page that was not rendered cannot be found.
 //!
 //! pagefind's API is async; the rest of evident is not. The index is built on a small
-//! current-thread tokio runtime made for this call and dropped after it, so no runtime leaks
-//! into the build and the dev server's own runtime is never nested.
+//! current-thread tokio runtime owned by the caller, so no runtime leaks into the build and
+//! the dev server's own runtime is never nested. `serve` keeps a [`LiveIndex`] between edits.
 
 use std::collections::BTreeMap;
 
@@ -57,36 +57,140 @@ pub fn index_pages(
     keep_index_url: bool,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<IndexFiles>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .context("starting the search indexer")?;
-    let files = runtime.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .keep_index_url(keep_index_url)
-            .force_language(language.to_string())
-            .build();
-        let mut index = PagefindIndex::new(Some(config))?;
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let mut index = new_index(language, keep_index_url)?;
         for (path, html) in pages {
             if cancelled() {
                 return Ok(None);
             }
             // Pagefind would parse a page that does not opt in only to leave it out (the
             // dashboard alone is megabytes at scale).
-            if !html.contains(OPT_IN) {
-                continue;
+            if opts_in(&html) {
+                add(&mut index, &path, html).await?;
             }
-            index
-                .add_html_file(Some(path.clone()), None, html)
-                .await
-                .with_context(|| format!("indexing {path} for search"))?;
         }
-        index.get_files().await.map(Some)
-    })?;
-    let Some(files) = files else {
-        return Ok(None);
-    };
+        files(&mut index).await.map(Some)
+    })
+}
+
+/// A search index kept from one version of a site to the next, for `serve`: a page is read
+/// again only when its HTML changed since it was indexed. pagefind replaces a page added
+/// again under the same path where it was, so the index equals [`index_pages`] over the same
+/// pages; when the set of pages changed, it starts over. Writing the index out still goes
+/// over every page (pagefind has no partial build).
+pub struct LiveIndex {
+    language: String,
+    keep_index_url: bool,
+    runtime: tokio::runtime::Runtime,
+    index: Option<PagefindIndex>,
+    /// The pages in the index, in the order they were added, with the hash of the HTML each
+    /// was indexed from.
+    pages: Vec<(String, blake3::Hash)>,
+}
+
+impl LiveIndex {
+    pub fn new(language: &str, keep_index_url: bool) -> anyhow::Result<Self> {
+        Ok(LiveIndex {
+            language: language.to_owned(),
+            keep_index_url,
+            runtime: runtime()?,
+            index: None,
+            pages: Vec::new(),
+        })
+    }
+
+    /// Whether this index is for a site of this language and kind of URLs.
+    pub fn is_for(&self, language: &str, keep_index_url: bool) -> bool {
+        self.language == language && self.keep_index_url == keep_index_url
+    }
+
+    /// The index of `pages` (output path, HTML, in path order), or None when `cancelled`
+    /// said so between two pages; what was indexed before it did is kept for next time.
+    /// Returns how many pages were read again beside the files.
+    pub fn update(
+        &mut self,
+        pages: &[(String, String)],
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> anyhow::Result<Option<(IndexFiles, usize)>> {
+        let pages: Vec<(&str, &str, blake3::Hash)> = pages
+            .iter()
+            .filter(|(_, html)| opts_in(html))
+            .map(|(path, html)| (path.as_str(), html.as_str(), blake3::hash(html.as_bytes())))
+            .collect();
+        let same_pages = self.index.is_some()
+            && self.pages.len() == pages.len()
+            && self
+                .pages
+                .iter()
+                .zip(&pages)
+                .all(|((a, _), (b, _, _))| a == b);
+        if !same_pages {
+            self.index = Some(new_index(&self.language, self.keep_index_url)?);
+            self.pages = pages
+                .iter()
+                .map(|(path, _, _)| ((*path).to_owned(), blake3::Hash::from_bytes([0; 32])))
+                .collect();
+        }
+        let LiveIndex {
+            runtime,
+            index,
+            pages: indexed,
+            ..
+        } = self;
+        let Some(index) = index.as_mut() else {
+            return Ok(None);
+        };
+        runtime.block_on(async {
+            let mut read = 0;
+            for ((path, html, hash), (_, indexed)) in pages.iter().zip(indexed.iter_mut()) {
+                if hash == indexed {
+                    continue;
+                }
+                if cancelled() {
+                    return Ok(None);
+                }
+                add(index, path, (*html).to_owned()).await?;
+                *indexed = *hash;
+                read += 1;
+            }
+            Ok(Some((files(index).await?, read)))
+        })
+    }
+}
+
+/// pagefind's API is async; it runs on a small current-thread runtime made for the caller,
+/// so no runtime leaks into the build and the dev server's own runtime is never nested.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("starting the search indexer")
+}
+
+fn new_index(language: &str, keep_index_url: bool) -> anyhow::Result<PagefindIndex> {
+    let config = PagefindServiceConfig::builder()
+        .keep_index_url(keep_index_url)
+        .force_language(language.to_string())
+        .build();
+    PagefindIndex::new(Some(config))
+}
+
+fn opts_in(html: &str) -> bool {
+    html.contains(OPT_IN)
+}
+
+async fn add(index: &mut PagefindIndex, path: &str, html: String) -> anyhow::Result<()> {
+    index
+        .add_html_file(Some(path.to_owned()), None, html)
+        .await
+        .with_context(|| format!("indexing {path} for search"))?;
+    Ok(())
+}
+
+/// The index's files, each under [`FOLDER`], in path order.
+async fn files(index: &mut PagefindIndex) -> anyhow::Result<IndexFiles> {
     let mut out = BTreeMap::new();
-    for file in files {
+    for file in index.get_files().await? {
         let name = file
             .filename
             .components()
@@ -95,7 +199,7 @@ pub fn index_pages(
             .join("/");
         out.insert(format!("{FOLDER}/{name}"), file.contents);
     }
-    Ok(Some(out.into_iter().collect()))
+    Ok(out.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -132,5 +236,83 @@ mod tests {
         let entry: serde_json::Value = serde_json::from_slice(&entry.1).unwrap();
         // One page: the dashboard has no data-pagefind-body, so it is left out.
         assert_eq!(entry["languages"]["en"]["page_count"], 1, "{entry}");
+    }
+
+    fn pages(statements: &[&str]) -> Vec<(String, String)> {
+        statements
+            .iter()
+            .enumerate()
+            .map(|(i, statement)| {
+                let html = page(&format!(
+                    "<main data-pagefind-body><h1>Claim {i}</h1><p>{statement}</p></main>"
+                ));
+                (
+                    format!("claims/c{i}/index.html"),
+                    String::from_utf8(html).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_live_index_reads_only_changed_pages_and_equals_a_fresh_one() {
+        let never = || false;
+        let before = pages(&["Milk volume rose", "Most relactated", "Supplements helped"]);
+        let mut live = LiveIndex::new("en", true).unwrap();
+        let (first, read) = live.update(&before, &never).unwrap().unwrap();
+        assert_eq!(read, 3);
+        assert_eq!(
+            first,
+            index_pages(before.clone(), "en", true, &never)
+                .unwrap()
+                .unwrap()
+        );
+
+        let after = pages(&[
+            "Milk volume rose",
+            "Most relactated fully",
+            "Supplements helped",
+        ]);
+        let (second, read) = live.update(&after, &never).unwrap().unwrap();
+        assert_eq!(read, 1, "only the edited page is read again");
+        assert_ne!(first, second);
+        assert_eq!(
+            second,
+            index_pages(after.clone(), "en", true, &never)
+                .unwrap()
+                .unwrap()
+        );
+
+        // A new page changes the set of pages: the index starts over, and is still right.
+        let more = pages(&[
+            "Milk volume rose",
+            "Most relactated fully",
+            "Supplements helped",
+            "Domperidone",
+        ]);
+        let (third, read) = live.update(&more, &never).unwrap().unwrap();
+        assert_eq!(read, 4);
+        assert_eq!(
+            third,
+            index_pages(more, "en", true, &never).unwrap().unwrap()
+        );
+    }
+
+    #[test]
+    fn a_cancelled_live_index_resumes_where_it_stopped() {
+        let before = pages(&["one", "two", "three", "four"]);
+        let mut live = LiveIndex::new("en", true).unwrap();
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        // Cancelled before the third page.
+        let cancel_third = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2;
+        assert!(live.update(&before, &cancel_third).unwrap().is_none());
+        let after = pages(&["one changed", "two", "three", "four"]);
+        let never = || false;
+        let (files, read) = live.update(&after, &never).unwrap().unwrap();
+        assert_eq!(read, 3, "the changed first page and the two never indexed");
+        assert_eq!(
+            files,
+            index_pages(after, "en", true, &never).unwrap().unwrap()
+        );
     }
 }

@@ -127,6 +127,8 @@ pub enum Outcome {
 pub struct SearchIndexed {
     /// The pages indexed.
     pub pages: usize,
+    /// Of them, those read again (the others had not changed since the last index).
+    pub read: usize,
     /// From the file event of the edit it follows (or the start of the first build).
     pub since_event: Duration,
     /// Building the index alone.
@@ -554,8 +556,10 @@ fn request_search_index(state: &State, since: Instant) {
 
 /// The indexing thread: builds the latest index asked for, one at a time, until the server
 /// stops. The pages are copied out under the session's lock, indexed without it, and the
-/// index is put in only if no edit came in meanwhile.
+/// index is put in only if no edit came in meanwhile. The index is kept from one edit to
+/// the next, so only pages whose HTML changed are read again.
 fn search_loop(state: &State) {
+    let mut live: Option<crate::render::search::LiveIndex> = None;
     loop {
         let request = {
             let (slot, wake) = &state.search;
@@ -583,13 +587,24 @@ fn search_loop(state: &State) {
         let pages = input.pages();
         let count = pages.len();
         let stale = || !current() || *state.stopping.borrow();
-        let Ok(Some(index)) = crate::render::search::index_pages(
-            pages,
-            &input.language,
-            input.keep_index_url,
-            &stale,
-        ) else {
+        let kept = live
+            .as_ref()
+            .is_some_and(|l| l.is_for(&input.language, input.keep_index_url));
+        if !kept {
+            live =
+                crate::render::search::LiveIndex::new(&input.language, input.keep_index_url).ok();
+        }
+        let Some(live_index) = live.as_mut() else {
             continue;
+        };
+        let (index, read) = match live_index.update(&pages, &stale) {
+            Ok(Some(updated)) => updated,
+            Ok(None) => continue,
+            Err(_) => {
+                // Whatever pagefind choked on, the next request starts from scratch.
+                live = None;
+                continue;
+            }
         };
         let elapsed = started.elapsed();
         let mut guard = state.session.lock().unwrap_or_else(|e| e.into_inner());
@@ -609,6 +624,7 @@ fn search_loop(state: &State) {
         if let Some(on_search_index) = &state.on_search_index {
             on_search_index(&SearchIndexed {
                 pages: count,
+                read,
                 since_event: request.since.elapsed(),
                 elapsed,
             });
