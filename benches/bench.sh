@@ -8,10 +8,13 @@
 #
 #   benches/bench.sh [N ...]        default: 1000 10000 100000
 #
-# Prints wall time, CPU time (user+sys) and peak memory for each run. Hugo builds as many
-# plain Markdown pages as evident wrote, of the same average size (and, for reference, of
-# 2 KB), with a minimal layout; the floor writes exactly evident's files and sizes. Needs /usr/bin/time and
-# Hugo (Debian package `hugo`); installs Hugo when missing and run as root.
+# Prints wall time, CPU time (user+sys) and peak memory for each run; the clean build and the
+# floor run three times each (fresh folders) and the median is reported, then the ratio of
+# N=100,000 to N=10,000. Hugo builds as many plain Markdown pages as evident wrote, of the
+# same average size (and, for reference, of 2 KB), with a minimal layout; the floor writes
+# exactly evident's files and sizes. Nothing is deleted until the end (about 20 GB of /tmp at
+# N=100,000). Needs /usr/bin/time and Hugo (Debian package `hugo`); installs Hugo when missing
+# and run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -30,6 +33,26 @@ measure() {
   /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
   read -r wall user sys peak <"$work/time"
   printf '%-34s %8.2f s %8.2f s %8d MB\n' "$label" "$wall" "$(awk "BEGIN{print $user + $sys}")" "$((peak / 1024))"
+  echo "$wall" >"$work/last"
+}
+
+# median LABEL RUNS BASE CMD... : runs CMD RUNS times, the i-th with OUT replaced by the
+# fresh folder BASE-i; prints the median run's line and every run's wall time; the median's
+# wall goes to "last".
+median() {
+  local label=$1 runs=$2 base=$3; shift 3
+  local rows=() i args
+  for ((i = 1; i <= runs; i++)); do
+    args=("${@//OUT/$base-$i}")
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "${args[@]}" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
+    rows+=("$(cat "$work/time")")
+  done
+  local sorted mid walls
+  sorted=$(printf '%s\n' "${rows[@]}" | sort -n)
+  mid=$(echo "$sorted" | sed -n "$(((runs + 1) / 2))p")
+  walls=$(echo "$sorted" | awk '{printf "%s%s", (NR > 1 ? " / " : ""), $1}')
+  read -r wall user sys peak <<<"$mid"
+  printf '%-34s %8.2f s %8.2f s %8d MB   (median of %d: %s s)\n' "$label" "$wall" "$(awk "BEGIN{print $user + $sys}")" "$((peak / 1024))" "$runs" "$walls"
   echo "$wall" >"$work/last"
 }
 
@@ -57,19 +80,21 @@ PY
 # Hugo is compared up to this size: beyond it, Hugo holds every page in memory (3.4 GB for
 # 14,000 pages of 11 KB here) and would not fit in this machine's memory at N = 100,000.
 hugo_max=10000
+declare -A clean_wall
 printf '%-36s %10s %10s %11s\n' "run" "wall" "cpu" "peak"
 for n in "${sizes[@]}"; do
   site="$work/site-$n"
   "$bin/examples/gen-site" --claims "$n" --out "$site" >/dev/null
-  measure "evident build N=$n (no pdf, no search)" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n"
+  median "evident build N=$n (no pdf, no search)" 3 "$work/out-$n" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out OUT
   evident_wall=$(cat "$work/last")
-  pages=$(find "$work/out-$n" -name '*.html' | wc -l)
-  page_bytes=$(find "$work/out-$n" -name '*.html' -printf '%s\n' | awk '{s+=$1} END{printf "%d", s/NR}')
-  measure "  rebuild into the same output" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n"
+  clean_wall[$n]=$evident_wall
+  pages=$(find "$work/out-$n-1" -name '*.html' | wc -l)
+  page_bytes=$(find "$work/out-$n-1" -name '*.html' -printf '%s\n' | awk '{s+=$1} END{printf "%d", s/NR}')
+  measure "  rebuild into the same output" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out "$work/out-$n-1"
   measure "  with search index" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --out "$work/out-search-$n"
   measure "  with PDF handouts" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-search --out "$work/out-pdf-$n"
-  find "$work/out-$n" -type f -printf '%P\t%s\n' >"$work/sizes-$n.tsv"
-  measure "  I/O floor ($pages pages)" "$bin/examples/floor" "$site" "$work/sizes-$n.tsv" "$work/floor-$n"
+  find "$work/out-$n-1" -type f -printf '%P\t%s\n' >"$work/sizes-$n.tsv"
+  median "  I/O floor ($pages pages)" 3 "$work/floor-$n" "$bin/examples/floor" "$site" "$work/sizes-$n.tsv" OUT
   floor_wall=$(cat "$work/last")
   if [ "$n" -le "$hugo_max" ]; then
     hugo_site "$work/hugo-$n" "$pages" "$page_bytes"
@@ -83,9 +108,12 @@ for n in "${sizes[@]}"; do
   else
     awk -v e="$evident_wall" -v f="$floor_wall" 'BEGIN{printf "  ratio to the floor %.2f\n", e/f}'
   fi
-  # Deleting happens only here, after every run of this size, and is let settle: files
-  # created right after many were deleted are several times slower to create here.
-  rm -rf "${work:?}"/*-"$n" "$work/sizes-$n.tsv"
+  # Nothing is deleted before the last run: ext4 avoids reusing inodes freed in the last
+  # few minutes, so files created after a mass deletion are several times slower to create
+  # (the N=100,000 build took 46 s instead of 30 s right after outputs were removed). Let
+  # what was written reach the disk before the next size.
   sync
-  sleep 10
 done
+if [ -n "${clean_wall[10000]:-}" ] && [ -n "${clean_wall[100000]:-}" ]; then
+  awk -v a="${clean_wall[10000]}" -v b="${clean_wall[100000]}" 'BEGIN{printf "N=100,000 / N=10,000 clean build: %.1f x (target at most 11 x)\n", b/a}'
+fi
