@@ -19,6 +19,7 @@
 //! longer parses, records were added to or removed from a source file, or a topic's title
 //! changed on a site whose every page lists the topics.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -114,19 +115,14 @@ pub struct SearchInput {
 
 impl SearchInput {
     /// The pages a build indexes, in path order: every HTML file but the handouts (a build
-    /// adds them after the index) and the index itself.
-    pub fn pages(&self) -> Vec<(String, String)> {
+    /// adds them after the index) and the index itself. Borrowed, not copied.
+    pub fn pages(&self) -> Vec<(&str, Cow<'_, str>)> {
         self.files
             .iter()
             .filter(|(path, _)| {
                 path.ends_with(".html") && !path.starts_with("handouts/") && !is_search_index(path)
             })
-            .map(|(path, bytes)| {
-                (
-                    path.to_string(),
-                    String::from_utf8_lossy(bytes).into_owned(),
-                )
-            })
+            .map(|(path, bytes)| (&**path, String::from_utf8_lossy(bytes)))
             .collect()
     }
 }

@@ -5,15 +5,23 @@
 //! (topics, claims, sources), so only what the publish policy put on the site is indexed: a
 //! page that was not rendered cannot be found.
 //!
-//! pagefind's API is async; the rest of evident is not. The index is built on a small
-//! current-thread tokio runtime owned by the caller, so no runtime leaks into the build and
+//! A large site's index is split into shards of about [`SHARD_PAGES`] pages, each page in the
+//! shard its path hashes to: the first shard is `pagefind/`, the others
+//! `pagefind/shard-N/`, listed in `pagefind/shards.json`, and `search.js` has pagefind search
+//! them together (`mergeIndex`). Shards are built side by side on both cores, and `serve`
+//! writes out again only the shards whose pages changed (pagefind cannot write out part of
+//! one index, and at 10,000 claims writing one index out takes seconds).
+//!
+//! pagefind's API is async; the rest of evident is not. Each index is built on a small
+//! current-thread tokio runtime of its own, so no runtime leaks into the build and
 //! the dev server's own runtime is never nested. `serve` keeps a [`LiveIndex`] between edits.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use anyhow::Context as _;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use crate::write::Output;
 
@@ -25,6 +33,12 @@ pub const FOLDER: &str = "pagefind";
 /// not indexed at all.
 const OPT_IN: &str = "data-pagefind-body";
 
+/// About how many pages a shard holds, and the most shards a site gets (a search fetches a
+/// little of every shard). Writing out a shard of 500 pages takes about 0.1 s here, so an
+/// edit that changes a few pages is searchable within a second at 10,000 claims.
+pub const SHARD_PAGES: usize = 500;
+const MAX_SHARDS: usize = 32;
+
 /// The files of an index: (output path under [`FOLDER`], bytes).
 pub type IndexFiles = Vec<(String, Vec<u8>)>;
 
@@ -32,71 +46,183 @@ pub type IndexFiles = Vec<(String, Vec<u8>)>;
 /// every path under [`FOLDER`]. `language` is the site's (`<html lang>` says the same, but
 /// forcing it keeps one index whatever a page declares). With `keep_index_url`, result links
 /// end in `index.html`, like every other link of a site that works opened from disk.
-pub fn index(
+pub fn index(output: &Output, language: &str, keep_index_url: bool) -> anyhow::Result<IndexFiles> {
+    index_output(output, language, keep_index_url, Sharding::SITE)
+}
+
+/// [`index`] in shards of about `shard_pages` pages: for tests of shards searched together,
+/// on a site too small to be split.
+#[doc(hidden)]
+pub fn index_in_shards(
     output: &Output,
     language: &str,
     keep_index_url: bool,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    // Pages in path order (the output is a BTreeMap): pagefind numbers pages in the order
-    // they are added, and that order reaches its files. Each is copied only as it is handed
-    // over.
-    let pages = output
+    shard_pages: usize,
+) -> anyhow::Result<IndexFiles> {
+    let sharding = Sharding {
+        pages: shard_pages.max(1),
+        max: MAX_SHARDS,
+    };
+    index_output(output, language, keep_index_url, sharding)
+}
+
+fn index_output(
+    output: &Output,
+    language: &str,
+    keep_index_url: bool,
+    sharding: Sharding,
+) -> anyhow::Result<IndexFiles> {
+    // Borrowed from the output: each page is copied only as it is handed to pagefind.
+    let pages: Vec<(&str, Cow<'_, str>)> = output
         .files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()));
-    Ok(index_pages(pages, language, keep_index_url, &|| false)?.unwrap_or_default())
+        .map(|(path, bytes)| (path.as_str(), String::from_utf8_lossy(bytes)))
+        .filter(|(_, html)| opts_in(html))
+        .collect();
+    build_shards(&pages, language, keep_index_url, sharding)
 }
 
-/// [`index`] over pages given as (output path, HTML) in path order. Between two pages it
-/// asks `cancelled`, and gives up with None when it says so: `serve` drops an index that a
-/// newer edit made stale, rather than finish seconds of work for nothing.
-pub fn index_pages(
-    pages: impl IntoIterator<Item = (String, String)>,
+/// [`index`] over pages given as (output path, HTML), through a fresh [`LiveIndex`]. Between
+/// two pages it asks `cancelled`, and gives up with None when it says so.
+pub fn index_pages<P: AsRef<str>, H: AsRef<str>>(
+    pages: impl IntoIterator<Item = (P, H)>,
     language: &str,
     keep_index_url: bool,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<IndexFiles>> {
-    let runtime = runtime()?;
-    runtime.block_on(async {
-        let mut index = new_index(language, keep_index_url)?;
-        for (path, html) in pages {
-            if cancelled() {
-                return Ok(None);
+    let pages: Vec<(P, H)> = pages.into_iter().collect();
+    let mut live = LiveIndex::new(language, keep_index_url)?;
+    Ok(live.update(&pages, cancelled)?.map(|(files, _)| files))
+}
+
+/// How pages are split into shards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sharding {
+    pages: usize,
+    max: usize,
+}
+
+impl Sharding {
+    const SITE: Sharding = Sharding {
+        pages: SHARD_PAGES,
+        max: MAX_SHARDS,
+    };
+
+    /// The pages (already those that opt in, in path order) of each shard, each in path
+    /// order. No shard is empty: should hashing leave one so, there is one shard fewer.
+    fn split<'a, T: Copy>(self, pages: &[(&'a str, T)]) -> Vec<Vec<(&'a str, T)>> {
+        let mut count = pages.len().div_ceil(self.pages).clamp(1, self.max);
+        loop {
+            let mut shards: Vec<Vec<(&'a str, T)>> = vec![Vec::new(); count];
+            for &(path, html) in pages {
+                shards[shard_of(path, count)].push((path, html));
             }
-            // Pagefind would parse a page that does not opt in only to leave it out (the
-            // dashboard alone is megabytes at scale).
-            if opts_in(&html) {
-                add(&mut index, &path, html).await?;
+            if count == 1 || shards.iter().all(|s| !s.is_empty()) {
+                return shards;
             }
+            count -= 1;
         }
-        files(&mut index).await.map(Some)
-    })
+    }
+}
+
+/// The shard of a page: its path's hash, so a page stays in its shard while the set of pages
+/// does, and every shard mixes topics, claims and sources (pagefind scores each shard on its
+/// own statistics, so alike shards keep scores comparable).
+fn shard_of(path: &str, count: usize) -> usize {
+    if count <= 1 {
+        return 0;
+    }
+    let hash = blake3::hash(path.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    (u64::from_le_bytes(first) % count as u64) as usize
+}
+
+/// Where shard `number`'s files go.
+fn shard_folder(number: usize) -> String {
+    if number == 0 {
+        FOLDER.to_owned()
+    } else {
+        format!("{FOLDER}/shard-{number}")
+    }
+}
+
+/// `pagefind/shards.json`: the shards beside the first, relative to [`FOLDER`].
+fn shard_list(count: usize) -> (String, Vec<u8>) {
+    let names: Vec<String> = (1..count).map(|n| format!("shard-{n}/")).collect();
+    let json = serde_json::to_vec(&names).unwrap_or_else(|_| b"[]".to_vec());
+    (format!("{FOLDER}/shards.json"), json)
+}
+
+/// Every shard built from scratch, side by side; the files in path order.
+fn build_shards<T: AsRef<str> + Sync>(
+    pages: &[(&str, T)],
+    language: &str,
+    keep_index_url: bool,
+    sharding: Sharding,
+) -> anyhow::Result<IndexFiles> {
+    let refs: Vec<(&str, &T)> = pages.iter().map(|(path, html)| (*path, html)).collect();
+    let shards = sharding.split(&refs);
+    let count = shards.len();
+    let built: Vec<IndexFiles> = shards
+        .into_par_iter()
+        .enumerate()
+        .map(|(number, pages)| {
+            let runtime = runtime()?;
+            runtime.block_on(async {
+                let mut index = new_index(language, keep_index_url)?;
+                for (path, html) in pages {
+                    add(&mut index, path, html.as_ref().to_owned()).await?;
+                }
+                files(&mut index, &shard_folder(number)).await
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut out: IndexFiles = built.into_iter().flatten().collect();
+    out.push(shard_list(count));
+    out.sort();
+    Ok(out)
 }
 
 /// A search index kept from one version of a site to the next, for `serve`: a page is read
-/// again only when its HTML changed since it was indexed. pagefind replaces a page added
-/// again under the same path where it was, so the index equals [`index_pages`] over the same
-/// pages; when the set of pages changed, it starts over. Writing the index out still goes
-/// over every page (pagefind has no partial build).
+/// again only when its HTML changed since it was indexed, and a shard is written out again
+/// only when one of its pages was. pagefind replaces a page added again under the same path
+/// where it was, so each shard equals one built from scratch over the same pages; a shard
+/// whose set of pages changed starts over, and so does everything when the number of shards
+/// changes.
 pub struct LiveIndex {
     language: String,
     keep_index_url: bool,
-    runtime: tokio::runtime::Runtime,
+    sharding: Sharding,
+    shards: Vec<LiveShard>,
+}
+
+#[derive(Default)]
+struct LiveShard {
     index: Option<PagefindIndex>,
     /// The pages in the index, in the order they were added, with the hash of the HTML each
     /// was indexed from.
     pages: Vec<(String, blake3::Hash)>,
+    /// The files written out after the last page was read, None until it is written again.
+    files: Option<IndexFiles>,
 }
 
 impl LiveIndex {
     pub fn new(language: &str, keep_index_url: bool) -> anyhow::Result<Self> {
+        Self::with_sharding(language, keep_index_url, Sharding::SITE)
+    }
+
+    fn with_sharding(
+        language: &str,
+        keep_index_url: bool,
+        sharding: Sharding,
+    ) -> anyhow::Result<Self> {
         Ok(LiveIndex {
             language: language.to_owned(),
             keep_index_url,
-            runtime: runtime()?,
-            index: None,
-            pages: Vec::new(),
+            sharding,
+            shards: Vec::new(),
         })
     }
 
@@ -108,59 +234,99 @@ impl LiveIndex {
     /// The index of `pages` (output path, HTML, in path order), or None when `cancelled`
     /// said so between two pages; what was indexed before it did is kept for next time.
     /// Returns how many pages were read again beside the files.
-    pub fn update(
+    pub fn update<P: AsRef<str>, H: AsRef<str>>(
         &mut self,
-        pages: &[(String, String)],
+        pages: &[(P, H)],
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> anyhow::Result<Option<(IndexFiles, usize)>> {
-        let pages: Vec<(&str, &str, blake3::Hash)> = pages
+        let pages: Vec<(&str, &str)> = pages
             .iter()
+            .map(|(path, html)| (path.as_ref(), html.as_ref()))
             .filter(|(_, html)| opts_in(html))
-            .map(|(path, html)| (path.as_str(), html.as_str(), blake3::hash(html.as_bytes())))
             .collect();
-        let same_pages = self.index.is_some()
-            && self.pages.len() == pages.len()
-            && self
-                .pages
-                .iter()
-                .zip(&pages)
-                .all(|((a, _), (b, _, _))| a == b);
-        if !same_pages {
-            self.index = Some(new_index(&self.language, self.keep_index_url)?);
-            self.pages = pages
-                .iter()
-                .map(|(path, _, _)| ((*path).to_owned(), blake3::Hash::from_bytes([0; 32])))
-                .collect();
+        let split = self.sharding.split(&pages);
+        if split.len() != self.shards.len() {
+            self.shards = split.iter().map(|_| LiveShard::default()).collect();
         }
-        let LiveIndex {
-            runtime,
-            index,
-            pages: indexed,
-            ..
-        } = self;
-        let Some(index) = index.as_mut() else {
+        let site = (self.language.as_str(), self.keep_index_url);
+        // Shards are brought up to date side by side: an edit usually touches a few.
+        let reads: Vec<Option<usize>> = self
+            .shards
+            .par_iter_mut()
+            .zip(&split)
+            .enumerate()
+            .map(|(number, (shard, pages))| shard.update(site, number, pages, cancelled))
+            .collect::<anyhow::Result<_>>()?;
+        let Some(read) = reads.into_iter().sum::<Option<usize>>() else {
             return Ok(None);
         };
-        runtime.block_on(async {
+        let mut out: IndexFiles = self
+            .shards
+            .iter()
+            .flat_map(|shard| shard.files.iter().flatten().cloned())
+            .collect();
+        out.push(shard_list(split.len()));
+        out.sort();
+        Ok(Some((out, read)))
+    }
+}
+
+impl LiveShard {
+    /// Brings this shard up to date with `pages`; how many were read again, or None if
+    /// cancelled.
+    fn update(
+        &mut self,
+        (language, keep_index_url): (&str, bool),
+        number: usize,
+        pages: &[(&str, &str)],
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> anyhow::Result<Option<usize>> {
+        let same_pages = self.index.is_some()
+            && self.pages.len() == pages.len()
+            && self.pages.iter().zip(pages).all(|((a, _), (b, _))| a == b);
+        if !same_pages {
+            self.index = Some(new_index(language, keep_index_url)?);
+            // A hash no HTML has: every page is read.
+            let unread = blake3::Hash::from_bytes([0; 32]);
+            self.pages = pages
+                .iter()
+                .map(|(path, _)| ((*path).to_owned(), unread))
+                .collect();
+            self.files = None;
+        }
+        let LiveShard {
+            index,
+            pages: indexed,
+            files: written,
+        } = self;
+        let Some(index) = index.as_mut() else {
+            return Ok(Some(0));
+        };
+        runtime()?.block_on(async {
             let mut read = 0;
-            for ((path, html, hash), (_, indexed)) in pages.iter().zip(indexed.iter_mut()) {
-                if hash == indexed {
+            for ((path, html), (_, hash)) in pages.iter().zip(indexed.iter_mut()) {
+                let now = blake3::hash(html.as_bytes());
+                if now == *hash {
                     continue;
                 }
                 if cancelled() {
                     return Ok(None);
                 }
                 add(index, path, (*html).to_owned()).await?;
-                *indexed = *hash;
+                *hash = now;
+                *written = None;
                 read += 1;
             }
-            Ok(Some((files(index).await?, read)))
+            if written.is_none() {
+                *written = Some(files(index, &shard_folder(number)).await?);
+            }
+            Ok(Some(read))
         })
     }
 }
 
-/// pagefind's API is async; it runs on a small current-thread runtime made for the caller,
-/// so no runtime leaks into the build and the dev server's own runtime is never nested.
+/// pagefind's API is async; each index is built on a small current-thread runtime of its
+/// own, so no runtime leaks into the build and the dev server's own runtime is never nested.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .build()
@@ -175,6 +341,8 @@ fn new_index(language: &str, keep_index_url: bool) -> anyhow::Result<PagefindInd
     PagefindIndex::new(Some(config))
 }
 
+/// Pagefind would parse a page that does not opt in only to leave it out (the dashboard
+/// alone is megabytes at scale).
 fn opts_in(html: &str) -> bool {
     html.contains(OPT_IN)
 }
@@ -187,19 +355,36 @@ async fn add(index: &mut PagefindIndex, path: &str, html: String) -> anyhow::Res
     Ok(())
 }
 
-/// The index's files, each under [`FOLDER`], in path order.
-async fn files(index: &mut PagefindIndex) -> anyhow::Result<IndexFiles> {
-    let mut out = BTreeMap::new();
-    for file in index.get_files().await? {
-        let name = file
-            .filename
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        out.insert(format!("{FOLDER}/{name}"), file.contents);
-    }
-    Ok(out.into_iter().collect())
+/// The index's files, each under `folder`. Shards beside the first keep only their index
+/// data: pagefind searches them with the first shard's script and WebAssembly.
+async fn files(index: &mut PagefindIndex, folder: &str) -> anyhow::Result<IndexFiles> {
+    let first = folder == FOLDER;
+    Ok(index
+        .get_files()
+        .await?
+        .into_iter()
+        .map(|file| {
+            let name = file
+                .filename
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            (name, file.contents)
+        })
+        .filter(|(name, _)| first || is_index_data(name))
+        .map(|(name, bytes)| (format!("{folder}/{name}"), bytes))
+        .collect())
+}
+
+/// Whether a file of pagefind's is index data (entry, metadata, word index, fragments,
+/// filters) rather than a script, style or WebAssembly module every shard would repeat.
+fn is_index_data(name: &str) -> bool {
+    name == "pagefind-entry.json"
+        || name.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|folder| name.starts_with(folder))
 }
 
 #[cfg(test)]
@@ -314,5 +499,98 @@ mod tests {
             files,
             index_pages(after, "en", true, &never).unwrap().unwrap()
         );
+    }
+
+    fn as_refs(pages: &[(String, String)]) -> Vec<(&str, &str)> {
+        pages
+            .iter()
+            .map(|(p, h)| (p.as_str(), h.as_str()))
+            .collect()
+    }
+
+    const SMALL: Sharding = Sharding { pages: 2, max: 16 };
+
+    #[test]
+    fn shards_hold_every_page_once_in_path_order_and_none_is_empty() {
+        let paths: Vec<String> = (0..25)
+            .map(|i| format!("claims/c{i:02}/index.html"))
+            .collect();
+        let pages: Vec<(&str, ())> = paths.iter().map(|p| (p.as_str(), ())).collect();
+        let shards = SMALL.split(&pages);
+        assert!(shards.len() > 1 && shards.len() <= 13, "{}", shards.len());
+        assert!(shards.iter().all(|s| !s.is_empty()));
+        let mut all: Vec<&str> = shards.iter().flatten().map(|(p, _)| *p).collect();
+        assert!(shards.iter().all(|s| s.windows(2).all(|w| w[0].0 < w[1].0)));
+        all.sort();
+        assert_eq!(all, paths.iter().map(String::as_str).collect::<Vec<_>>());
+        // The same pages, the same shards; at most MAX_SHARDS however many pages.
+        assert_eq!(SMALL.split(&pages), shards);
+        let many = Sharding { pages: 1, max: 4 };
+        assert_eq!(many.split(&pages).len(), 4);
+        assert_eq!(Sharding::SITE.split(&pages).len(), 1);
+    }
+
+    #[test]
+    fn a_sharded_index_writes_out_only_the_edited_shard_and_equals_a_fresh_build() {
+        let never = || false;
+        let before = pages(&["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"]);
+        let built = build_shards(&as_refs(&before), "en", true, SMALL).unwrap();
+        let list = built
+            .iter()
+            .find(|(p, _)| p == "pagefind/shards.json")
+            .unwrap();
+        let list: Vec<String> = serde_json::from_slice(&list.1).unwrap();
+        assert!(
+            !list.is_empty(),
+            "seven pages in shards of two make several shards"
+        );
+        for shard in &list {
+            let entry = format!("pagefind/{shard}pagefind-entry.json");
+            assert!(built.iter().any(|(p, _)| *p == entry), "{entry}");
+        }
+        assert!(
+            built
+                .iter()
+                .any(|(p, _)| p == "pagefind/pagefind-entry.json")
+        );
+
+        let mut live = LiveIndex::with_sharding("en", true, SMALL).unwrap();
+        let (files, read) = live.update(&before, &never).unwrap().unwrap();
+        assert_eq!(read, 7);
+        assert_eq!(files, built, "a live index equals the build's");
+
+        let after = pages(&[
+            "alpha",
+            "beta",
+            "gamma",
+            "delta changed",
+            "epsilon",
+            "zeta",
+            "eta",
+        ]);
+        let (files, read) = live.update(&after, &never).unwrap().unwrap();
+        assert_eq!(read, 1);
+        assert_eq!(
+            files,
+            build_shards(&as_refs(&after), "en", true, SMALL).unwrap()
+        );
+        // Only the edited page's shard was written out again.
+        let count = list.len() + 1;
+        let edited = shard_of("claims/c3/index.html", count);
+        for number in 0..count {
+            let same = shard_files(&files, number) == shard_files(&built, number);
+            assert_eq!(same, number != edited, "shard {number} (edited: {edited})");
+        }
+    }
+
+    /// The files of shard `number` (the first shard's are those in no shard-N folder).
+    fn shard_files(files: &IndexFiles, number: usize) -> IndexFiles {
+        let folder = format!("{}/", shard_folder(number));
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with(&folder) && !p.ends_with("/shards.json"))
+            .filter(|(p, _)| number > 0 || !p.starts_with("pagefind/shard-"))
+            .cloned()
+            .collect()
     }
 }

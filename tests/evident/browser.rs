@@ -5,6 +5,7 @@
 //! reads its JSON report. A missing tool is a failure, never a skip: `scripts/test` installs
 //! what is missing.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -215,4 +216,75 @@ fn axe_finds_no_wcag_violation_and_audience_switch_and_search_work() {
             .is_some_and(|n| n.contains("needs a web server")),
         "the search page opened from disk says search needs a server"
     );
+
+    // The same site with its index in shards of three pages (a large site's are of 500):
+    // search.js has pagefind search them together, and finds everything one index found. (A
+    // shard in which no page holds the word falls back to pagefind's near matches, so a few
+    // loosely matching pages may come on top.)
+    let shards = reshard_search_index(&out, 3);
+    assert!(shards > 3, "{shards} shards");
+    let server = Server::start(&out);
+    let (status, stdout, stderr) = run_a11y(&server.url, &out);
+    drop(server);
+    let sharded: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("a11y.mjs printed no report ({e}); stderr:\n{stderr}"));
+    assert!(
+        sharded["failures"].as_array().unwrap().is_empty() && status == Some(0),
+        "browser checks failed on the sharded index (exit {status:?}):\n{}\n{stderr}",
+        serde_json::to_string_pretty(&sharded["failures"]).unwrap()
+    );
+    for search in ["search", "headerSearch"] {
+        // Each run has its own server, so links are compared without the origin.
+        let links = |r: &serde_json::Value| -> BTreeSet<String> {
+            r[search]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| {
+                    let href = x["href"].as_str().unwrap();
+                    href.splitn(4, '/').nth(3).unwrap_or(href).to_owned()
+                })
+                .collect()
+        };
+        let (one, many) = (links(&report), links(&sharded));
+        assert!(one.len() > 10, "{search}: {one:?}");
+        let missed: Vec<&String> = one.difference(&many).collect();
+        assert!(
+            missed.is_empty(),
+            "{search}: {shards} shards missed what one index found: {missed:?}"
+        );
+    }
+}
+
+/// Replaces the search index of the built site in `out` with one in shards of about
+/// `shard_pages` pages; returns how many shards there are.
+fn reshard_search_index(out: &Path, shard_pages: usize) -> usize {
+    fn pages(dir: &Path, root: &Path, output: &mut evident::write::Output) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pages(&path, root, output);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                output.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let folder = out.join(evident::render::search::FOLDER);
+    std::fs::remove_dir_all(&folder).unwrap();
+    let mut output = evident::write::Output::new();
+    pages(out, out, &mut output);
+    // As `build` indexes the bundled site: English, links ending in index.html (no pretty URLs).
+    let files = evident::render::search::index_in_shards(&output, "en", true, shard_pages).unwrap();
+    for (rel, bytes) in &files {
+        let path = out.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let list = std::fs::read(folder.join("shards.json")).unwrap();
+    serde_json::from_slice::<Vec<String>>(&list).unwrap().len() + 1
 }

@@ -79,9 +79,23 @@
     return count + what + narrowed + more + ".";
   }
 
+  // A large site's index comes in shards: pagefind/shards.json names those beside the first,
+  // and pagefind searches them all together.
+  function mergeShards(pagefind) {
+    return fetch(root + "pagefind/shards.json")
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (shards) {
+        return Promise.all(shards.map(function (shard) {
+          return pagefind.mergeIndex(root + "pagefind/" + shard);
+        }));
+      });
+  }
+
   import(root + "pagefind/pagefind.js")
     .then(function (pagefind) {
-      return pagefind.search(query || null, { filters: filters });
+      return mergeShards(pagefind).then(function () {
+        return pagefind.search(query || null, { filters: filters });
+      });
     })
     .then(function (search) {
       var first = search.results.slice(0, MAX);
