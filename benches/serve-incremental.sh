@@ -56,7 +56,7 @@ PY
 done
 
 grep -- " changed: " "$log"
-grep -- "^search index of" "$log" | tail -n1
+grep -- "^search index of" "$log"
 python3 - "$log" <<'PY'
 import re, statistics, sys
 def ms(value, unit):
