@@ -285,21 +285,33 @@ pub fn read_text(
     limit: u64,
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
-    let size = match std::fs::metadata(path) {
-        Ok(meta) => meta.len(),
+    let unreadable = |e: std::io::Error, diagnostics: &mut Diagnostics| {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnreadableFile,
+                Location::file(rel),
+                format!("cannot read file: {e}"),
+            )
+            .hint("check the file's permissions"),
+        );
+    };
+    // One open per file, its size from the open file: a second lookup by path was a sixth
+    // of the time spent reading 100,000 claims.
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
         Err(e) => {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::UnreadableFile,
-                    Location::file(rel),
-                    format!("cannot read file: {e}"),
-                )
-                .hint("check the file's permissions"),
-            );
+            unreadable(e, diagnostics);
             return None;
         }
     };
-    if size > limit {
+    let size = match file.metadata() {
+        Ok(meta) => meta.len(),
+        Err(e) => {
+            unreadable(e, diagnostics);
+            return None;
+        }
+    };
+    let too_large = |size: u64, diagnostics: &mut Diagnostics| {
         diagnostics.push(
             Diagnostic::error(
                 Code::FileTooLarge,
@@ -308,22 +320,23 @@ pub fn read_text(
             )
             .hint("split it into smaller files, or move data that is not content out of the site's folders"),
         );
+    };
+    if size > limit {
+        too_large(size, diagnostics);
         return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::UnreadableFile,
-                    Location::file(rel),
-                    format!("cannot read file: {e}"),
-                )
-                .hint("check the file's permissions"),
-            );
-            return None;
-        }
-    };
+    // Never more than the limit, even from a file that grew since its size was read.
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    if let Err(e) =
+        std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, limit + 1), &mut bytes)
+    {
+        unreadable(e, diagnostics);
+        return None;
+    }
+    if bytes.len() as u64 > limit {
+        too_large(bytes.len() as u64, diagnostics);
+        return None;
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Some(text),
         Err(e) => {
