@@ -35,6 +35,7 @@ pub mod serve;
 pub mod write;
 pub mod yaml;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -162,6 +163,18 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
             handouts: handout::Written::default(),
         });
     }
+    // From here on a file's text is read only to show the lines of its diagnostics; the
+    // others would be held through rendering (about 300 MB at 100,000 claims).
+    let shown: BTreeSet<&str> = kb
+        .diagnostics
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(&d.location)
+                .chain(d.related.iter().map(|r| &r.location))
+                .map(|l| l.path.as_str())
+        })
+        .collect();
+    kb.texts.retain(|path, _| shown.contains(path.as_str()));
     let out = options
         .out
         .clone()
