@@ -92,7 +92,7 @@ pub fn index_pages<P: AsRef<str>, H: AsRef<str>>(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<IndexFiles>> {
     let pages: Vec<(P, H)> = pages.into_iter().collect();
-    let mut live = LiveIndex::new(language, keep_index_url)?;
+    let mut live = LiveIndex::new(language, keep_index_url);
     Ok(live.update(&pages, cancelled)?.map(|(files, _)| files))
 }
 
@@ -209,21 +209,17 @@ struct LiveShard {
 }
 
 impl LiveIndex {
-    pub fn new(language: &str, keep_index_url: bool) -> anyhow::Result<Self> {
+    pub fn new(language: &str, keep_index_url: bool) -> Self {
         Self::with_sharding(language, keep_index_url, Sharding::SITE)
     }
 
-    fn with_sharding(
-        language: &str,
-        keep_index_url: bool,
-        sharding: Sharding,
-    ) -> anyhow::Result<Self> {
-        Ok(LiveIndex {
+    fn with_sharding(language: &str, keep_index_url: bool, sharding: Sharding) -> Self {
+        LiveIndex {
             language: language.to_owned(),
             keep_index_url,
             sharding,
             shards: Vec::new(),
-        })
+        }
     }
 
     /// Whether this index is for a site of this language and kind of URLs.
@@ -443,7 +439,7 @@ mod tests {
     fn a_live_index_reads_only_changed_pages_and_equals_a_fresh_one() {
         let never = || false;
         let before = pages(&["Milk volume rose", "Most relactated", "Supplements helped"]);
-        let mut live = LiveIndex::new("en", true).unwrap();
+        let mut live = LiveIndex::new("en", true);
         let (first, read) = live.update(&before, &never).unwrap().unwrap();
         assert_eq!(read, 3);
         assert_eq!(
@@ -486,7 +482,7 @@ mod tests {
     #[test]
     fn a_cancelled_live_index_resumes_where_it_stopped() {
         let before = pages(&["one", "two", "three", "four"]);
-        let mut live = LiveIndex::new("en", true).unwrap();
+        let mut live = LiveIndex::new("en", true);
         let asked = std::sync::atomic::AtomicUsize::new(0);
         // Cancelled before the third page.
         let cancel_third = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2;
@@ -554,7 +550,7 @@ mod tests {
                 .any(|(p, _)| p == "pagefind/pagefind-entry.json")
         );
 
-        let mut live = LiveIndex::with_sharding("en", true, SMALL).unwrap();
+        let mut live = LiveIndex::with_sharding("en", true, SMALL);
         let (files, read) = live.update(&before, &never).unwrap().unwrap();
         assert_eq!(read, 7);
         assert_eq!(files, built, "a live index equals the build's");

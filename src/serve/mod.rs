@@ -591,12 +591,11 @@ fn search_loop(state: &State) {
             .as_ref()
             .is_some_and(|l| l.is_for(&input.language, input.keep_index_url));
         if !kept {
-            live =
-                crate::render::search::LiveIndex::new(&input.language, input.keep_index_url).ok();
+            live = None;
         }
-        let Some(live_index) = live.as_mut() else {
-            continue;
-        };
+        let live_index = live.get_or_insert_with(|| {
+            crate::render::search::LiveIndex::new(&input.language, input.keep_index_url)
+        });
         let (index, read) = match live_index.update(&pages, &stale) {
             Ok(Some(updated)) => updated,
             Ok(None) => continue,
