@@ -442,12 +442,7 @@ mod tests {
         let mut live = LiveIndex::new("en", true);
         let (first, read) = live.update(&before, &never).unwrap().unwrap();
         assert_eq!(read, 3);
-        assert_eq!(
-            first,
-            index_pages(before.clone(), "en", true, &never)
-                .unwrap()
-                .unwrap()
-        );
+        assert_eq!(first, built(&before, Sharding::SITE));
 
         let after = pages(&[
             "Milk volume rose",
@@ -457,12 +452,7 @@ mod tests {
         let (second, read) = live.update(&after, &never).unwrap().unwrap();
         assert_eq!(read, 1, "only the edited page is read again");
         assert_ne!(first, second);
-        assert_eq!(
-            second,
-            index_pages(after.clone(), "en", true, &never)
-                .unwrap()
-                .unwrap()
-        );
+        assert_eq!(second, built(&after, Sharding::SITE));
 
         // A new page changes the set of pages: the index starts over, and is still right.
         let more = pages(&[
@@ -473,10 +463,7 @@ mod tests {
         ]);
         let (third, read) = live.update(&more, &never).unwrap().unwrap();
         assert_eq!(read, 4);
-        assert_eq!(
-            third,
-            index_pages(more, "en", true, &never).unwrap().unwrap()
-        );
+        assert_eq!(third, built(&more, Sharding::SITE));
     }
 
     #[test]
@@ -491,10 +478,7 @@ mod tests {
         let never = || false;
         let (files, read) = live.update(&after, &never).unwrap().unwrap();
         assert_eq!(read, 3, "the changed first page and the two never indexed");
-        assert_eq!(
-            files,
-            index_pages(after, "en", true, &never).unwrap().unwrap()
-        );
+        assert_eq!(files, built(&after, Sharding::SITE));
     }
 
     fn as_refs(pages: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -505,6 +489,11 @@ mod tests {
     }
 
     const SMALL: Sharding = Sharding { pages: 2, max: 16 };
+
+    /// What `build` indexes from these pages.
+    fn built(pages: &[(String, String)], sharding: Sharding) -> IndexFiles {
+        build_shards(&as_refs(pages), "en", true, sharding).unwrap()
+    }
 
     #[test]
     fn shards_hold_every_page_once_in_path_order_and_none_is_empty() {
@@ -530,8 +519,8 @@ mod tests {
     fn a_sharded_index_writes_out_only_the_edited_shard_and_equals_a_fresh_build() {
         let never = || false;
         let before = pages(&["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"]);
-        let built = build_shards(&as_refs(&before), "en", true, SMALL).unwrap();
-        let list = built
+        let before_build = built(&before, SMALL);
+        let list = before_build
             .iter()
             .find(|(p, _)| p == "pagefind/shards.json")
             .unwrap();
@@ -542,10 +531,10 @@ mod tests {
         );
         for shard in &list {
             let entry = format!("pagefind/{shard}pagefind-entry.json");
-            assert!(built.iter().any(|(p, _)| *p == entry), "{entry}");
+            assert!(before_build.iter().any(|(p, _)| *p == entry), "{entry}");
         }
         assert!(
-            built
+            before_build
                 .iter()
                 .any(|(p, _)| p == "pagefind/pagefind-entry.json")
         );
@@ -553,7 +542,7 @@ mod tests {
         let mut live = LiveIndex::with_sharding("en", true, SMALL);
         let (files, read) = live.update(&before, &never).unwrap().unwrap();
         assert_eq!(read, 7);
-        assert_eq!(files, built, "a live index equals the build's");
+        assert_eq!(files, before_build, "a live index equals the build's");
 
         let after = pages(&[
             "alpha",
@@ -566,15 +555,12 @@ mod tests {
         ]);
         let (files, read) = live.update(&after, &never).unwrap().unwrap();
         assert_eq!(read, 1);
-        assert_eq!(
-            files,
-            build_shards(&as_refs(&after), "en", true, SMALL).unwrap()
-        );
+        assert_eq!(files, built(&after, SMALL));
         // Only the edited page's shard was written out again.
         let count = list.len() + 1;
         let edited = shard_of("claims/c3/index.html", count);
         for number in 0..count {
-            let same = shard_files(&files, number) == shard_files(&built, number);
+            let same = shard_files(&files, number) == shard_files(&before_build, number);
             assert_eq!(same, number != edited, "shard {number} (edited: {edited})");
         }
     }
