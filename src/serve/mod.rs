@@ -555,8 +555,8 @@ fn request_search_index(state: &State, since: Instant) {
 }
 
 /// The indexing thread: builds the latest index asked for, one at a time, until the server
-/// stops. The pages are copied out under the session's lock, indexed without it, and the
-/// index is put in only if no edit came in meanwhile. The index is kept from one edit to
+/// stops. A snapshot of the served pages is taken under the session's lock, indexed without
+/// it, and the index is put in only if no edit came in meanwhile. The index is kept from one edit to
 /// the next, so only pages whose HTML changed are read again.
 fn search_loop(state: &State) {
     let mut live: Option<crate::render::search::LiveIndex> = None;
