@@ -27,9 +27,15 @@ bin=target/release
 work=$(mktemp -d /tmp/evident-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
+# Every timed run starts with the disk caught up: otherwise the kernel writes the previous
+# run's output back while this one runs (2 GB at N=100,000, 0.2 GB at 10,000) and charges
+# the larger size for its predecessor.
+settle() { sync; }
+
 # measure LABEL CMD... : runs once, prints "LABEL  wall  cpu  peak"
 measure() {
   local label=$1; shift
+  settle
   /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
   read -r wall user sys peak <"$work/time"
   printf '%-34s %8.2f s %8.2f s %8d MB\n' "$label" "$wall" "$(awk "BEGIN{print $user + $sys}")" "$((peak / 1024))"
@@ -44,6 +50,7 @@ median() {
   local rows=() i args
   for ((i = 1; i <= runs; i++)); do
     args=("${@//OUT/$base-$i}")
+    settle
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" "${args[@]}" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
     rows+=("$(cat "$work/time")")
   done
@@ -110,9 +117,7 @@ for n in "${sizes[@]}"; do
   fi
   # Nothing is deleted before the last run: ext4 avoids reusing inodes freed in the last
   # few minutes, so files created after a mass deletion are several times slower to create
-  # (the N=100,000 build took 46 s instead of 30 s right after outputs were removed). Let
-  # what was written reach the disk before the next size.
-  sync
+  # (the N=100,000 build took 46 s instead of 30 s right after outputs were removed).
 done
 if [ -n "${clean_wall[10000]:-}" ] && [ -n "${clean_wall[100000]:-}" ]; then
   awk -v a="${clean_wall[10000]}" -v b="${clean_wall[100000]}" 'BEGIN{printf "N=100,000 / N=10,000 clean build: %.1f x (target at most 11 x)\n", b/a}'
