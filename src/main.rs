@@ -14,6 +14,21 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (the 16th of `mi_option_e` in its `mimalloc.h`, in v2
+/// and v3 alike); the `libmimalloc-sys` bindings name no constant for it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// A build is one short process whose freed memory is needed again within moments. mimalloc
+/// returns freed memory to the system after a second by default, and where the kernel backs
+/// memory with transparent huge pages, taking it back costs a zeroed 2 MB page each time:
+/// `perf` found 2.7 s of a 100,000-claim build in `clear_page_erms`, 96 times what it was at
+/// 10,000. Keeping it costs no peak memory (the same pages are reused). Not for `serve`,
+/// which lives on between edits and should give memory back.
+fn keep_freed_memory() {
+    // SAFETY: sets one integer option, which mimalloc reads atomically on any thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -31,6 +46,9 @@ fn main() -> ExitCode {
             .to_datetime(jiff::Timestamp::now())
             .date()
     });
+    if matches!(cli.command, cli::Command::Build(_)) {
+        keep_freed_memory();
+    }
     let result = cmd::Context::new(&cli.global, today).and_then(|ctx| match &cli.command {
         cli::Command::Build(args) => cmd::build::run(&ctx, args),
         cli::Command::Check(args) => cmd::check::run(&ctx, args),
@@ -49,5 +67,19 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index is mimalloc's, not ours: if an update renumbered its options, this would read
+    /// another option's default, not the purge delay's documented 1000 ms (v3; 10 ms in v2).
+    #[test]
+    fn the_purge_delay_option_is_the_one_we_set() {
+        // SAFETY: reads one integer option.
+        let default = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(default, 1000);
     }
 }
