@@ -7,17 +7,18 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::idmap::IdMap;
 use crate::model::{Claim, Source, Topic};
 
 pub const VERSION: &str = "v1";
 
 /// The fingerprint of a claim, given the sources it may cite (by id).
-pub fn claim(claim: &Claim, sources: &BTreeMap<String, Source>) -> String {
+pub fn claim(claim: &Claim, sources: &IdMap<Source>) -> String {
     digest(&claim_document(claim, sources))
 }
 
 /// What a claim's fingerprint covers, as JSON (shown by `evident review` when it refuses).
-pub fn claim_document(claim: &Claim, sources: &BTreeMap<String, Source>) -> Value {
+pub fn claim_document(claim: &Claim, sources: &IdMap<Source>) -> Value {
     let mut doc = Map::new();
     doc.insert("kind".into(), json!(claim.kind.name()));
     doc.insert("statement".into(), text(&claim.statement.value));
@@ -164,10 +165,10 @@ mod tests {
     }
 
     fn claim_fp(claim: &Claim) -> String {
-        claim_with(claim, &BTreeMap::new())
+        claim_with(claim, &IdMap::new())
     }
 
-    fn claim_with(claim: &Claim, sources: &BTreeMap<String, Source>) -> String {
+    fn claim_with(claim: &Claim, sources: &IdMap<Source>) -> String {
         super::claim(claim, sources)
     }
 
@@ -311,7 +312,7 @@ mod tests {
                 csl: r.csl,
                 evidence: r.evidence,
             };
-            BTreeMap::from([(s.id.clone(), s)])
+            IdMap::from_iter([(s.id.clone(), s)])
         };
         let base = claim_with(&claim, &source(""));
         assert_eq!(base, claim_with(&claim, &source("  note: not identity\n")));

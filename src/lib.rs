@@ -20,6 +20,7 @@ pub mod fields;
 pub mod figures;
 pub mod fingerprint;
 pub mod handout;
+pub mod idmap;
 pub mod incremental;
 pub mod load;
 pub mod markdown;

@@ -13,6 +13,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::fields::closest;
 use crate::figures;
 use crate::fingerprint;
+use crate::idmap::IdMap;
 use crate::load::Corpus;
 use crate::model::{
     Claim, EffectiveStatus, Kind, PageKind, PageRefKind, RESERVED_SLUGS, Relation, Review,
@@ -92,9 +93,9 @@ impl ResolvedSource {
 pub struct KnowledgeBase {
     pub config: Config,
     pub today: Date,
-    pub claims: BTreeMap<String, ResolvedClaim>,
-    pub topics: BTreeMap<String, ResolvedTopic>,
-    pub sources: BTreeMap<String, ResolvedSource>,
+    pub claims: IdMap<ResolvedClaim>,
+    pub topics: IdMap<ResolvedTopic>,
+    pub sources: IdMap<ResolvedSource>,
     /// How references are formatted: `citations::format_reference(&source, &kb.style)`.
     pub style: crate::citations::Style,
     /// Every file's text, for diagnostics that quote the line.
@@ -121,7 +122,7 @@ pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
 #[derive(Debug, Clone, Default)]
 pub struct ResolveParts {
     /// Every source as merged from its records, before back-links.
-    pub sources: BTreeMap<String, Source>,
+    pub sources: IdMap<Source>,
     /// Of merging the records of one id (duplicates, shared identifiers, slug clashes).
     pub merge: Diagnostics,
     /// Of indexing claims and topics by id (invalid, duplicate, reserved).
@@ -209,16 +210,18 @@ pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveP
             (resolved, diagnostics)
         })
         .collect();
+    let mut claims = Vec::with_capacity(resolved_claims.len());
     for (resolved, diagnostics) in resolved_claims {
         parts.claims.insert(resolved.claim.id.clone(), diagnostics);
-        kb.claims.insert(resolved.claim.id.clone(), resolved);
+        claims.push((resolved.claim.id.clone(), resolved));
     }
+    kb.claims = claims.into_iter().collect();
     let style = &kb.style;
     let resolved_sources: Vec<(String, ResolvedSource)> = sources
         .par_iter()
         .map(|(id, source)| (id.clone(), ResolvedSource::new(source.clone(), style)))
         .collect();
-    kb.sources.extend(resolved_sources);
+    kb.sources = resolved_sources.into_iter().collect();
     parts.sources = sources;
 
     check_replacements(&kb.claims, &mut parts.replacements);
@@ -231,13 +234,13 @@ pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveP
             (resolved, diagnostics)
         })
         .collect();
+    let mut topics = Vec::with_capacity(resolved_topics.len());
     for (resolved, diagnostics) in resolved_topics {
-        parts
-            .topics
-            .insert(resolved.topic.slug.value.clone(), diagnostics);
-        kb.topics
-            .insert(resolved.topic.slug.value.clone(), resolved);
+        let slug = resolved.topic.slug.value.clone();
+        parts.topics.insert(slug.clone(), diagnostics);
+        topics.push((slug, resolved));
     }
+    kb.topics = topics.into_iter().collect();
     BackLinks::of(&kb).apply(&mut kb);
     let kb_ref = &kb;
     parts.source_checks = per_item(&kb.sources, |source, diagnostics| {
@@ -255,7 +258,7 @@ pub fn resolve_in_parts(corpus: Corpus, today: Date) -> (KnowledgeBase, ResolveP
 
 /// Runs `check` on every item of `items` on both cores; its diagnostics, by the item's key.
 fn per_item<T: Sync>(
-    items: &BTreeMap<String, T>,
+    items: &IdMap<T>,
     check: impl Fn(&T, &mut Diagnostics) + Sync,
 ) -> BTreeMap<String, Diagnostics> {
     items
@@ -274,7 +277,7 @@ fn per_item<T: Sync>(
 pub(crate) fn resolve_claim(
     claim: Claim,
     config: &Config,
-    sources: &BTreeMap<String, Source>,
+    sources: &IdMap<Source>,
     texts: &BTreeMap<String, String>,
     today: Date,
     diagnostics: &mut Diagnostics,
@@ -389,7 +392,7 @@ fn loc(path: &str, line: u32, column: u32) -> Location {
 pub(crate) fn merge_sources(
     records: Vec<SourceRecord>,
     diagnostics: &mut Diagnostics,
-) -> BTreeMap<String, Source> {
+) -> IdMap<Source> {
     let mut full: BTreeMap<String, Source> = BTreeMap::new();
     let mut annotations: Vec<SourceRecord> = Vec::new();
     for record in records {
@@ -467,7 +470,7 @@ pub(crate) fn merge_sources(
             by_slug.insert(source.slug.clone(), source);
         }
     }
-    full
+    full.into_iter().collect()
 }
 
 /// The same DOI or PMID under two ids is one work entered twice (an export and a hand-written
@@ -635,7 +638,7 @@ fn due_date(review: &Review, config: &Config, today: Date) -> (Option<Date>, boo
 fn check_claim(
     claim: &Claim,
     config: &Config,
-    sources: &BTreeMap<String, Source>,
+    sources: &IdMap<Source>,
     diagnostics: &mut Diagnostics,
 ) {
     let path = claim.path.as_str();
@@ -779,7 +782,7 @@ fn check_claim(
 /// practice point's figures by its `basis`.
 fn check_figures(
     claim: &Claim,
-    sources: &BTreeMap<String, Source>,
+    sources: &IdMap<Source>,
     file: Option<&str>,
     diagnostics: &mut Diagnostics,
 ) {
@@ -856,7 +859,7 @@ fn check_figures(
 fn check_grade(
     claim: &Claim,
     config: &Config,
-    sources: &BTreeMap<String, Source>,
+    sources: &IdMap<Source>,
     diagnostics: &mut Diagnostics,
 ) {
     let Some(certainty) = &claim.certainty else {
@@ -912,10 +915,7 @@ fn scale_level(config: &Config, grade_level: &str) -> String {
 }
 
 /// `replaced_by` must name a claim, and replacements must not go round in a circle.
-pub(crate) fn check_replacements(
-    claims: &BTreeMap<String, ResolvedClaim>,
-    diagnostics: &mut Diagnostics,
-) {
+pub(crate) fn check_replacements(claims: &IdMap<ResolvedClaim>, diagnostics: &mut Diagnostics) {
     for (id, resolved) in claims {
         let Some(retired) = &resolved.claim.review.retired else {
             continue;
@@ -971,10 +971,7 @@ pub(crate) fn check_replacements(
 }
 
 /// The end of a chain of replacements (the claim readers should see instead).
-pub fn replacement<'a>(
-    claims: &'a BTreeMap<String, ResolvedClaim>,
-    id: &str,
-) -> Option<&'a ResolvedClaim> {
+pub fn replacement<'a>(claims: &'a IdMap<ResolvedClaim>, id: &str) -> Option<&'a ResolvedClaim> {
     let mut current = claims.get(id)?;
     let mut steps = 0;
     while let Some(next) = current
