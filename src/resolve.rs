@@ -530,7 +530,8 @@ fn report_shared_identifiers(sources: &BTreeMap<String, Source>, diagnostics: &m
 /// The claims with valid, unique ids, in id order. A claim is large: they are moved once,
 /// into a list sorted at the end, not shifted about in a tree (a seventh of linking at 100,000).
 fn index_claims(claims: Vec<Claim>, diagnostics: &mut Diagnostics) -> Vec<Claim> {
-    let mut first_path: HashMap<String, String> = HashMap::with_capacity(claims.len());
+    // Id → where its first claim is in `out`.
+    let mut first: HashMap<String, usize> = HashMap::with_capacity(claims.len());
     let mut out: Vec<Claim> = Vec::with_capacity(claims.len());
     for claim in claims {
         if !is_valid_id(&claim.id) {
@@ -547,7 +548,7 @@ fn index_claims(claims: Vec<Claim>, diagnostics: &mut Diagnostics) -> Vec<Claim>
             );
             continue;
         }
-        if let Some(first) = first_path.get(&claim.id) {
+        if let Some(&at) = first.get(&claim.id) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::DuplicateId,
@@ -555,11 +556,11 @@ fn index_claims(claims: Vec<Claim>, diagnostics: &mut Diagnostics) -> Vec<Claim>
                     format!("claim id `{}` is used by two files", claim.id),
                 )
                 .hint("a claim's id is its file name: rename one of the files")
-                .related(Location::file(first), "the other file"),
+                .related(Location::file(&out[at].path), "the other file"),
             );
             continue;
         }
-        first_path.insert(claim.id.clone(), claim.path.clone());
+        first.insert(claim.id.clone(), out.len());
         out.push(claim);
     }
     // Files come in path order, which is nearly id order: the sort mostly confirms it.
