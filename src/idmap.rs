@@ -72,21 +72,8 @@ impl<V> IdMap<V> {
         }
     }
 
-    /// Takes the item under `id` out, keeping the others in order.
-    pub fn remove<Q>(&mut self, id: &Q) -> Option<V>
-    where
-        String: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        self.items.shift_remove(id)
-    }
-
     pub fn iter(&self) -> indexmap::map::Iter<'_, String, V> {
         self.items.iter()
-    }
-
-    pub fn iter_mut(&mut self) -> indexmap::map::IterMut<'_, String, V> {
-        self.items.iter_mut()
     }
 
     pub fn keys(&self) -> indexmap::map::Keys<'_, String, V> {
@@ -95,10 +82,6 @@ impl<V> IdMap<V> {
 
     pub fn values(&self) -> indexmap::map::Values<'_, String, V> {
         self.items.values()
-    }
-
-    pub fn values_mut(&mut self) -> indexmap::map::ValuesMut<'_, String, V> {
-        self.items.values_mut()
     }
 
     /// The items on every core, in id order as far as an indexed parallel iterator keeps it.
@@ -193,7 +176,6 @@ mod tests {
     #[derive(Debug, Clone)]
     enum Edit {
         Insert(String, u32),
-        Remove(String),
         Extend(Vec<(String, u32)>),
     }
 
@@ -204,13 +186,12 @@ mod tests {
     fn arb_edit() -> impl Strategy<Value = Edit> {
         prop_oneof![
             (arb_id(), any::<u32>()).prop_map(|(id, n)| Edit::Insert(id, n)),
-            arb_id().prop_map(Edit::Remove),
             proptest::collection::vec((arb_id(), any::<u32>()), 0..5).prop_map(Edit::Extend),
         ]
     }
 
     proptest! {
-        /// Whatever is collected, inserted and removed, an IdMap holds and walks exactly
+        /// Whatever is collected, inserted and extended, an IdMap holds and walks exactly
         /// what a BTreeMap would, in the same order.
         #[test]
         fn behaves_as_a_btreemap(
@@ -224,7 +205,6 @@ mod tests {
                     Edit::Insert(id, n) => {
                         prop_assert_eq!(ids.insert(id.clone(), n), tree.insert(id, n));
                     }
-                    Edit::Remove(id) => prop_assert_eq!(ids.remove(&id), tree.remove(&id)),
                     Edit::Extend(items) => {
                         ids.extend(items.clone());
                         tree.extend(items);
