@@ -566,7 +566,7 @@ pub fn queue(kb: &KnowledgeBase) -> Vec<QueueRow> {
         names.dedup();
         names
     };
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(kb.claims.len() + kb.topics.len());
     for claim in kb.claims.values() {
         let c = &claim.claim;
         let mut flags: Vec<String> = flags_by_path

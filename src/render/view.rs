@@ -1166,29 +1166,35 @@ pub fn grading_view(kb: &KnowledgeBase) -> GradingView {
 
 pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> DashboardView {
     // The same queue `evident review list` prints, so terminal and dashboard always agree.
-    let rows: Vec<DashboardRow> = crate::review::queue(kb)
-        .into_iter()
-        .filter(|row| row.kind == "claim")
-        .filter_map(|row| {
-            let claim = kb.claims.get(&row.id)?;
-            Some(DashboardRow {
-                url: (claim.published || !public).then(|| links.page(&PagePath::claim(&row.id))),
-                statement: markdown::plain_text(&claim.claim.statement.value),
-                status: status_view(claim.status),
-                reviewers: row
-                    .reviewers
-                    .iter()
-                    .map(|id| reviewer_name(&kb.config, id))
-                    .collect(),
-                id: row.id,
-                topics: row.topics,
-                last_review: row.last_review,
-                next_due: row.next_due,
-                overdue: row.overdue,
-                flags: row.flags,
-            })
-        })
-        .collect();
+    let queue = crate::review::queue(kb);
+    // Sized up front: at 100,000 claims, growing the list by doubling copied it into fresh
+    // memory again and again.
+    let mut rows: Vec<DashboardRow> = Vec::with_capacity(queue.len());
+    rows.extend(
+        queue
+            .into_iter()
+            .filter(|row| row.kind == "claim")
+            .filter_map(|row| {
+                let claim = kb.claims.get(&row.id)?;
+                Some(DashboardRow {
+                    url: (claim.published || !public)
+                        .then(|| links.page(&PagePath::claim(&row.id))),
+                    statement: markdown::plain_text(&claim.claim.statement.value),
+                    status: status_view(claim.status),
+                    reviewers: row
+                        .reviewers
+                        .iter()
+                        .map(|id| reviewer_name(&kb.config, id))
+                        .collect(),
+                    id: row.id,
+                    topics: row.topics,
+                    last_review: row.last_review,
+                    next_due: row.next_due,
+                    overdue: row.overdue,
+                    flags: row.flags,
+                })
+            }),
+    );
     let queue =
         |name: &'static str, label: &'static str, pick: &dyn Fn(&DashboardRow) -> bool| QueueView {
             name,
