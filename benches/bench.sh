@@ -8,8 +8,8 @@
 #
 #   benches/bench.sh [N ...]        default: 1000 10000 100000
 #
-# Prints wall time, CPU time (user+sys) and peak memory for each run; the clean build and the
-# floor run three times each (fresh folders) and the median is reported, then the ratio of
+# Prints wall time, CPU time (user+sys) and peak memory for each run; the clean build runs five
+# times and the floor three (fresh folders) and the median is reported, then the ratio of
 # N=100,000 to N=10,000. Hugo builds as many plain Markdown pages as evident wrote, of the
 # same average size (and, for reference, of 2 KB), with a minimal layout; the floor writes
 # exactly evident's files and sizes. Nothing is deleted until the end (about 20 GB of /tmp at
@@ -92,7 +92,7 @@ printf '%-36s %10s %10s %11s\n' "run" "wall" "cpu" "peak"
 for n in "${sizes[@]}"; do
   site="$work/site-$n"
   "$bin/examples/gen-site" --claims "$n" --out "$site" >/dev/null
-  median "evident build N=$n (no pdf, no search)" 3 "$work/out-$n" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out OUT
+  median "evident build N=$n (no pdf, no search)" 5 "$work/out-$n" "$bin/evident" --quiet --root "$site" --today 2026-11-29 build --no-pdf --no-search --out OUT
   evident_wall=$(cat "$work/last")
   clean_wall[$n]=$evident_wall
   pages=$(find "$work/out-$n-1" -name '*.html' | wc -l)
