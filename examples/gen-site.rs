@@ -317,3 +317,36 @@ fn write(root: &Path, rel: &str, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folder");
     std::fs::write(&path, text).expect("write file");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn site(claims: usize, seed: u64) -> BTreeMap<String, Vec<u8>> {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path().join("site");
+        generate(&root, claims, seed);
+        sign_approvals(&root);
+        walkdir::WalkDir::new(&root)
+            .into_iter()
+            .map(|e| e.expect("walk"))
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&root).expect("inside");
+                (
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_same_seed_writes_the_same_site_and_another_seed_another() {
+        let first = site(200, 7);
+        assert!(first.len() > 200, "{} files", first.len());
+        assert_eq!(first, site(200, 7));
+        assert_ne!(first, site(200, 8));
+    }
+}
