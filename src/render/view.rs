@@ -1166,12 +1166,12 @@ pub fn grading_view(kb: &KnowledgeBase) -> GradingView {
 
 pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> DashboardView {
     // The same queue `evident review list` prints, so terminal and dashboard always agree.
-    let queue = crate::review::queue(kb);
+    let review_rows = crate::review::queue(kb);
     // Sized up front: at 100,000 claims, growing the list by doubling copied it into fresh
     // memory again and again.
-    let mut rows: Vec<DashboardRow> = Vec::with_capacity(queue.len());
+    let mut rows: Vec<DashboardRow> = Vec::with_capacity(review_rows.len());
     rows.extend(
-        queue
+        review_rows
             .into_iter()
             .filter(|row| row.kind == "claim")
             .filter_map(|row| {
