@@ -253,5 +253,5 @@ pub struct ExplainArgs {
 }
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
-    evident::fields::parse_date(text).map_err(|why| format!("{why} (e.g. 2025-10-29)"))
+    evident::text::fields::parse_date(text).map_err(|why| format!("{why} (e.g. 2025-10-29)"))
 }

@@ -10,31 +10,20 @@
 //! write    Output           → disk            (staged, manifest-owned, all or nothing)
 //! ```
 
-pub mod citations;
-pub mod config;
-pub mod depgraph;
-pub mod diag;
-pub mod diff;
-pub mod explain;
-pub mod fields;
-pub mod figures;
-pub mod fingerprint;
-pub mod handout;
-pub mod idmap;
-pub mod incremental;
+// The pipeline, in its order:
 pub mod load;
-pub mod markdown;
+pub mod render;
+pub mod resolve;
+pub mod write;
+// What `serve` and the editing commands add around it:
+pub mod edit;
+pub mod serve;
+// Leaves the stages share:
+pub mod cite;
+pub mod diag;
 pub mod model;
 pub mod project;
-pub mod render;
-pub mod report;
-pub mod resolve;
-pub mod review;
-pub mod scaffold;
-pub mod schema;
-pub mod serve;
-pub mod write;
-pub mod yaml;
+pub mod text;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -43,9 +32,9 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::diag::Diagnostics;
-use crate::handout::HandoutTheme;
 use crate::project::Project;
 use crate::render::RenderOptions;
+use crate::render::handout::{self, HandoutTheme};
 use crate::render::theme::Theme;
 use crate::resolve::KnowledgeBase;
 use crate::write::{Output, WriteReport};

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::CONFIG_FILE;
+use crate::model::config::CONFIG_FILE;
 
 /// The folders of a site, all absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,18 +7,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::citations::SourceRecord;
-use crate::config::{Config, Publish};
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::fields::closest;
-use crate::figures;
-use crate::fingerprint;
-use crate::idmap::IdMap;
 use crate::load::Corpus;
+use crate::load::citations::SourceRecord;
+use crate::model::config::{Config, Publish};
+use crate::model::fingerprint;
+use crate::model::idmap::IdMap;
 use crate::model::{
     Claim, EffectiveStatus, Kind, PageKind, PageRefKind, RESERVED_SLUGS, Relation, Review,
-    ReviewStatus, Source, Topic, design_ceiling, is_valid_id, slugify,
+    ReviewStatus, Source, Topic, design_ceiling, is_valid_id,
 };
+use crate::text::fields::closest;
+use crate::text::figures;
 
 /// A claim with everything worked out about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,9 +78,9 @@ pub struct ResolvedSource {
 
 impl ResolvedSource {
     /// A source with no back-links yet, its reference formatted in the site's style.
-    pub fn new(source: Source, style: &crate::citations::Style) -> Self {
+    pub fn new(source: Source, style: &crate::cite::Style) -> Self {
         ResolvedSource {
-            reference: crate::citations::format_reference(&source, style),
+            reference: crate::cite::format_reference(&source, style),
             source,
             cited_by: Vec::new(),
             cited_in: Vec::new(),
@@ -97,7 +97,7 @@ pub struct KnowledgeBase {
     pub topics: IdMap<ResolvedTopic>,
     pub sources: IdMap<ResolvedSource>,
     /// How references are formatted: `citations::format_reference(&source, &kb.style)`.
-    pub style: crate::citations::Style,
+    pub style: crate::cite::Style,
     /// Every file's text, for diagnostics that quote the line.
     pub texts: BTreeMap<String, String>,
     pub diagnostics: Diagnostics,
@@ -418,7 +418,7 @@ pub(crate) fn merge_sources(
         full.insert(
             record.id.clone(),
             Source {
-                slug: slugify(&record.id),
+                slug: crate::text::slugify(&record.id),
                 id: record.id,
                 path: record.path,
                 pos: record.pos,
@@ -543,7 +543,7 @@ fn index_claims(claims: Vec<Claim>, diagnostics: &mut Diagnostics) -> Vec<Claim>
                 )
                 .hint(format!(
                     "rename the file to lowercase letters, digits and hyphens, e.g. `{}.yaml`",
-                    slugify(&claim.id)
+                    crate::text::slugify(&claim.id)
                 )),
             );
             continue;
@@ -582,7 +582,7 @@ fn index_topics(topics: Vec<Topic>, diagnostics: &mut Diagnostics) -> BTreeMap<S
                 )
                 .hint(format!(
                     "use lowercase letters, digits and hyphens, e.g. `slug: {}`",
-                    slugify(&slug.value)
+                    crate::text::slugify(&slug.value)
                 )),
             );
             continue;
@@ -839,7 +839,7 @@ fn check_figures(
     for (audience, wording) in wordings {
         for figure in figures::unsupported(&wording.value, &evidence) {
             let (line, column) =
-                crate::fields::position_in_value(file, wording, figure.start, &figure.text);
+                crate::text::fields::position_in_value(file, wording, figure.start, &figure.text);
             let whose = audience
                 .map(|a| format!(" ({a} wording)"))
                 .unwrap_or_default();
@@ -914,8 +914,8 @@ fn check_grade(
 
 fn scale_level(config: &Config, grade_level: &str) -> String {
     match config.grading.evidence {
-        crate::config::EvidenceScale::Grade => grade_level.to_string(),
-        crate::config::EvidenceScale::OxfordCebm => match grade_level {
+        crate::model::config::EvidenceScale::Grade => grade_level.to_string(),
+        crate::model::config::EvidenceScale::OxfordCebm => match grade_level {
             "high" => "1".into(),
             "moderate" => "2".into(),
             "low" => "3".into(),
@@ -1223,7 +1223,7 @@ pub(crate) fn check_review(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::citations;
+    use crate::load::citations;
 
     fn records(files: &[(&str, &str)]) -> (Vec<SourceRecord>, Diagnostics) {
         let mut d = Diagnostics::new();

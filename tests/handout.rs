@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
-use evident::handout::{DRAFT_MARK, Paper};
+use evident::render::handout::{DRAFT_MARK, Paper};
 
 const TODAY: &str = "2026-12-01";
 const URL: &str = "https://example.org/relactation/";
@@ -125,14 +125,14 @@ fn handout(root: &Path, out: &Path, extra: &[&str]) {
 
 /// What the library says the handout holds, to check the PDF against.
 #[cfg(feature = "pdf")]
-fn expected(root: &Path, draft: bool) -> evident::handout::Handout {
-    let date = evident::fields::parse_date(TODAY).expect("date");
+fn expected(root: &Path, draft: bool) -> evident::render::handout::Handout {
+    let date = evident::text::fields::parse_date(TODAY).expect("date");
     let kb = evident::check(&evident::project::Project::new(root), date).expect("check");
-    let options = evident::handout::HandoutOptions {
+    let options = evident::render::handout::HandoutOptions {
         draft,
-        ..evident::handout::HandoutOptions::site_default(&kb.config)
+        ..evident::render::handout::HandoutOptions::site_default(&kb.config)
     };
-    evident::handout::handout(&kb, "relactation", &options).expect("handout")
+    evident::render::handout::handout(&kb, "relactation", &options).expect("handout")
 }
 
 // PDF handouts exist only with the default `pdf` feature.

@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    if let Ok(split) = evident::markdown::split_front_matter(text) {
+    if let Ok(split) = evident::text::markdown::split_front_matter(text) {
         assert!(split.body_offset <= text.len());
         assert_eq!(&text[split.body_offset..], split.body);
     }

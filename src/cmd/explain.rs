@@ -16,11 +16,11 @@ pub fn run(_ctx: &Context, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     };
     match Code::parse(text.trim()) {
         Some(code) => {
-            print!("{}", evident::explain::render(code));
+            print!("{}", evident::diag::explain::render(code));
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            let close = evident::fields::closest(text, Code::ALL.iter().map(|c| c.as_str()));
+            let close = evident::text::fields::closest(text, Code::ALL.iter().map(|c| c.as_str()));
             eprintln!(
                 "error: `{text}` is not a diagnostic code{}",
                 close

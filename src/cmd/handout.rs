@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use evident::handout::{HandoutOptions, HandoutTheme, Paper, Target, write_standalone};
+use evident::render::handout::{HandoutOptions, HandoutTheme, Paper, Target, write_standalone};
 
 use crate::cli::{HandoutArgs, PaperArg};
 use crate::cmd::{Context, print_diagnostics};
@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> anyhow::Result<ExitCode> {
     let theme = HandoutTheme::load(&ctx.project.themes_dir(), &kb.config.theme)?;
     let written = match write_standalone(&kb, &theme, slug, &options, &target) {
         Ok(written) => written,
-        Err(e) if e.is::<evident::handout::HandoutError>() => {
+        Err(e) if e.is::<evident::render::handout::HandoutError>() => {
             // An unknown topic or audience is a mistake on the command line.
             eprintln!("error: {e}");
             return Ok(ExitCode::from(2));

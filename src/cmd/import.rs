@@ -9,7 +9,7 @@ use crate::cmd::{Context, print_diagnostics};
 pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let file = ctx.arg_path(&args.file);
     let into = args.into.as_deref().map(|p| ctx.arg_path(p));
-    let report = evident::citations::import::import(&ctx.project, &file, into.as_deref())?;
+    let report = evident::edit::import::import(&ctx.project, &file, into.as_deref())?;
     for path in &report.written {
         // What was written goes to stdout, one path a line, so it can be piped (git add).
         println!("{}", ctx.project.relative(path));

@@ -7,7 +7,7 @@ use crate::cmd::Context;
 
 pub fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<ExitCode> {
     let dir = ctx.arg_path(&args.dir);
-    let written = evident::scaffold::init(&dir, args.example)?;
+    let written = evident::edit::scaffold::init(&dir, args.example)?;
     for path in &written {
         if ctx.verbose {
             ctx.say(format!("  wrote {}", path.display()));

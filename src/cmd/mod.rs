@@ -74,12 +74,12 @@ pub fn print_diagnostics(
     texts: &std::collections::BTreeMap<String, String>,
 ) {
     let format = match format {
-        DiagnosticFormat::Human => evident::report::Format::Human,
-        DiagnosticFormat::Json => evident::report::Format::Json,
-        DiagnosticFormat::Github => evident::report::Format::Github,
+        DiagnosticFormat::Human => evident::diag::report::Format::Human,
+        DiagnosticFormat::Json => evident::diag::report::Format::Json,
+        DiagnosticFormat::Github => evident::diag::report::Format::Github,
     };
-    let text = evident::report::render(diagnostics, format, texts, ctx.color);
-    if format == evident::report::Format::Human {
+    let text = evident::diag::report::render(diagnostics, format, texts, ctx.color);
+    if format == evident::diag::report::Format::Human {
         eprint!("{text}");
     } else {
         print!("{text}");

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use evident::scaffold::{NewKind, new_file};
+use evident::edit::scaffold::{NewKind, new_file};
 
 use crate::cli::{NewArgs, NewKindArg};
 use crate::cmd::Context;

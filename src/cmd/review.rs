@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
+use evident::edit::review::{Decision, Target, decide, queue, write_edit};
 use evident::model::ReviewAction;
-use evident::review::{Decision, Target, decide, queue, write_edit};
 
 use crate::cli::{DecisionArgs, ListArgs, ListFormat, ReviewCommand};
 use crate::cmd::Context;

@@ -9,7 +9,7 @@ use crate::cli::SchemaArgs;
 use crate::cmd::Context;
 
 pub fn run(ctx: &Context, args: &SchemaArgs) -> anyhow::Result<ExitCode> {
-    let schemas = evident::schema::all();
+    let schemas = evident::load::schema::all();
     let Some(out) = &args.out else {
         // One JSON document, so that the output can be piped into a JSON tool whole.
         let combined: serde_json::Map<String, serde_json::Value> = schemas

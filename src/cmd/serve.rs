@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
 
-use evident::incremental::Mode;
+use evident::serve::session::Mode;
 use evident::serve::{self, BindError, Outcome, Rebuild, SearchIndexed, ServeOptions};
 
 use crate::cli::ServeArgs;
@@ -78,9 +78,9 @@ fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
         .filter(|d| first || d.severity == evident::diag::Severity::Error)
         .cloned()
         .collect();
-    let text = evident::report::render(
+    let text = evident::diag::report::render(
         &shown,
-        evident::report::Format::Human,
+        evident::diag::report::Format::Human,
         &rebuild.texts,
         color,
     );

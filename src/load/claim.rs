@@ -1,11 +1,12 @@
 //! Claim files: one claim per YAML file, its id the file stem.
 
-use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::fields::{Fields, Spanned};
 use crate::load::review::read_review;
+use crate::model::config::Config;
 use crate::model::{Allow, Claim, Derived, Kind, Level, Relation, Review, SourceLink};
-use crate::yaml::{self, Node};
+use crate::text::fields::Fields;
+use crate::text::yaml::Spanned;
+use crate::text::yaml::{self, Node};
 
 pub const CLAIM_FIELDS: &[&str] = &[
     "statement",
@@ -117,14 +118,15 @@ pub fn parse_claim(
     fields.finish(CLAIM_FIELDS, "a claim file");
     let wordings = statement.iter().chain(audiences.iter().map(|(_, w)| w));
     for wording in wordings {
-        for at in crate::markdown::raw_html(&wording.value) {
+        for at in crate::text::markdown::raw_html(&wording.value) {
             // The tag as written, up to its closing `>`, to point at and underline it.
             let tag: String = wording.value[at..]
                 .chars()
                 .take_while(|c| *c != '>')
                 .chain(std::iter::once('>'))
                 .collect();
-            let (line, column) = crate::fields::position_in_value(Some(text), wording, at, &tag);
+            let (line, column) =
+                crate::text::fields::position_in_value(Some(text), wording, at, &tag);
             diagnostics.push(
                 Diagnostic::warning(
                     Code::RawHtml,
@@ -248,7 +250,7 @@ fn read_allow(node: &Node, parent: &mut Fields<'_>) -> Option<Allow> {
     let reason = fields.text("reason").filter(|r| !r.value.trim().is_empty());
     if Code::parse(&code.value).is_none() {
         let loc = fields.location(code.pos);
-        let close = crate::fields::closest(&code.value, Code::ALL.iter().map(|c| c.as_str()));
+        let close = crate::text::fields::closest(&code.value, Code::ALL.iter().map(|c| c.as_str()));
         let mut d = Diagnostic::error(
             Code::UnknownAllow,
             loc,

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic};
-use crate::fields::{Fields, Spanned};
 use crate::model::{ApprovedWording, HistoryEntry, Retired, Review, ReviewAction, ReviewStatus};
-use crate::yaml::Node;
+use crate::text::fields::Fields;
+use crate::text::yaml::Node;
+use crate::text::yaml::Spanned;
 
 pub const REVIEW_FIELDS: &[&str] = &["status", "history", "next_review", "retired"];
 const ENTRY_FIELDS: &[&str] = &["date", "by", "action", "note", "fingerprint", "approved"];

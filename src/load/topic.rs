@@ -1,11 +1,12 @@
 //! Topic pages: Markdown with YAML front matter, embedding claims and citing sources.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::fields::{Fields, Spanned};
 use crate::load::review::read_review;
-use crate::markdown::{self, Reference, SplitError};
 use crate::model::{PageKind, PageRef, PageRefKind, Review, Topic};
-use crate::yaml::{self, Pos};
+use crate::text::fields::Fields;
+use crate::text::markdown::{self, Reference, SplitError};
+use crate::text::yaml::Spanned;
+use crate::text::yaml::{self, Pos};
 
 pub const TOPIC_FIELDS: &[&str] = &["title", "question", "summary", "slug", "kind", "review"];
 
@@ -103,7 +104,7 @@ pub fn parse_topic(
 
     let mut references = Vec::new();
     let mut push = |kind, id, offset| {
-        let (line, column) = markdown::line_column(split.body, offset);
+        let (line, column) = crate::text::line_column(split.body, offset);
         references.push(PageRef {
             kind,
             id,
@@ -112,7 +113,7 @@ pub fn parse_topic(
         });
     };
     for offset in markdown::raw_html(split.body) {
-        let (line, column) = markdown::line_column(split.body, offset);
+        let (line, column) = crate::text::line_column(split.body, offset);
         fields_free_warning(diagnostics, path, line + split.body_line, column);
     }
     for reference in markdown::scan(split.body) {

@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown;
 use crate::model::{HistoryEntry, ReviewAction};
 use crate::render::urls::PagePath;
 use crate::render::view;
 use crate::resolve::KnowledgeBase;
+use crate::text::markdown;
 
 /// One page of the sitemap: its canonical URL and, when it has one, its last review date.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod discovery;
+pub mod handout;
 pub mod search;
 pub mod theme;
 pub mod urls;
@@ -14,10 +15,10 @@ use minijinja::value::Serde;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Dashboard, Publish};
-use crate::markdown::{self, CiteKey, Hooks};
 use crate::model::PageKind;
+use crate::model::config::{Dashboard, Publish};
 use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
+use crate::text::markdown::{self, CiteKey, Hooks};
 use crate::write::Output;
 use theme::Theme;
 use urls::{Links, PagePath};
@@ -302,11 +303,11 @@ impl<'a> Renderer<'a> {
         if options.handouts.html && topic.topic.page_kind == PageKind::Topic {
             let slug = &topic.topic.slug.value;
             topic_view.handout = Some(view::HandoutLinks {
-                html: links.file(&crate::handout::output_path(slug, "html")),
+                html: links.file(&crate::render::handout::output_path(slug, "html")),
                 pdf: options
                     .handouts
                     .pdf
-                    .then(|| links.file(&crate::handout::output_path(slug, "pdf"))),
+                    .then(|| links.file(&crate::render::handout::output_path(slug, "pdf"))),
             });
         }
         let description = topic

@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::config::{Config, EvidenceScale};
-use crate::markdown;
+use crate::model::config::{Config, EvidenceScale};
 use crate::model::{
     EffectiveStatus, HistoryEntry, Kind, PageKind, Relation, ReviewAction, ReviewStatus, Source,
 };
 use crate::render::urls::{Links, PagePath};
 use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic, replacement};
+use crate::text::markdown;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
@@ -297,7 +297,7 @@ pub struct WordingChangeView {
     pub label: String,
     pub approved_on: String,
     pub approved_by: String,
-    pub parts: Vec<crate::diff::Part>,
+    pub parts: Vec<crate::text::diff::Part>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -777,7 +777,7 @@ fn wording_changes(config: &Config, c: &crate::model::Claim) -> Vec<WordingChang
             label,
             approved_on: date(approval.date),
             approved_by: reviewer_name(config, &approval.by.value),
-            parts: crate::diff::words(then, now),
+            parts: crate::text::diff::words(then, now),
         })
     };
     let mut out = Vec::new();
@@ -1166,7 +1166,7 @@ pub fn grading_view(kb: &KnowledgeBase) -> GradingView {
 
 pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> DashboardView {
     // The same queue `evident review list` prints, so terminal and dashboard always agree.
-    let review_rows = crate::review::queue(kb);
+    let review_rows = crate::edit::review::queue(kb);
     // Sized up front: at 100,000 claims, growing the list by doubling copied it into fresh
     // memory again and again.
     let mut rows: Vec<DashboardRow> = Vec::with_capacity(review_rows.len());

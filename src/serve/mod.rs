@@ -4,7 +4,7 @@
 //! The server (tokio) and the build (plain threads, later rayon) are kept apart: every build
 //! runs in `spawn_blocking`, and the server keeps answering from the last good site meanwhile.
 //!
-//! Builds after the first are incremental ([`crate::incremental`]): an edit re-renders the
+//! Builds after the first are incremental ([`crate::serve::session`]): an edit re-renders the
 //! pages that show what it changed and swaps them in (phase 1, with a reload for the browsers
 //! showing one of them), then the pages made from the whole site (phase 2, the same), then,
 //! on a thread of its own, the search index, which a newer edit cancels. Each browser tab
@@ -13,8 +13,10 @@
 //! (an overlay, through `/__evident/diagnostics`) and to whoever [`ServeOptions::on_rebuild`]
 //! tells. The library prints nothing.
 
+pub mod depgraph;
 mod http;
 pub mod path;
+pub mod session;
 mod watch;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -27,9 +29,9 @@ use jiff::civil::Date;
 use tokio::sync::{mpsc, watch as signal};
 
 use crate::diag::{Diagnostic, Severity};
-use crate::incremental::{Files, Mode, Session};
 use crate::project::Project;
 use crate::render::RenderOptions;
+use crate::serve::session::{Files, Mode, Session};
 
 /// How long a file event waits for more of the same save before the rebuild starts: an
 /// editor's write-rename-delete takes well under a millisecond, and a rebuild after an
@@ -522,13 +524,14 @@ fn finish(state: &State, mut report: Rebuild, failure: Option<String>) {
                 .filter(|d| d.severity == Severity::Error)
                 .cloned()
                 .collect();
-            next.text.push_str(&crate::report::render(
+            next.text.push_str(&crate::diag::report::render(
                 &errors,
-                crate::report::Format::Human,
+                crate::diag::report::Format::Human,
                 &report.texts,
                 false,
             ));
-            next.json.extend(errors.iter().map(crate::report::json));
+            next.json
+                .extend(errors.iter().map(crate::diag::report::json));
         }
         *current = Arc::new(next);
     }

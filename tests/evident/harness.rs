@@ -5,8 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use evident::diag::Diagnostic;
+use evident::diag::report::Format;
 use evident::project::Project;
-use evident::report::Format;
 use evident::resolve::KnowledgeBase;
 use evident::{BuildOptions, Built};
 use jiff::civil::Date;
@@ -132,7 +132,7 @@ pub fn copy(from: &Path, to: &Path) {
 /// sorted, then the summary line.
 pub fn diagnostics_text(kb: &KnowledgeBase) -> (Vec<Diagnostic>, String) {
     let sorted = evident::finish_diagnostics(kb.diagnostics.clone(), false);
-    let mut text = evident::report::render(&sorted, Format::Human, &kb.texts, false);
+    let mut text = evident::diag::report::render(&sorted, Format::Human, &kb.texts, false);
     let errors = kb.diagnostics.errors();
     text.push_str(&evident::diag::summary(errors, sorted.len() - errors));
     text.push('\n');

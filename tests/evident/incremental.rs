@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use evident::diag::Diagnostic;
-use evident::incremental::{Mode, Session};
 use evident::render::{Handouts, RenderOptions};
+use evident::serve::session::{Mode, Session};
 
 use crate::harness::{Site, today};
 

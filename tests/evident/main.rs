@@ -9,6 +9,7 @@ mod bundled;
 mod cli;
 mod diagnostics;
 mod incremental;
+mod layout;
 mod links;
 mod original_page;
 mod review;

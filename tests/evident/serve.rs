@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use evident::incremental::Mode;
+use evident::serve::session::Mode;
 use evident::serve::{self, Rebuild, ServeOptions};
 
 use crate::harness::{Site, today};

@@ -6,12 +6,12 @@ use std::collections::BTreeSet;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::markdown;
+use crate::model::config::Config;
 use crate::model::{EffectiveStatus, Kind, PageKind, Source};
 use crate::render::urls::{Links, PagePath};
 use crate::render::view::{plain_certainty, reviewer_name};
 use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedTopic};
+use crate::text::markdown;
 
 /// The mark printed on every page of a draft handout (and searched for by the tests).
 pub const DRAFT_MARK: &str = "DRAFT — not reviewed";
@@ -197,7 +197,7 @@ pub fn handout(
         .get(slug)
         .ok_or_else(|| HandoutError::UnknownTopic {
             slug: slug.to_string(),
-            suggestion: crate::fields::closest(
+            suggestion: crate::text::fields::closest(
                 slug,
                 kb.topic_pages().map(|t| t.topic.slug.value.as_str()),
             )
@@ -479,7 +479,7 @@ fn section_headings(topic: &ResolvedTopic) -> Vec<(u32, String)> {
                 level: HeadingLevel::H2,
                 ..
             }) => {
-                let (line, _) = markdown::line_column(body, range.start);
+                let (line, _) = crate::text::line_column(body, range.start);
                 current = Some((line + topic.topic.body_line, String::new()));
             }
             Event::Text(text) | Event::Code(text) => {

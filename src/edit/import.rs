@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::model::slugify;
 use crate::project::Project;
-use crate::yaml;
+use crate::text::slugify;
+use crate::text::yaml;
 
-use super::{EVIDENCE_FIELDS, SourceRecord};
+use crate::load::citations::{self, EVIDENCE_FIELDS, SourceRecord};
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -65,8 +65,8 @@ pub fn import(project: &Project, file: &Path, into: Option<&Path>) -> anyhow::Re
     let shown = file.display().to_string();
 
     let mut report = ImportReport::default();
-    let records =
-        super::read_file(&extension, &text, &shown, &mut report.diagnostics).unwrap_or_default();
+    let records = citations::read_file(&extension, &text, &shown, &mut report.diagnostics)
+        .unwrap_or_default();
     if report.diagnostics.has_errors() {
         // Half an export is worse than none: the editor fixes the file and imports again.
         report.unreadable = true;
@@ -184,7 +184,9 @@ fn site_ids(project: &Project) -> Vec<(String, Location)> {
         let rel = project.relative(&path);
         // The site's own problems are `check`'s to report, not import's.
         let mut ignored = Diagnostics::new();
-        for record in super::read_file(&extension, &text, &rel, &mut ignored).unwrap_or_default() {
+        for record in
+            citations::read_file(&extension, &text, &rel, &mut ignored).unwrap_or_default()
+        {
             if record.annotation_only {
                 continue;
             }
@@ -399,12 +401,12 @@ fn quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::citations::read_file;
+    use crate::load::citations::read_file;
 
-    const JSON: &str = include_str!("fixtures/relactation.json");
-    const BIB: &str = include_str!("fixtures/relactation.bib");
-    const RIS: &str = include_str!("fixtures/relactation.ris");
-    const NBIB: &str = include_str!("fixtures/relactation.nbib");
+    const JSON: &str = include_str!("../load/citations/fixtures/relactation.json");
+    const BIB: &str = include_str!("../load/citations/fixtures/relactation.bib");
+    const RIS: &str = include_str!("../load/citations/fixtures/relactation.ris");
+    const NBIB: &str = include_str!("../load/citations/fixtures/relactation.nbib");
 
     #[test]
     fn written_yaml_reads_back_to_the_same_record() {
@@ -414,7 +416,7 @@ mod tests {
             for record in records {
                 let yaml = to_csl_yaml(&record, "export.x");
                 let mut d = Diagnostics::new();
-                let back = crate::citations::read_csl_yaml(&yaml, "y.yaml", &mut d);
+                let back = crate::load::citations::read_csl_yaml(&yaml, "y.yaml", &mut d);
                 assert!(d.is_empty(), "{yaml}\n{:?}", d.sorted());
                 assert_eq!(back.len(), 1);
                 assert_eq!(back[0].csl, record.csl, "{ext}:\n{yaml}");
@@ -430,9 +432,9 @@ mod tests {
             "author": [{"literal": "Null"}], "issued": {"date-parts": [[2001, 2, 3]]}, "design": "rct", "sample_size": 5,
             "retracted": {"date": "2020-01-02", "notice": "Fraud: see notice"}}]"##;
         let mut d = Diagnostics::new();
-        let record = crate::citations::read_csl_json(json, "x.json", &mut d).remove(0);
+        let record = crate::load::citations::read_csl_json(json, "x.json", &mut d).remove(0);
         let yaml = to_csl_yaml(&record, "x.json");
-        let back = crate::citations::read_csl_yaml(&yaml, "y.yaml", &mut d).remove(0);
+        let back = crate::load::citations::read_csl_yaml(&yaml, "y.yaml", &mut d).remove(0);
         assert!(d.is_empty(), "{yaml}\n{:?}", d.sorted());
         assert_eq!(back.csl, record.csl, "{yaml}");
         assert_eq!(back.evidence, record.evidence, "{yaml}");

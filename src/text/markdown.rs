@@ -416,7 +416,7 @@ struct HeadingIds {
 
 impl HeadingIds {
     fn unique(&mut self, text: &str) -> String {
-        let mut base = crate::model::slugify(text);
+        let mut base = crate::text::slugify(text);
         if base == "source" && !text.to_ascii_lowercase().contains("source") {
             base = "section".into();
         }
@@ -511,19 +511,6 @@ impl<'a> Iterator for BlockEvents<'a> {
         self.index += 1;
         Some((Item::Event(event), range))
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
 }
 
 #[cfg(test)]
@@ -692,12 +679,6 @@ mod tests {
             "Most <em>mothers</em> &lt;i&gt;x&lt;/i&gt;"
         );
         assert_eq!(plain_text("Most *mothers*"), "Most mothers");
-    }
-
-    #[test]
-    fn line_and_column_in_characters() {
-        assert_eq!(line_column("é\nab", 4), (2, 2));
-        assert_eq!(line_column("", 9), (1, 1));
     }
 
     /// Text made of the pieces that matter to the scanners, in any order.

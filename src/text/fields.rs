@@ -5,20 +5,7 @@
 use jiff::civil::Date;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::yaml::{Key, Node, Pos, Value};
-
-/// A value read from a file, with the position it was written at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub pos: Pos,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(value: T, pos: Pos) -> Self {
-        Spanned { value, pos }
-    }
-}
+use crate::text::yaml::{Key, Node, Pos, Spanned, Value};
 
 /// Reads the fields of one mapping. `line_offset` shifts positions for YAML embedded in a
 /// larger file (front matter).
@@ -319,7 +306,7 @@ pub fn position_in_value(
     // Which occurrence of the piece in the value is meant?
     let nth = before.matches(needle).count();
     match raw.match_indices(needle).nth(nth) {
-        Some((at, _)) => crate::markdown::line_column(file, offset + at),
+        Some((at, _)) => crate::text::line_column(file, offset + at),
         None => fallback,
     }
 }
@@ -353,7 +340,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml;
+    use crate::text::yaml;
 
     #[test]
     fn reports_unknown_fields_with_a_suggestion() {

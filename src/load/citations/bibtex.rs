@@ -8,7 +8,8 @@ use biblatex::{Bibliography, Chunk, ChunksExt, Entry, ParseErrorKind, RawBibliog
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 
 use super::SourceRecord;
-use super::item::{self, ItemBuilder, line_column};
+use super::item::{self, ItemBuilder};
+use crate::text::line_column;
 
 /// Reads every entry of a .bib file. A syntax error stops the file (the parser cannot go on
 /// past it) and is reported at its exact position.
@@ -128,7 +129,7 @@ fn field(entry: &Entry, key: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn to_record(entry: &Entry, path: &str, pos: crate::yaml::Pos) -> SourceRecord {
+fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRecord {
     let mut b = ItemBuilder::new();
     let kind = csl_type(entry);
     b.text("type", kind);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::idmap::IdMap;
+use crate::model::idmap::IdMap;
 use crate::model::{Claim, Source, Topic};
 
 pub const VERSION: &str = "v1";
@@ -154,9 +154,9 @@ pub fn write_canonical(value: &Value, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::diag::Diagnostics;
     use crate::load::parse_claim;
+    use crate::model::config::Config;
 
     fn fp(text: &str) -> String {
         let mut d = Diagnostics::new();
@@ -302,7 +302,8 @@ mod tests {
         let source = |extra: &str| {
             let text =
                 format!("- id: s1\n  type: article-journal\n  title: T\n  DOI: 10.1/x\n{extra}");
-            let records = crate::citations::read_csl_yaml(&text, "s.yaml", &mut Diagnostics::new());
+            let records =
+                crate::load::citations::read_csl_yaml(&text, "s.yaml", &mut Diagnostics::new());
             let r = records.into_iter().next().unwrap();
             let s = Source {
                 id: r.id.clone(),

@@ -1,9 +1,9 @@
 //! CSL-YAML and CSL-JSON: the native formats. A file holds a list of items or one item.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::fields::Fields;
 use crate::model::{EvidenceFields, Retraction, design_names};
-use crate::yaml::{self, Node, Pos, Value};
+use crate::text::fields::Fields;
+use crate::text::yaml::{self, Node, Pos, Value};
 
 use super::SourceRecord;
 

@@ -11,8 +11,8 @@ use minijinja::{AutoEscape, Environment};
 use super::Handout;
 use super::qr;
 
-pub const DEFAULT_HTML: &str = include_str!("../../themes/default/handout/handout.html");
-pub const DEFAULT_TYPST: &str = include_str!("../../themes/default/handout/handout.typ");
+pub const DEFAULT_HTML: &str = include_str!("../../../themes/default/handout/handout.html");
+pub const DEFAULT_TYPST: &str = include_str!("../../../themes/default/handout/handout.typ");
 
 const HTML_NAME: &str = "handout.html";
 const TYPST_NAME: &str = "handout.typ";

@@ -76,7 +76,7 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
         bail!(
             "`{id}` is not a valid {} id: use lowercase letters, digits and hyphens (e.g. `{}`)",
             name(kind),
-            crate::model::slugify(id)
+            crate::text::slugify(id)
         );
     }
     let (path, text) = match kind {
@@ -89,7 +89,7 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
             "---\ntitle: \nquestion: \nsummary: \nreview:\n  status: draft\n---\n\nIntroductory prose; cite a source with [@source-id].\n\n## Section\n\n- [[claim-id]]\n".to_string(),
         ),
         NewKind::Source => (
-            root.join("citations").join(format!("{}.yaml", crate::model::slugify(id))),
+            root.join("citations").join(format!("{}.yaml", crate::text::slugify(id))),
             format!("# CSL-YAML: the fields Zotero and Pandoc use, plus evident's evidence fields.\n- id: {id}\n  type: article-journal\n  title: \n  author:\n    - {{family: , given: }}\n  container-title: \n  issued: {{date-parts: [[]]}}\n  DOI: \n  PMID: \n  design:        # rct, cohort, case-series, systematic-review, guideline, …\n  sample_size: \n"),
         ),
     };

@@ -1,8 +1,10 @@
 //! Stage 1: the files of a site → raw records (a [`Corpus`]). Each file is read and parsed on
 //! its own; problems that need more than one file (unknown ids, duplicates) are `resolve`'s.
 
+pub mod citations;
 mod claim;
 mod review;
+pub mod schema;
 mod topic;
 
 use std::collections::BTreeMap;
@@ -12,9 +14,11 @@ pub use claim::{CLAIM_FIELDS, parse_claim};
 pub use review::{REVIEW_FIELDS, read_review};
 pub use topic::{TOPIC_FIELDS, parse_topic};
 
-use crate::citations::{self, SourceRecord};
-use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use citations::SourceRecord;
+
+use crate::cite::Style;
+use crate::model::config::Config;
 use crate::model::{Claim, Topic};
 use crate::project::Project;
 use rayon::prelude::*;
@@ -34,7 +38,7 @@ pub struct Corpus {
     pub sources: Vec<SourceRecord>,
     /// The citation style named by `citation_style` (a `.csl` file is read here, as a file
     /// of the site).
-    pub style: citations::Style,
+    pub style: Style,
     /// The text of every file read, by relative path, for diagnostics that show the line.
     pub texts: BTreeMap<String, String>,
     /// Claim files by id; a second file with the same stem is reported by resolve.
@@ -72,12 +76,12 @@ pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile
             corpus.texts.insert(rel, text);
         }
     }
-    corpus.style = citations::Style::for_site(
+    corpus.style = Style::for_site(
         &corpus.config,
         &project.root,
         corpus
             .texts
-            .get(crate::config::CONFIG_FILE)
+            .get(crate::model::config::CONFIG_FILE)
             .map(String::as_str),
         &mut corpus.diagnostics,
     );
@@ -343,7 +347,7 @@ pub fn read_text(
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
-            let (line, column) = crate::markdown::line_column(&prefix, prefix.len());
+            let (line, column) = crate::text::line_column(&prefix, prefix.len());
             diagnostics.push(
                 Diagnostic::error(
                     Code::NotUtf8,

@@ -3,12 +3,9 @@
 
 mod bibtex;
 mod csl;
-pub mod format;
-pub mod import;
 mod item;
 mod nbib;
 mod ris;
-pub mod style;
 #[cfg(test)]
 mod tests;
 
@@ -16,10 +13,9 @@ pub use bibtex::read_bibtex;
 pub use csl::{EVIDENCE_FIELDS, read_csl_json, read_csl_yaml};
 pub use nbib::read_nbib;
 pub use ris::read_ris;
-pub use style::{Style, format_reference};
 
 use crate::model::EvidenceFields;
-use crate::yaml::Pos;
+use crate::text::yaml::Pos;
 
 /// One record as read from one file, before records of the same id are merged.
 #[derive(Debug, Clone, PartialEq)]

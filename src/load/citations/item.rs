@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::model::EvidenceFields;
-use crate::yaml::Pos;
+use crate::text::yaml::Pos;
 
 use super::SourceRecord;
 
@@ -291,23 +291,6 @@ fn fold_accent(c: char) -> char {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset; offsets inside a character or
-/// past the end are clamped, so a position can always be reported.
-pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
-}
-
 /// A record's position: the start of its first line.
 pub fn line_pos(line: usize, offset: usize) -> Pos {
     Pos {
@@ -376,12 +359,5 @@ mod tests {
         b.text("title", "  «Über» relactation ");
         assert_eq!(b.fallback_id(), "mullerludenscheidt-2001-uber");
         assert_eq!(ItemBuilder::new().fallback_id(), "anon-nd-untitled");
-    }
-
-    #[test]
-    fn positions_clamp() {
-        assert_eq!(line_column("ab\ncé\nd", 6), (2, 3));
-        assert_eq!(line_column("ab\ncé", 5), (2, 2));
-        assert_eq!(line_column("ab", 99), (1, 3));
     }
 }

@@ -20,9 +20,9 @@ use hayagriva::citationberg::json::Item;
 use hayagriva::citationberg::{IndependentStyle, Locale, Style as CslStyle};
 use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest};
 
-use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::Source;
+use crate::model::config::Config;
 
 /// The styles evident ships, by the names `citation_style` accepts.
 pub const SHIPPED: &[&str] = &["vancouver", "ama", "apa"];
@@ -187,7 +187,7 @@ impl Style {
                     Diagnostic::error(
                         Code::InvalidValue,
                         Location::new(
-                            crate::config::CONFIG_FILE,
+                            crate::model::config::CONFIG_FILE,
                             u32::try_from(line).unwrap_or(1),
                             u32::try_from(column).unwrap_or(1),
                         ),

@@ -15,9 +15,9 @@ use jiff::civil::Date;
 
 use crate::diag::Severity;
 use crate::load;
-use crate::markdown;
 use crate::model::{ApprovedWording, HistoryEntry, Review, ReviewAction, ReviewStatus};
 use crate::resolve::KnowledgeBase;
+use crate::text::markdown;
 
 /// What is being reviewed: a claim by id, or a topic page by slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl Target {
             .keys()
             .map(String::as_str)
             .chain(kb.topics.keys().map(String::as_str));
-        Err(match crate::fields::closest(text, ids) {
+        Err(match crate::text::fields::closest(text, ids) {
             Some(close) => format!("no claim or topic `{text}`; did you mean `{close}`?"),
             None => format!("no claim or topic `{text}`"),
         })
@@ -167,7 +167,7 @@ pub fn decide(
     };
     let mut entry = HistoryEntry {
         date: today,
-        by: crate::fields::Spanned::new(decision.by.clone(), Default::default()),
+        by: crate::text::yaml::Spanned::new(decision.by.clone(), Default::default()),
         action: decision.action,
         note: decision.note.clone(),
         fingerprint: None,
@@ -263,7 +263,7 @@ pub fn decide(
                 replaced_by: decision
                     .replaced_by
                     .clone()
-                    .map(|r| crate::fields::Spanned::new(r, Default::default())),
+                    .map(|r| crate::text::yaml::Spanned::new(r, Default::default())),
             });
         }
         ReviewAction::RequestChanges => {
@@ -331,8 +331,8 @@ fn refuse_if_review_block_has_errors(
     let Some((start, end)) = review.span else {
         return Ok(());
     };
-    let (first, _) = markdown::line_column(text, start);
-    let (last, _) = markdown::line_column(text, end.saturating_sub(1));
+    let (first, _) = crate::text::line_column(text, start);
+    let (last, _) = crate::text::line_column(text, end.saturating_sub(1));
     let problems: Vec<String> = kb
         .diagnostics
         .iter()
@@ -388,7 +388,7 @@ fn verify(text: &str, path: &str, target: &Target, expected: &Review) -> Result<
             text,
             path,
             id,
-            &crate::config::Config::default(),
+            &crate::model::config::Config::default(),
             &mut diagnostics,
         )
         .map(|c| c.review),
@@ -630,7 +630,7 @@ mod tests {
             "naïve",
         ] {
             let yaml = format!("k: {}\n", scalar(text));
-            let node = crate::yaml::parse(&yaml).unwrap();
+            let node = crate::text::yaml::parse(&yaml).unwrap();
             assert_eq!(
                 node.get("k").and_then(|n| n.as_text()).unwrap_or_default(),
                 text,

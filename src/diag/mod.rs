@@ -2,6 +2,9 @@
 //! `path:line:column`, a message and hints. They are collected, never thrown, so one run
 //! reports every problem at once.
 
+pub mod explain;
+pub mod report;
+
 use std::fmt;
 
 use serde::Serialize;

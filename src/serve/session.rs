@@ -27,14 +27,14 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::depgraph::{Changed, DepGraph};
 use crate::diag::Diagnostics;
-use crate::handout::HandoutTheme;
 use crate::load::{LoadedFile, Parsed};
 use crate::project::Project;
+use crate::render::handout::HandoutTheme;
 use crate::render::theme::Theme;
 use crate::render::{Listing, Page, RenderOptions, Renderer};
 use crate::resolve::{self, KnowledgeBase, ResolveParts, ResolvedTopic};
+use crate::serve::depgraph::{Changed, DepGraph};
 
 /// The files of a rendered site, shared between the versions `serve` swaps in: a new
 /// version copies the map (tens of thousands of entries with the search index), not the
@@ -222,7 +222,9 @@ impl Session {
             if kind == Kind::Other {
                 return Err(match rel.split('/').next() {
                     Some("themes") => format!("the theme changed ({rel})"),
-                    _ if rel == crate::config::CONFIG_FILE => "evident.yaml changed".to_string(),
+                    _ if rel == crate::model::config::CONFIG_FILE => {
+                        "evident.yaml changed".to_string()
+                    }
                     _ => format!("{rel} is not a content or citations file"),
                 });
             }
@@ -305,7 +307,7 @@ impl Session {
                 Ok(())
             }
             (Parsed::Sources(old), Parsed::Sources(new)) => {
-                let ids = |records: &[crate::citations::SourceRecord]| {
+                let ids = |records: &[crate::load::citations::SourceRecord]| {
                     let mut ids: Vec<(String, bool)> = records
                         .iter()
                         .map(|r| (r.id.clone(), r.annotation_only))
@@ -381,7 +383,7 @@ impl Session {
                 if resolved.source != *source {
                     old_sources.insert(id.clone(), resolved.clone());
                     resolved.source = source.clone();
-                    resolved.reference = crate::citations::format_reference(source, &self.kb.style);
+                    resolved.reference = crate::cite::format_reference(source, &self.kb.style);
                     changed.sources.insert(id.clone());
                     recheck_claims.extend(self.graph.citing(id).cloned());
                 }
@@ -647,7 +649,12 @@ impl Session {
             let rendered = files.len();
             if self.options.handouts.html {
                 let mut handouts = crate::write::Output::new();
-                crate::handout::add_to_output(&self.kb, handout_theme, &mut handouts, false)?;
+                crate::render::handout::add_to_output(
+                    &self.kb,
+                    handout_theme,
+                    &mut handouts,
+                    false,
+                )?;
                 files.extend(
                     handouts
                         .files
@@ -684,8 +691,8 @@ impl Session {
                 let rendered = renderer.page(page)?;
                 let handout = match page {
                     Page::Topic(slug) if with_handouts => Some((
-                        crate::handout::site_html_path(slug),
-                        crate::handout::site_html(kb, handout_theme, slug)?,
+                        crate::render::handout::site_html_path(slug),
+                        crate::render::handout::site_html(kb, handout_theme, slug)?,
                     )),
                     _ => None,
                 };

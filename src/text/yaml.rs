@@ -9,7 +9,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::Spanned as Located;
 
 /// Where a node starts: 1-based line and column (in characters), and its byte range in the
 /// parsed text when the parser knows it (it does for scalars; for maps and lists only the start).
@@ -180,7 +180,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     let options = serde_saphyr::options! {
         with_snippet: false,
     };
-    let spanned: Spanned<RawValue> =
+    let spanned: Located<RawValue> =
         serde_saphyr::from_str_with_options(text, options).map_err(|e| to_yaml_error(&e))?;
     let mut node = from_spanned(spanned);
     fill_raw(&mut node, text);
@@ -267,14 +267,14 @@ enum RawValue {
     Int(i64),
     Float(f64),
     Str(String),
-    Seq(Vec<Spanned<RawValue>>),
-    Map(Vec<(Spanned<RawKey>, Spanned<RawValue>)>),
+    Seq(Vec<Located<RawValue>>),
+    Map(Vec<(Located<RawKey>, Located<RawValue>)>),
 }
 
 /// Keys are read as text whatever YAML made of them (`2025: x` gives the key "2025").
 struct RawKey(String);
 
-fn from_spanned(spanned: Spanned<RawValue>) -> Node {
+fn from_spanned(spanned: Located<RawValue>) -> Node {
     let pos = Pos::from_location(spanned.referenced);
     let value = match spanned.value {
         RawValue::Null => Value::Null,
@@ -382,6 +382,19 @@ impl<'de> Deserialize<'de> for RawKey {
                 return Err(de::Error::custom("a mapping key must be plain text"));
             }
         }))
+    }
+}
+
+/// A value read from a file, with the position it was written at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, pos: Pos) -> Self {
+        Spanned { value, pos }
     }
 }
 

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::fields::Fields;
-use crate::yaml::{self, Node};
+use crate::text::fields::Fields;
+use crate::text::yaml::{self, Node};
 
 pub const CONFIG_FILE: &str = "evident.yaml";
 
@@ -83,7 +83,7 @@ impl EvidenceScale {
         match (self, level) {
             (_, "not-applicable") => "Not graded".into(),
             (Self::Grade, "very-low") => "Very low".into(),
-            (Self::Grade, other) => capitalise(other),
+            (Self::Grade, other) => crate::text::capitalise(other),
             (Self::OxfordCebm, other) => format!("Level {other}"),
         }
     }
@@ -131,7 +131,7 @@ impl RecommendationScale {
 
     pub fn label(self, strength: &str) -> String {
         match self {
-            Self::Grade | Self::Nice => capitalise(strength),
+            Self::Grade | Self::Nice => crate::text::capitalise(strength),
             Self::Sort | Self::Uspstf => format!("Grade {strength}"),
         }
     }
@@ -441,18 +441,6 @@ fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewP
         ],
         "`review`",
     );
-}
-
-pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars)
-            .collect::<String>()
-            .replace('-', " "),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -19,8 +19,8 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use crate::config::{EvidenceScale, RecommendationScale};
 use crate::diag::Code;
+use crate::model::config::{EvidenceScale, RecommendationScale};
 use crate::model::{Kind, Relation, ReviewAction, ReviewStatus};
 
 /// The schemas `evident schema` writes, by file name.
@@ -526,7 +526,7 @@ mod tests {
         );
         let source = by_name("source.schema.json");
         let mut expected: Vec<&str> = vec!["id"];
-        expected.extend(crate::citations::EVIDENCE_FIELDS);
+        expected.extend(crate::load::citations::EVIDENCE_FIELDS);
         expected.extend(CSL_HINTS);
         assert_eq!(
             properties(&source, "/definitions/SourceItem/properties"),
@@ -535,7 +535,7 @@ mod tests {
         let config = by_name("evident.schema.json");
         assert_eq!(
             properties(&config, "/properties"),
-            sorted(crate::config::CONFIG_FIELDS)
+            sorted(crate::model::config::CONFIG_FIELDS)
         );
     }
 
@@ -574,7 +574,7 @@ mod tests {
             claim,
             "c.yaml",
             "c",
-            &crate::config::Config::default(),
+            &crate::model::config::Config::default(),
             &mut d,
         );
         let unknown: Vec<_> = d
@@ -605,7 +605,7 @@ mod tests {
             reviewers: [{id: r, name: R, credentials: MD, role: x}]\n\
             review: {max_age_days: 1, approvals_required: 1, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public}\n";
         let mut d = Diagnostics::new();
-        crate::config::Config::parse(config, "evident.yaml", &mut d);
+        crate::model::config::Config::parse(config, "evident.yaml", &mut d);
         assert!(d.is_empty(), "{:?}", d.sorted());
         let schema = by_name("evident.schema.json");
         for (definition, keys) in [

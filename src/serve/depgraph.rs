@@ -276,7 +276,7 @@ mod tests {
                 .topics
                 .push(parse_topic(&text, &path, slug, &mut d).unwrap());
         }
-        corpus.sources = crate::citations::read_file(
+        corpus.sources = crate::load::citations::read_file(
             "yaml",
             "- {id: s1, type: article-journal, title: One}\n- {id: s2, type: article-journal, title: Two, superseded_by: s1}\n",
             "citations/s.yaml",
