@@ -7,6 +7,9 @@ use crate::model::config::CONFIG_FILE;
 /// The folders of a site, all absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
+    /// The site's folder, the one holding `evident.yaml`, `content/` and `citations/`.
+    /// [`Project::locate`] makes it absolute (from an absolute `cwd`) and drops `.` and `..`;
+    /// [`Project::new`] takes it as given.
     pub root: PathBuf,
 }
 
@@ -29,26 +32,33 @@ impl Project {
         }
     }
 
+    /// The site at `root`, taken as it is (not made absolute, not checked to exist).
     pub fn new(root: impl Into<PathBuf>) -> Project {
         Project { root: root.into() }
     }
 
+    /// `evident.yaml` at the root (it may not exist: every key has a default).
     pub fn config_file(&self) -> PathBuf {
         self.root.join(CONFIG_FILE)
     }
 
+    /// `content/`: claim files (`.yaml`, `.yml`) and pages (`.md`), in any subfolders.
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
 
+    /// `citations/`: the source files (CSL-YAML, CSL-JSON, BibTeX, RIS, PubMed `.nbib`).
     pub fn citations_dir(&self) -> PathBuf {
         self.root.join("citations")
     }
 
+    /// `themes/`: one folder per theme, named by `theme` in evident.yaml (`default` needs
+    /// none: it is built in).
     pub fn themes_dir(&self) -> PathBuf {
         self.root.join("themes")
     }
 
+    /// `public/`, where `build` writes the site when no output folder is given.
     pub fn default_output(&self) -> PathBuf {
         self.root.join("public")
     }

@@ -58,7 +58,9 @@ impl fmt::Debug for Style {
 /// Why a style could not be loaded: a message and a hint, placed by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StyleError {
+    /// What is wrong with the style, naming it as written.
     pub message: String,
+    /// How to fix it.
     pub hint: String,
 }
 
@@ -80,6 +82,9 @@ impl Style {
         Style::by_name(&config.citation_style, root)
     }
 
+    /// The style `name` (surrounding spaces ignored): `vancouver`, `ama` or
+    /// `american-medical-association`, `apa` or `american-psychological-association` (any
+    /// case), or else a path ending in `.csl`, relative to `root` and inside it.
     pub fn by_name(name: &str, root: &Path) -> Result<Style, StyleError> {
         let name = name.trim();
         let archived = match name.to_ascii_lowercase().as_str() {
@@ -200,6 +205,8 @@ impl Style {
         }
     }
 
+    /// `vancouver` for the built-in formatter; for a CSL style, the name or path it was
+    /// loaded by, trimmed, as written (so `AMA` stays `AMA`).
     pub fn name(&self) -> &str {
         match &self.kind {
             Kind::Vancouver => "vancouver",

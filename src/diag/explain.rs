@@ -5,11 +5,16 @@ use crate::diag::Code;
 
 /// The long explanation of a code.
 pub struct Explanation {
+    /// What the code means and when it is reported, in a paragraph.
     pub meaning: &'static str,
+    /// What triggers it, as an editor would write it; a written `\n` (backslash, n) marks a
+    /// line break, which [`render`] turns into an indented new line.
     pub example: &'static str,
+    /// How to make the problem go away.
     pub fix: &'static str,
 }
 
+/// The explanation of `code` (every code has one: the match is exhaustive).
 pub fn explain(code: Code) -> Explanation {
     let (meaning, example, fix) = match code {
         Code::MalformedYaml => (

@@ -13,7 +13,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// `error`: the build fails and the command exits non-zero.
     Error,
+    /// `warning`: reported, the build goes on (an error under `--strict`).
     Warning,
 }
 
@@ -30,12 +32,16 @@ impl fmt::Display for Severity {
 /// 1-based line and column (the column counted in characters).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
+    /// The file, relative to the site root, '/'-separated (`content/claims/x.yaml`).
     pub path: String,
+    /// 1-based line; never 0.
     pub line: u32,
+    /// 1-based column in characters; never 0.
     pub column: u32,
 }
 
 impl Location {
+    /// A place in `path`; a line or column of 0 is raised to 1.
     pub fn new(path: impl Into<String>, line: u32, column: u32) -> Self {
         Location {
             path: path.into(),
@@ -59,25 +65,34 @@ impl fmt::Display for Location {
 /// Another place that explains a diagnostic (the other file of a duplicate, say).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Related {
+    /// The other place (serialized as its `path`, `line` and `column`).
     #[serde(flatten)]
     pub location: Location,
+    /// What is at that place ("first defined here"), printed after it as a note.
     pub message: String,
 }
 
 /// One content problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning (every warning becomes an error under `--strict`).
     pub severity: Severity,
+    /// The stable code tools and `allow:` lists match on.
     pub code: Code,
+    /// Where the problem is written; the caret of the human format points here.
     pub location: Location,
     /// How many characters the caret underlines in the human format (at least 1).
     pub width: u32,
+    /// What is wrong, in words (printed after `error[code]:`).
     pub message: String,
+    /// How to fix it, one suggestion each, in the order added (printed as `= hint:` lines).
     pub hints: Vec<String>,
+    /// Other places that explain the problem (printed as `= note:` lines).
     pub related: Vec<Related>,
 }
 
 impl Diagnostic {
+    /// A diagnostic with no hints or related places and a caret one character wide.
     pub fn new(
         severity: Severity,
         code: Code,
@@ -95,19 +110,23 @@ impl Diagnostic {
         }
     }
 
+    /// An error (see [`Diagnostic::new`]).
     pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, location, message)
     }
 
+    /// A warning (see [`Diagnostic::new`]).
     pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, location, message)
     }
 
+    /// Adds a hint after those already given.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
     }
 
+    /// Adds another place that explains the problem, with what is there.
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
         self.related.push(Related {
             location,
@@ -116,6 +135,8 @@ impl Diagnostic {
         self
     }
 
+    /// Sets how many characters the caret underlines (the length of the offending text,
+    /// in characters); 0 counts as 1.
     pub fn width(mut self, chars: usize) -> Self {
         self.width = u32::try_from(chars).unwrap_or(u32::MAX).max(1);
         self
@@ -138,30 +159,37 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// An empty collector.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Records one problem (duplicates are kept until [`Diagnostics::sorted`]).
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }
 
+    /// Moves every problem of `other` into this collector.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
 
+    /// Whether nothing was reported, not even a warning.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// How many problems were reported, duplicates included.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// The problems in the order reported (unsorted, duplicates included).
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 
+    /// How many errors were reported, duplicates included.
     pub fn errors(&self) -> usize {
         self.items
             .iter()
@@ -169,6 +197,7 @@ impl Diagnostics {
             .count()
     }
 
+    /// How many warnings were reported, duplicates included.
     pub fn warnings(&self) -> usize {
         self.items
             .iter()
@@ -176,6 +205,7 @@ impl Diagnostics {
             .count()
     }
 
+    /// Whether at least one error was reported (the build must fail).
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
     }
@@ -225,11 +255,13 @@ macro_rules! codes {
         /// Stable diagnostic codes. The kebab-case text is part of the interface: tools and
         /// `allow:` lists match on it, so a code is never renamed.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $($variant,)* }
+        pub enum Code { $(#[doc = concat!("`", $text, "`: ", $summary)] $variant,)* }
 
         impl Code {
+            /// Every code, in the order declared (the order of `evident explain`'s list).
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
+            /// The code as users see and write it, kebab-case (`unknown-source`).
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $text,)* }
             }
@@ -239,6 +271,7 @@ macro_rules! codes {
                 match self { $(Code::$variant => $summary,)* }
             }
 
+            /// The code spelled `text` (exactly, kebab-case), or None when there is none.
             pub fn parse(text: &str) -> Option<Code> {
                 match text { $($text => Some(Code::$variant),)* _ => None }
             }

@@ -6,10 +6,15 @@ use std::fmt::Write;
 
 use crate::diag::{Diagnostic, Severity};
 
+/// How [`render`] shows diagnostics (the `--format` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// `human`: rustc-like blocks with the offending line, a caret, hints and notes.
     Human,
+    /// `json`: one JSON object per line (see [`json`]).
     Json,
+    /// `github`: GitHub Actions `::error`/`::warning` workflow commands, hints folded into
+    /// the message.
     Github,
 }
 
@@ -34,6 +39,9 @@ pub fn render(
     out
 }
 
+/// One diagnostic as the JSON object of `--format json`: `severity`, `code`, `path`, `line`,
+/// `column`, `message`, `hint` (the hints joined by newlines, null when there are none) and
+/// `related` (a list of `path`, `line`, `column`, `message`).
 pub fn json(d: &Diagnostic) -> serde_json::Value {
     serde_json::json!({
         "severity": d.severity,

@@ -8,6 +8,7 @@ use crate::text::fields::Fields;
 use crate::text::yaml::Spanned;
 use crate::text::yaml::{self, Node};
 
+/// The top-level keys a claim file may have; any other is reported as `unknown-field`.
 pub const CLAIM_FIELDS: &[&str] = &[
     "statement",
     "kind",

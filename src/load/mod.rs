@@ -32,16 +32,23 @@ pub const MAX_SOURCE_BYTES: u64 = 32 * 1024 * 1024;
 /// Everything read from a site's files.
 #[derive(Debug, Default)]
 pub struct Corpus {
+    /// `evident.yaml` as read, or the defaults where it is missing or wrong.
     pub config: Config,
+    /// Every claim file that could be read as a claim, in the order the files were added
+    /// (walk order for [`load`]); ids may repeat (one file name in two folders): resolve
+    /// reports that.
     pub claims: Vec<Claim>,
+    /// Every page of `content/` that could be read, in the order the files were added.
     pub topics: Vec<Topic>,
+    /// Every record of every file of `citations/`, in file order then record order, not yet
+    /// merged by id (see [`SourceRecord`]).
     pub sources: Vec<SourceRecord>,
     /// The citation style named by `citation_style` (a `.csl` file is read here, as a file
     /// of the site).
     pub style: Style,
     /// The text of every file read, by relative path, for diagnostics that show the line.
     pub texts: BTreeMap<String, String>,
-    /// Claim files by id; a second file with the same stem is reported by resolve.
+    /// Every problem found while reading the files one by one (unsorted).
     pub diagnostics: Diagnostics,
 }
 
@@ -107,15 +114,20 @@ pub struct LoadedFile {
     pub rel: String,
     /// None when the file could not be read as text (its diagnostics say why).
     pub text: Option<String>,
+    /// What the file holds as records.
     pub parsed: Parsed,
+    /// The problems of this file alone.
     pub diagnostics: Diagnostics,
 }
 
 /// What a file of `content/` or `citations/` turned out to hold.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
+    /// A `.yaml` or `.yml` file of `content/`, read as a claim (perhaps with problems).
     Claim(Box<Claim>),
+    /// A `.md` file of `content/`, read as a page (perhaps with problems).
     Topic(Box<Topic>),
+    /// A source file of `citations/`: the records it holds, possibly none.
     Sources(Vec<SourceRecord>),
     /// Unreadable, empty, unparseable, or not a format evident reads.
     Nothing,

@@ -8,6 +8,8 @@ use crate::text::fields::Fields;
 use crate::text::yaml::Node;
 use crate::text::yaml::Spanned;
 
+/// The keys of a `review:` block (of a claim or a page); any other is reported as
+/// `unknown-field`.
 pub const REVIEW_FIELDS: &[&str] = &["status", "history", "next_review", "retired"];
 const ENTRY_FIELDS: &[&str] = &["date", "by", "action", "note", "fingerprint", "approved"];
 

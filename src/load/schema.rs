@@ -348,10 +348,13 @@ pub struct ReviewPolicyConfig {
     dashboard: Option<String>,
 }
 
-/// The values the loader accepts for the publish and dashboard policies.
+/// The values the loader accepts for `review.publish` in evident.yaml.
 pub const PUBLISH_NAMES: &[&str] = &["all-with-banner", "approved-only"];
+/// The values the loader accepts for `review.dashboard` in evident.yaml.
 pub const DASHBOARD_NAMES: &[&str] = &["private", "public"];
+/// The values the loader accepts for `kind` in a page's front matter.
 pub const PAGE_KIND_NAMES: &[&str] = &["topic", "page"];
+/// The values the loader accepts for `question` in a claim's `level` block.
 pub const QUESTION_NAMES: &[&str] = &[
     "treatment",
     "prognosis",

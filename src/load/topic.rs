@@ -8,6 +8,7 @@ use crate::text::markdown::{self, Reference, SplitError};
 use crate::text::yaml::Spanned;
 use crate::text::yaml::{self, Pos};
 
+/// The keys a page's front matter may have; any other is reported as `unknown-field`.
 pub const TOPIC_FIELDS: &[&str] = &["title", "question", "summary", "slug", "kind", "review"];
 
 /// Parses one page. `default_slug` is the file stem, or the folder name for `index.md`.

@@ -7,29 +7,49 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::text::fields::Fields;
 use crate::text::yaml::{self, Node};
 
+/// The configuration file's name, at the site root; also its path in diagnostics.
 pub const CONFIG_FILE: &str = "evident.yaml";
 
+/// The site's configuration as read from `evident.yaml`, each key's default standing in
+/// where it is missing or wrong (see the `Default` impl for the values).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
+    /// `title`: the site's name, in page titles, the header and feeds.
     pub title: String,
+    /// `base_url`: where the site will live, for canonical URLs and feeds; always ends
+    /// with `/` (added when missing), and starts with `http://`, `https://` or `/`.
     pub base_url: String,
+    /// `language`: the site's language tag (`en`), for the pages' `lang`, the search index
+    /// and the handouts' paper size.
     pub language: String,
+    /// `grading`: the scales certainty and strength are written in.
     pub grading: Grading,
+    /// `audiences`: the audiences claims may be reworded for, in the order declared (the
+    /// order of the wordings on a page); empty by default.
     pub audiences: Vec<Audience>,
+    /// `reviewers`: who may appear as `by:` in a review history; empty by default.
     pub reviewers: Vec<Reviewer>,
+    /// `citation_style`: a shipped style name or the path of a `.csl` file in the site, as
+    /// written (see [`crate::cite::Style::by_name`]).
     pub citation_style: String,
+    /// `review`: the review policy.
     pub review: ReviewPolicy,
+    /// `disclaimer`: shown at the foot of every page and on handouts.
     pub disclaimer: String,
     /// A site-wide note shown on every page (e.g. "reviews here are a demonstration").
     pub notice: Option<String>,
+    /// `theme`: `default` (built in) or the name of a folder of `themes/`.
     pub theme: String,
     /// Links without the trailing `index.html`, for sites served by a web server.
     pub pretty_urls: bool,
 }
 
+/// The `grading:` section of evident.yaml.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Grading {
+    /// `evidence`: the scale of claims' `certainty` (default `grade`).
     pub evidence: EvidenceScale,
+    /// `recommendations`: the scale of recommendations' `strength` (default `grade`).
     pub recommendations: RecommendationScale,
 }
 
@@ -37,13 +57,17 @@ pub struct Grading {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceScale {
+    /// `grade`: GRADE certainty, `high`, `moderate`, `low` or `very-low`.
     Grade,
+    /// `oxford-cebm`: Oxford CEBM levels of evidence, `1` to `5`.
     OxfordCebm,
 }
 
 impl EvidenceScale {
+    /// The spellings of `grading.evidence`, in the order of the variants.
     pub const NAMES: &'static [&'static str] = &["grade", "oxford-cebm"];
 
+    /// The scale spelled `name` in evident.yaml, or None.
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "grade" => Some(Self::Grade),
@@ -52,6 +76,7 @@ impl EvidenceScale {
         }
     }
 
+    /// The spelling in evident.yaml (`oxford-cebm`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Grade => "grade",
@@ -79,6 +104,8 @@ impl EvidenceScale {
         }
     }
 
+    /// A certainty as readers see it: `Very low`, `Level 2`, `Not graded` for
+    /// `not-applicable`.
     pub fn label(self, level: &str) -> String {
         match (self, level) {
             (_, "not-applicable") => "Not graded".into(),
@@ -89,18 +116,25 @@ impl EvidenceScale {
     }
 }
 
+/// The scale in which a recommendation's strength is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecommendationScale {
+    /// `grade`: GRADE strength, `strong` or `conditional`.
     Grade,
+    /// `sort`: the Strength of Recommendation Taxonomy, `A`, `B` or `C`.
     Sort,
+    /// `uspstf`: the US Preventive Services Task Force grades, `A`, `B`, `C`, `D` or `I`.
     Uspstf,
+    /// `nice`: NICE wording, `offer` or `consider`.
     Nice,
 }
 
 impl RecommendationScale {
+    /// The spellings of `grading.recommendations`, in the order of the variants.
     pub const NAMES: &'static [&'static str] = &["grade", "sort", "uspstf", "nice"];
 
+    /// The scale spelled `name` in evident.yaml, or None.
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "grade" => Some(Self::Grade),
@@ -111,6 +145,7 @@ impl RecommendationScale {
         }
     }
 
+    /// The spelling in evident.yaml (`uspstf`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Grade => "grade",
@@ -120,6 +155,8 @@ impl RecommendationScale {
         }
     }
 
+    /// The values a recommendation's `strength` may take in this scale, in the scale's
+    /// own order.
     pub fn strengths(self) -> &'static [&'static str] {
         match self {
             Self::Grade => &["strong", "conditional"],
@@ -129,6 +166,7 @@ impl RecommendationScale {
         }
     }
 
+    /// A strength as readers see it: `Strong`, `Grade B`, `Offer`.
     pub fn label(self, strength: &str) -> String {
         match self {
             Self::Grade | Self::Nice => crate::text::capitalise(strength),
@@ -137,41 +175,66 @@ impl RecommendationScale {
     }
 }
 
+/// An audience declared under `audiences:`, one a claim may be reworded for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Audience {
+    /// `id`: the key of the claim's wording under `audiences:` (`patient`), unique.
     pub id: String,
+    /// `label`: the audience's name as readers see it; the id when not given.
     pub label: String,
 }
 
+/// A reviewer declared under `reviewers:`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reviewer {
+    /// `id`: what review histories write as `by:` and `--by` takes, unique.
     pub id: String,
+    /// `name`: shown to readers; the id when not given.
     pub name: String,
+    /// `credentials`: shown after the name (`A. Smith, IBCLC`).
     pub credentials: Option<String>,
+    /// `role`: what the person does (`clinical reviewer`); read, but shown nowhere yet.
     pub role: Option<String>,
 }
 
+/// What the site publishes (`review.publish`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Publish {
+    /// `all-with-banner` (the default): every claim is published, those not approved
+    /// under a "pending review" banner.
     AllWithBanner,
+    /// `approved-only`: only approved claims are published.
     ApprovedOnly,
 }
 
+/// Where the editors' review dashboard goes (`review.dashboard`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Dashboard {
+    /// `private` (the default): not in the site; `serve` shows it and `build --dashboard
+    /// DIR` writes it apart.
     Private,
+    /// `public`: written into the site.
     Public,
 }
 
+/// The `review:` section of evident.yaml: how content is reviewed and what is published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewPolicy {
+    /// `max_age_days`: days an approval stays current; the default next review date is the
+    /// approval's day plus this (default 365).
     pub max_age_days: u32,
+    /// `approvals_required`: how many reviewers must approve one version before it is
+    /// approved; at least 1 (default 1).
     pub approvals_required: u32,
+    /// `require_quotes`: approving needs a quote on every source link (default true).
     pub require_quotes: bool,
+    /// `forbid_self_approval`: whoever submitted may not approve (default true).
     pub forbid_self_approval: bool,
+    /// `publish`: whether claims that are not approved are published.
     pub publish: Publish,
+    /// `dashboard`: whether the review dashboard is part of the site.
     pub dashboard: Dashboard,
 }
 
@@ -323,10 +386,12 @@ impl Config {
         config
     }
 
+    /// The reviewer declared with `id`, or None.
     pub fn reviewer(&self, id: &str) -> Option<&Reviewer> {
         self.reviewers.iter().find(|r| r.id == id)
     }
 
+    /// The audience declared with `id`, or None.
     pub fn audience(&self, id: &str) -> Option<&Audience> {
         self.audiences.iter().find(|a| a.id == id)
     }

@@ -22,20 +22,24 @@ pub struct IdMap<V> {
 }
 
 impl<V> IdMap<V> {
+    /// An empty map.
     pub fn new() -> Self {
         IdMap {
             items: IndexMap::new(),
         }
     }
 
+    /// How many ids the map holds.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// Whether the map holds no id.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// The item under `id` (a hash lookup), or None.
     pub fn get<Q>(&self, id: &Q) -> Option<&V>
     where
         String: Borrow<Q>,
@@ -44,6 +48,7 @@ impl<V> IdMap<V> {
         self.items.get(id)
     }
 
+    /// The item under `id`, to change in place (its id and place stay), or None.
     pub fn get_mut<Q>(&mut self, id: &Q) -> Option<&mut V>
     where
         String: Borrow<Q>,
@@ -52,6 +57,7 @@ impl<V> IdMap<V> {
         self.items.get_mut(id)
     }
 
+    /// Whether an item is under `id`.
     pub fn contains_key<Q>(&self, id: &Q) -> bool
     where
         String: Borrow<Q>,
@@ -72,14 +78,17 @@ impl<V> IdMap<V> {
         }
     }
 
+    /// Ids and items, in id order (byte order of the ids, as a `BTreeMap` walks them).
     pub fn iter(&self) -> indexmap::map::Iter<'_, String, V> {
         self.items.iter()
     }
 
+    /// The ids, in id order.
     pub fn keys(&self) -> indexmap::map::Keys<'_, String, V> {
         self.items.keys()
     }
 
+    /// The items, in id order.
     pub fn values(&self) -> indexmap::map::Values<'_, String, V> {
         self.items.values()
     }

@@ -17,16 +17,22 @@ use crate::text::yaml::Spanned;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
+    /// `finding`: what studies found; graded, needs a source.
     Finding,
+    /// `recommendation`: what to do; graded, needs a source and a `strength`.
     Recommendation,
+    /// `definition`: what a term means; not graded, needs a source.
     Definition,
+    /// `practice-point`: advice from practice; needs a `basis` instead of a source.
     PracticePoint,
 }
 
 impl Kind {
+    /// The spellings of `kind:` in a claim file, in the order of the variants.
     pub const NAMES: &'static [&'static str] =
         &["finding", "recommendation", "definition", "practice-point"];
 
+    /// The kind spelled `name` in a claim file, or None.
     pub fn from_name(name: &str) -> Option<Kind> {
         match name {
             "finding" => Some(Kind::Finding),
@@ -37,10 +43,12 @@ impl Kind {
         }
     }
 
+    /// The spelling in a claim file (`practice-point`).
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
+    /// The name shown to readers (`Practice point`).
     pub fn label(self) -> &'static str {
         match self {
             Kind::Finding => "Finding",
@@ -55,6 +63,8 @@ impl Kind {
         matches!(self, Kind::Finding | Kind::Recommendation)
     }
 
+    /// Whether a claim of this kind must cite a source (all but practice points): a draft
+    /// without one is shown as "source needed", a claim past draft without one is an error.
     pub fn needs_source(self) -> bool {
         !matches!(self, Kind::PracticePoint)
     }
@@ -64,15 +74,20 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Relation {
+    /// `supports` (the default when a link gives no `relation`): the source backs the claim.
     #[default]
     Supports,
+    /// `qualifies`: the source limits the claim or adds conditions to it.
     Qualifies,
+    /// `disputes`: the source contradicts the claim.
     Disputes,
 }
 
 impl Relation {
+    /// The spellings of `relation:` in a source link, in the order of the variants.
     pub const NAMES: &'static [&'static str] = &["supports", "qualifies", "disputes"];
 
+    /// The relation spelled `name` in a source link, or None.
     pub fn from_name(name: &str) -> Option<Relation> {
         match name {
             "supports" => Some(Relation::Supports),
@@ -82,6 +97,7 @@ impl Relation {
         }
     }
 
+    /// The spelling in a source link (`qualifies`).
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
@@ -91,16 +107,23 @@ impl Relation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReviewStatus {
+    /// `draft` (the default, also without a `review:` block): being written.
     #[default]
     Draft,
+    /// `submitted`: handed in for review, no reviewer has started.
     Submitted,
+    /// `in-review`: a reviewer started, or approvals are still short of the required number.
     InReview,
+    /// `changes-requested`: a reviewer asked for changes; the author submits again.
     ChangesRequested,
+    /// `approved`: approved by as many reviewers as the review policy requires.
     Approved,
+    /// `retired`: withdrawn, with a reason (and perhaps a replacement) under `retired:`.
     Retired,
 }
 
 impl ReviewStatus {
+    /// The spellings of `status:` in a `review:` block, in the order of the variants.
     pub const NAMES: &'static [&'static str] = &[
         "draft",
         "submitted",
@@ -110,6 +133,7 @@ impl ReviewStatus {
         "retired",
     ];
 
+    /// The status spelled `name` in a `review:` block, or None.
     pub fn from_name(name: &str) -> Option<ReviewStatus> {
         Self::NAMES
             .iter()
@@ -126,6 +150,7 @@ impl ReviewStatus {
         ReviewStatus::Retired,
     ];
 
+    /// The spelling in a `review:` block (`in-review`).
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
@@ -135,17 +160,25 @@ impl ReviewStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReviewAction {
+    /// `submit`: the author hands the content in for review.
     Submit,
+    /// `start`: a reviewer starts reviewing.
     Start,
+    /// `approve`: a reviewer approves the current wording (recorded with its fingerprint).
     Approve,
+    /// `request-changes`: a reviewer asks for changes, saying which in the note.
     RequestChanges,
+    /// `retire`: the content is withdrawn, with a reason.
     Retire,
 }
 
 impl ReviewAction {
+    /// The spellings of `action:` in a history entry (and of `evident review`'s
+    /// subcommands), in the order of the variants.
     pub const NAMES: &'static [&'static str] =
         &["submit", "start", "approve", "request-changes", "retire"];
 
+    /// The action spelled `name` in a history entry, or None.
     pub fn from_name(name: &str) -> Option<ReviewAction> {
         match name {
             "submit" => Some(ReviewAction::Submit),
@@ -157,6 +190,7 @@ impl ReviewAction {
         }
     }
 
+    /// The spelling in a history entry (`request-changes`).
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
@@ -183,13 +217,22 @@ impl ReviewAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EffectiveStatus {
+    /// `retired`: the recorded status is retired (this wins over everything else).
     Retired,
+    /// `cites-retracted`: the claim cites a retracted source, whatever its recorded status.
     CitesRetracted,
+    /// `changed-since-approval`: recorded as approved, but the content no longer matches
+    /// the fingerprint of its last approval.
     ChangedSinceApproval,
+    /// `draft`: recorded as draft.
     Draft,
+    /// `submitted`: recorded as submitted.
     Submitted,
+    /// `in-review`: recorded as in review.
     InReview,
+    /// `changes-requested`: recorded as changes requested.
     ChangesRequested,
+    /// `approved`: recorded as approved, and unchanged since.
     Approved,
 }
 
@@ -242,6 +285,7 @@ impl EffectiveStatus {
             .min_by_key(|s| s.rank())
     }
 
+    /// The kebab-case name (`cites-retracted`), as templates and CSS classes (`status-…`) see it.
     pub fn name(self) -> &'static str {
         match self {
             EffectiveStatus::Retired => "retired",
@@ -255,6 +299,7 @@ impl EffectiveStatus {
         }
     }
 
+    /// The words shown to readers (`Cites a retracted source`).
     pub fn label(self) -> &'static str {
         match self {
             EffectiveStatus::Retired => "Retired",
@@ -268,6 +313,8 @@ impl EffectiveStatus {
         }
     }
 
+    /// Whether this is `approved` (not merely recorded as approved: a change since or a
+    /// retracted source is not).
     pub fn is_approved(self) -> bool {
         self == EffectiveStatus::Approved
     }
@@ -276,26 +323,44 @@ impl EffectiveStatus {
 /// One claim file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
+    /// The claim's id: its file name without `.yaml`/`.yml` (resolve checks it is a valid
+    /// id and unique in the site).
     pub id: String,
     /// Path relative to the site root, '/'-separated.
     pub path: String,
+    /// `kind:`; `finding` when it is missing or wrong (which is reported).
     pub kind: Kind,
+    /// `statement:`, the claim in Markdown as clinicians read it; empty (placed at the
+    /// file's first key) when missing, which is reported.
     pub statement: Spanned<String>,
     /// Wording per audience id, in the order written.
     pub audiences: Vec<(Spanned<String>, Spanned<String>)>,
+    /// `certainty:`, one of the levels of the site's evidence scale (`low`, `2`,
+    /// `not-applicable`); None when absent or not one of them.
     pub certainty: Option<Spanned<String>>,
+    /// `certainty_reason:`: why the certainty is what it is.
     pub certainty_reason: Option<String>,
+    /// `level:`, a rating in a second scale; None when absent or without `scale` or `level`.
     pub level: Option<Level>,
+    /// `strength:` of a recommendation, one of the site's recommendation scale's strengths.
     pub strength: Option<Spanned<String>>,
+    /// `basis:`, what a practice point rests on; None when absent or blank.
     pub basis: Option<String>,
+    /// `sources:`, the links to the sources it rests on, in the order written (links without
+    /// an `id` are left out, and reported).
     pub sources: Vec<SourceLink>,
+    /// `tags:`, free words, as written.
     pub tags: Vec<String>,
+    /// `allow:`, the warnings silenced for this claim.
     pub allow: Vec<Allow>,
+    /// `derived:`, figures of the statement computed from the quotes rather than quoted.
     pub derived: Vec<Derived>,
+    /// `review:`; the default (draft, no history) when the file has none.
     pub review: Review,
 }
 
 impl Claim {
+    /// The wording for `audience`: its entry under `audiences:`, else the statement.
     pub fn wording(&self, audience: &str) -> &str {
         self.audiences
             .iter()
@@ -303,6 +368,7 @@ impl Claim {
             .map_or(&self.statement.value, |(_, w)| &w.value)
     }
 
+    /// Whether an `allow:` entry silences `code` for this claim (with or without a reason).
     pub fn allows(&self, code: crate::diag::Code) -> bool {
         self.allow.iter().any(|a| a.code == code.as_str())
     }
@@ -311,42 +377,70 @@ impl Claim {
 /// A second scale's rating (Oxford CEBM levels, say).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Level {
+    /// `scale:`, the scale's name as written (`oxford-cebm`); not checked against a list.
     pub scale: String,
+    /// `question:`, the kind of clinical question: `treatment`, `prognosis`, `harm`,
+    /// `diagnosis`, `prevalence` or `screening`.
     pub question: Option<String>,
+    /// `level:`, `1` (best) to `5`, as text.
     pub level: String,
+    /// `downgraded_from:`, the level (`1` to `5`) before a downgrade, as text.
     pub downgraded_from: Option<String>,
 }
 
+/// One entry of a claim's `sources:`: a source it rests on, and where in it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceLink {
+    /// `id:`, the id of a source in `citations/`, trimmed (resolve reports an unknown one).
     pub id: Spanned<String>,
+    /// `locator:`, where in the source (a page, table or section), as written.
     pub locator: Option<String>,
+    /// `quote:`, the passage word for word, against which the claim's figures are checked;
+    /// None when absent or blank.
     pub quote: Option<Spanned<String>>,
+    /// `relation:`; `supports` when absent or wrong.
     pub relation: Relation,
     /// Where the link's list item starts (for diagnostics about the link as a whole).
     pub pos: Pos,
 }
 
+/// One entry of a claim's `allow:`: a diagnostic silenced for this claim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Allow {
+    /// `code:`, a diagnostic code as written (an unknown one is reported, and matches none).
     pub code: String,
+    /// `reason:`, shown to readers on the claim page; empty when missing, which is reported.
     pub reason: String,
+    /// Where the entry's list item starts.
     pub pos: Pos,
 }
 
+/// One entry of a claim's `derived:`: a figure computed rather than quoted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Derived {
+    /// `figure:`, the figure as written in the statement (`81.2-96.8%`).
     pub figure: String,
+    /// `reason:`, how it was computed from the quote.
     pub reason: String,
 }
 
 /// A review block, on a claim or a topic.
+///
+/// Its positions ([`Pos`], not `span`) are in the YAML that was parsed: for a page, the
+/// front matter, whose line 1 is the file's line 2 (after the opening `---`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Review {
+    /// `status:`; `draft` when absent or wrong.
     pub status: ReviewStatus,
+    /// Where `status:`'s value is written; the start of the block when it has none, and the
+    /// default (0:0, shown as 1:1) when there is no `review:` at all.
     pub status_pos: Pos,
+    /// `history:`, the decisions in the order written (entries without a valid date, `by`
+    /// or action are left out, and reported).
     pub history: Vec<HistoryEntry>,
+    /// `next_review:`, the day the content is due for review again.
     pub next_review: Option<Date>,
+    /// `retired:`, present when the content was retired.
     pub retired: Option<Retired>,
     /// Byte range of the whole `review:` entry (key to the end of its value) in the file,
     /// when the file has one; `review` edits replace exactly this range.
@@ -368,42 +462,67 @@ impl Review {
     }
 }
 
+/// One decision of a review's `history:`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
+    /// `date:`, the day of the decision (resolve reports one after today).
     pub date: Date,
+    /// `by:`, the id of a reviewer declared in evident.yaml (resolve reports an unknown one).
     pub by: Spanned<String>,
+    /// `action:`, what was decided.
     pub action: ReviewAction,
+    /// `note:`, what the reviewer said (the changes asked for, say).
     pub note: Option<String>,
+    /// `fingerprint:`, the content's fingerprint when it was approved (`v1:…`, see
+    /// [`fingerprint`]); set by `evident review approve`.
     pub fingerprint: Option<String>,
     /// The wording approved, kept for the diff when it changes later.
     pub approved: Option<ApprovedWording>,
+    /// Where the entry's list item starts.
     pub pos: Pos,
 }
 
+/// The wording an approval approved (`approved:` in a history entry).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApprovedWording {
+    /// The statement as approved; None when the entry does not record it.
     pub statement: Option<String>,
+    /// Each audience's wording as approved, by audience id.
     pub audiences: BTreeMap<String, String>,
 }
 
+/// The `retired:` block of a retired claim or page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retired {
+    /// `reason:`, shown to readers; empty when missing, which is reported.
     pub reason: String,
+    /// `replaced_by:`, the id of the claim that replaces this one, trimmed.
     pub replaced_by: Option<Spanned<String>>,
 }
 
 /// A topic page (or a plain page such as an editorial policy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Topic {
+    /// The page's address segment: `slug:` trimmed, else the file stem (the folder's name
+    /// for `index.md`). A given slug's position is in the file (already shifted past the
+    /// `---` line); a default one is placed at 1:1.
     pub slug: Spanned<String>,
+    /// Path relative to the site root, '/'-separated.
     pub path: String,
+    /// `kind:`, a topic (the default) or a plain page.
     pub page_kind: PageKind,
+    /// `title:`; the default slug when missing (which is reported).
     pub title: String,
+    /// `question:`, the clinical question a topic answers.
     pub question: Option<String>,
+    /// `summary:`, a short answer shown under the title, in listings and as the page's
+    /// description.
     pub summary: Option<String>,
+    /// `review:`; the default (draft, no history) when the front matter has none.
     pub review: Review,
     /// The front matter as JSON without `review` (for the fingerprint).
     pub front_matter: serde_json::Value,
+    /// The Markdown after the closing fence (`---` or `...`), as written.
     pub body: String,
     /// Lines before the body in the file (front matter and its fences).
     pub body_line: u32,
@@ -425,10 +544,14 @@ impl Topic {
     }
 }
 
+/// What a page is (`kind:` in its front matter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PageKind {
+    /// `topic` (the default): a topic page, listed with the topics and given a handout.
     Topic,
+    /// `page`: a plain page such as an editorial policy, listed apart from the topics and
+    /// rendered with `page.html`.
     Page,
 }
 
@@ -440,15 +563,24 @@ pub enum PageRefKind {
     /// `[[claim-id]]` inside a sentence: a link to the claim page.
     ClaimLink,
     /// `[@id]` or `[@id, locator]` in prose; `[@a; @b]` gives one per key.
-    Cite { locator: Option<String> },
+    Cite {
+        /// What follows the id, its comma and spaces dropped (`p. 3` in `[@id, p. 3]`); None
+        /// without one.
+        locator: Option<String>,
+    },
 }
 
 /// A claim or source referred to from a page body, with its position in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRef {
+    /// An embed, a link to a claim, or a citation of a source.
     pub kind: PageRefKind,
+    /// The claim's id for embeds and claim links, the source's id for citations, as written.
     pub id: String,
+    /// 1-based line in the file (not in the body).
     pub line: u32,
+    /// 1-based column, in characters: of the `[[` of an embed or claim link, of the `@` of a
+    /// cited id.
     pub column: u32,
 }
 
@@ -471,6 +603,7 @@ pub const DESIGNS: &[(&str, u8)] = &[
     ("guideline", 1),
 ];
 
+/// The design names of [`DESIGNS`], in its order: the values `design:` accepts.
 pub fn design_names() -> Vec<&'static str> {
     DESIGNS.iter().map(|(n, _)| *n).collect()
 }
@@ -480,6 +613,8 @@ pub fn design_ceiling(design: &str) -> Option<u8> {
     DESIGNS.iter().find(|(n, _)| *n == design).map(|(_, r)| *r)
 }
 
+/// A design's name as readers see it (`rct` → `Randomised controlled trial`,
+/// `case-series` → `Case series`).
 pub fn design_label(design: &str) -> String {
     match design {
         "rct" => "Randomised controlled trial".into(),
@@ -490,33 +625,49 @@ pub fn design_label(design: &str) -> String {
 /// Evidence fields kept beside a source's CSL record.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EvidenceFields {
+    /// `design:`, one of the names of [`DESIGNS`]; bounds the certainty of claims citing it.
     pub design: Option<String>,
+    /// `sample_size:`, the number of participants.
     pub sample_size: Option<u64>,
+    /// `label:`, the editor's reference-list label, used instead of one derived from the
+    /// design (see [`Source::label`]).
     pub label: Option<String>,
+    /// `retracted:`, present when the source was retracted (`retracted: true` or a mapping);
+    /// None also for `retracted: false`.
     pub retracted: Option<Retraction>,
+    /// `superseded_by:`, the id of the source that replaces this one, trimmed.
     pub superseded_by: Option<String>,
 }
 
+/// A retraction of a source, as far as the record says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Retraction {
+    /// `date:`, the day of the retraction as `YYYY-MM-DD`; None for `retracted: true`.
     pub date: Option<String>,
+    /// `notice:`, the retraction notice (a citation or URL, as written).
     pub notice: Option<String>,
 }
 
 /// A bibliographic record: CSL-JSON as the truth, plus evidence fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
+    /// The id claims and pages cite it by (`[@id]`, a link's `id:`), unique in the site.
     pub id: String,
+    /// The id made a path segment ([`crate::text::slugify`]): the page is `sources/<slug>/`.
     pub slug: String,
     /// Where the record was defined.
     pub path: String,
+    /// Where the full record starts in `path` (annotations merged into it are not kept).
     pub pos: Pos,
     /// The CSL-JSON item (with `id`), evidence fields removed.
     pub csl: serde_json::Map<String, serde_json::Value>,
+    /// The evidence fields: the record's own, overridden field by field by those of
+    /// annotations (items with only `id` and evidence fields) for its id.
     pub evidence: EvidenceFields,
 }
 
 impl Source {
+    /// The CSL field `key` if it is text and not blank (a number or a list gives None).
     pub fn csl_str(&self, key: &str) -> Option<&str> {
         self.csl
             .get(key)
@@ -524,18 +675,24 @@ impl Source {
             .filter(|s| !s.trim().is_empty())
     }
 
+    /// The CSL `title`, or the id when it has none.
     pub fn title(&self) -> &str {
         self.csl_str("title").unwrap_or(&self.id)
     }
 
+    /// The CSL `DOI` as the record holds it (a bare DOI, not a URL, when an export was
+    /// read; as written in a CSL file).
     pub fn doi(&self) -> Option<&str> {
         self.csl_str("DOI")
     }
 
+    /// The CSL `PMID`, the PubMed id, when it is text: an unquoted `PMID: 9283123` in a
+    /// CSL-YAML file is a number, and gives None.
     pub fn pmid(&self) -> Option<&str> {
         self.csl_str("PMID")
     }
 
+    /// The CSL `PMCID`, the PubMed Central id (`PMC…`), when it is text.
     pub fn pmcid(&self) -> Option<&str> {
         self.csl_str("PMCID")
     }

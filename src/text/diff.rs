@@ -9,6 +9,8 @@ use similar::{ChangeTag, TextDiff};
 pub struct Part {
     /// same | added | removed
     pub kind: &'static str,
+    /// The run's text, whitespace included: the runs that are not `removed` concatenate to
+    /// the current wording, those not `added` to the approved one.
     pub text: String,
 }
 

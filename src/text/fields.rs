@@ -14,6 +14,8 @@ pub struct Fields<'a> {
     line_offset: u32,
     entries: &'a [(Key, Node)],
     seen: Vec<bool>,
+    /// Where every problem found while reading is pushed; nested readers borrow it through
+    /// here to report into the same list.
     pub diagnostics: &'a mut Diagnostics,
 }
 
@@ -51,18 +53,24 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The file being read, as given to [`Fields::of`] (the path diagnostics name), for
+    /// nested readers.
     pub fn path(&self) -> &'a str {
         self.path
     }
 
+    /// The lines to add to a parsed position to get the file's line (0 for a YAML file, 1
+    /// for front matter: its opening `---`), for nested readers.
     pub fn line_offset(&self) -> u32 {
         self.line_offset
     }
 
+    /// The file location of a position in the parsed text, `line_offset` applied.
     pub fn location(&self, pos: Pos) -> Location {
         location(self.path, self.line_offset, pos)
     }
 
+    /// Reports a problem found by the caller.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -89,6 +97,8 @@ impl<'a> Fields<'a> {
         self.text_of(node, key)
     }
 
+    /// `node` as text (numbers and booleans as written); reports `wrong-type` naming `key`
+    /// and returns None for a list, a mapping or an empty value. Does not mark `key` as known.
     pub fn text_of(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
         match node.as_text() {
             Some(text) => Some(Spanned::new(text, node.pos)),
@@ -149,6 +159,7 @@ impl<'a> Fields<'a> {
         self.choice_of(node, key, allowed)
     }
 
+    /// [`Fields::choice`] for a node already taken (`key` names it in the message).
     pub fn choice_of(
         &mut self,
         node: &Node,
@@ -236,6 +247,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A YAML boolean under `key` (text such as `"true"` is not accepted); reports
+    /// `wrong-type` otherwise.
     pub fn boolean(&mut self, key: &str) -> Option<Spanned<bool>> {
         let node = self.node(key)?;
         match &node.value {
@@ -280,6 +293,8 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The location in file `path` of a position parsed from YAML that starts `line_offset`
+/// lines into the file.
 pub fn location(path: &str, line_offset: u32, pos: Pos) -> Location {
     Location::new(path, pos.line.saturating_add(line_offset), pos.column)
 }

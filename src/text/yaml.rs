@@ -15,9 +15,16 @@ use serde_saphyr::Spanned as Located;
 /// parsed text when the parser knows it (it does for scalars; for maps and lists only the start).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
+    /// 1-based line in the parsed text (for front matter: counted from the front matter's
+    /// first line, not the file's; see [`Pos::shifted`]).
     pub line: u32,
+    /// 1-based column, counted in characters, not bytes.
     pub column: u32,
+    /// Byte offset of the node's first character in the parsed text; None when the parser
+    /// does not report one.
     pub offset: Option<usize>,
+    /// Length in bytes of the node's text as written from `offset` (known for scalars);
+    /// 0 when `offset` is None.
     pub len: usize,
 }
 
@@ -53,24 +60,37 @@ impl Pos {
 /// A mapping key with its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
+    /// The key as text, whatever YAML typed it as (`2025:` gives "2025", a null key "").
     pub name: String,
+    /// Where the key is written.
     pub pos: Pos,
 }
 
+/// What a node holds, as YAML typed it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// An empty value, `~` or `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A whole number that fits an `i64`.
     Int(i64),
+    /// Any other number, including whole numbers too large for an `i64`.
     Float(f64),
+    /// Text (dates such as `2025-10-29` stay text here).
     Str(String),
+    /// A list, in the order written.
     Seq(Vec<Node>),
+    /// A mapping, its entries in the order written (duplicate keys are refused by [`parse`]).
     Map(Vec<(Key, Node)>),
 }
 
+/// One value of a YAML document with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// The value, with its children for lists and mappings.
     pub value: Value,
+    /// Where the value starts.
     pub pos: Pos,
     /// For scalars that YAML typed as numbers or booleans: the text as written, so `0012` or
     /// `1.10` reach the model as the editor typed them when text is expected.
@@ -101,6 +121,7 @@ impl Node {
         }
     }
 
+    /// The entries if the node is a mapping, else None.
     pub fn as_map(&self) -> Option<&[(Key, Node)]> {
         match &self.value {
             Value::Map(m) => Some(m),
@@ -108,6 +129,7 @@ impl Node {
         }
     }
 
+    /// The items if the node is a list, else None.
     pub fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(s) => Some(s),
@@ -115,6 +137,8 @@ impl Node {
         }
     }
 
+    /// The value under `key` if the node is a mapping holding it (a null value is returned
+    /// as a `Null` node, not as None).
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.as_map()?
             .iter()
@@ -122,6 +146,7 @@ impl Node {
             .map(|(_, v)| v)
     }
 
+    /// Whether the node is an empty value (`key:` with nothing after it, `~`, `null`).
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
@@ -164,8 +189,11 @@ impl Node {
 /// A YAML syntax error (or a refused file: duplicate key, alias bomb) with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
+    /// What is wrong, in words, without the parser's own "line N column M" (never empty).
     pub message: String,
+    /// 1-based line in the parsed text (the caller shifts it for front matter).
     pub line: u32,
+    /// 1-based column.
     pub column: u32,
 }
 
@@ -388,11 +416,14 @@ impl<'de> Deserialize<'de> for RawKey {
 /// A value read from a file, with the position it was written at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
+    /// The value as read (text trimmed only where the reader says so).
     pub value: T,
+    /// Where the value is written, in the text that was parsed.
     pub pos: Pos,
 }
 
 impl<T> Spanned<T> {
+    /// Pairs a value with its position.
     pub fn new(value: T, pos: Pos) -> Self {
         Spanned { value, pos }
     }

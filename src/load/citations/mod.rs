@@ -20,10 +20,17 @@ use crate::text::yaml::Pos;
 /// One record as read from one file, before records of the same id are merged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceRecord {
+    /// The source's id, cited as `[@id]` and linked from claims: a CSL item's `id` (trimmed),
+    /// a BibTeX key, a RIS record's `ID` (else `pmid` and its PMID, else
+    /// `author-year-titleword`), or `pmid` and the PMID for a PubMed (nbib) record.
     pub id: String,
+    /// The file it was read from, relative to the site root.
     pub path: String,
+    /// Where the record starts in that file (for duplicate and unknown-id diagnostics).
     pub pos: Pos,
+    /// The CSL-JSON item, `id` included and evidence fields left out.
     pub csl: serde_json::Map<String, serde_json::Value>,
+    /// The evidence fields written beside a CSL item (empty for BibTeX, RIS and nbib).
     pub evidence: EvidenceFields,
     /// An item carrying only `id` and evidence fields: it annotates a record defined elsewhere.
     pub annotation_only: bool,
