@@ -20,7 +20,8 @@ use crate::text::markdown;
 pub struct WordingView {
     /// The audience's id, as in evident.yaml.
     pub audience: String,
-    /// [`audience_key`] of the audience: the class `wording-<key>` the audience switch shows.
+    /// The audience's id reduced to `[a-z0-9-]` ([`audience_key`]): the audience switch shows
+    /// the wording of class `wording-<key>`.
     pub key: String,
     /// The audience's name ("Parents and carers").
     pub label: String,
@@ -147,7 +148,8 @@ pub struct ClaimPageView {
     pub recorded_status: &'static str,
     /// The claim's current fingerprint, what an approval records.
     pub fingerprint: String,
-    /// When its next review is due (YYYY-MM-DD), if it is approved.
+    /// When its next review is due (YYYY-MM-DD): the earlier of its `next_review` and its
+    /// last approval plus `review.max_age_days`; None until it is approved.
     pub next_review: Option<String>,
     /// The editors' tags.
     pub tags: Vec<String>,

@@ -27,7 +27,7 @@ pub struct DashboardRow {
     pub reviewers: Vec<String>,
     /// The date of its last review event (YYYY-MM-DD).
     pub last_review: Option<String>,
-    /// When its next review is due (YYYY-MM-DD), when one is.
+    /// When its next review is due (YYYY-MM-DD); None until it is approved.
     pub next_due: Option<String>,
     /// Whether that review is past due.
     pub overdue: bool,
@@ -78,7 +78,7 @@ pub struct DashboardTopicRow {
     pub own_status: StatusView,
     /// The date of its last review event (YYYY-MM-DD).
     pub last_review: Option<String>,
-    /// When its next review is due (YYYY-MM-DD), when one is.
+    /// When its next review is due (YYYY-MM-DD); None until it is approved.
     pub next_due: Option<String>,
 }
 

@@ -31,7 +31,8 @@ pub struct ReferenceView {
     pub retracted: bool,
     /// The newer source that supersedes this one, when the editors recorded it.
     pub superseded_by: Option<LinkView>,
-    /// The places in the source the page's text cites ("p. 4", "table 2"), each once.
+    /// Where in the source the page's text cites it ("p. 4", "table 2"), as the citations
+    /// give them.
     pub locators: Vec<String>,
 }
 
@@ -89,11 +90,11 @@ pub struct TopicView {
     pub last_reviewed: Option<ReviewStamp>,
     /// The last dated review event of any kind, for pages not yet approved.
     pub last_activity: Option<HistoryView>,
-    /// When the page's next review is due (YYYY-MM-DD), when one is.
+    /// When the page's next review is due (YYYY-MM-DD); None until its text is approved.
     pub next_review: Option<String>,
     /// Whether that review is past due.
     pub overdue: bool,
-    /// The retracted sources among its references, each once.
+    /// The retracted sources among its references.
     pub retracted: Vec<LinkView>,
     /// The retired claims it embeds, linked to their pages (which say why).
     pub retired_embeds: Vec<LinkView>,
