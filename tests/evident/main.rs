@@ -15,5 +15,6 @@ mod original_page;
 mod review;
 mod serve;
 mod site;
+mod theme_api;
 mod web;
 mod writer;
