@@ -416,3 +416,125 @@ fn per_item<'a, T: Sync + 'a>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = "reviewers:\n  - {id: author, name: A}\n";
+    const SOURCES: &str = "- {id: s1, type: article-journal, title: One, design: rct, sample_size: 40}\n- {id: s2, type: article-journal, title: Two}\n";
+    const OLD: &str = "statement: Old advice.\nkind: finding\ncertainty: low\nsources:\n  - {id: s1, quote: \"Old.\"}\nreview:\n  status: retired\n  history:\n    - {date: 2026-01-02, by: author, action: retire}\n  retired:\n    reason: outdated\n    replaced_by: new\n";
+    const NEW: &str = "statement: In 40 mothers, advice helped.\nkind: finding\ncertainty: low\nsources:\n  - {id: s1, quote: \"Of 40 mothers, advice helped.\"}\nreview:\n  status: draft\n";
+    const NEWER: &str = "statement: Newer advice.\nkind: finding\ncertainty: low\nsources:\n  - {id: s1, quote: \"Newer.\"}\nreview:\n  status: draft\n";
+    /// Embeds only the retired claim: it reads the claims replacing it through the chain.
+    const TOPIC: &str = "---\ntitle: T\n---\n\nSee [@s2].\n\n- [[old]]\n";
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in [
+            ("evident.yaml", CONFIG),
+            ("citations/s.yaml", SOURCES),
+            ("content/claims/old.yaml", OLD),
+            ("content/claims/new.yaml", NEW),
+            ("content/claims/newer.yaml", NEWER),
+            ("content/t/index.md", TOPIC),
+        ] {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn today() -> Date {
+        "2026-12-03".parse().unwrap()
+    }
+
+    /// Rewrites `path` in the site, hands the changed file's items to `update`, and checks
+    /// the knowledge base against a full resolve of the site as it now is.
+    fn edit_and_compare(
+        dir: &tempfile::TempDir,
+        state: &mut Resolution,
+        kb: &mut KnowledgeBase,
+        path: &str,
+        text: &str,
+    ) -> Update {
+        std::fs::write(dir.path().join(path), text).unwrap();
+        let corpus = crate::load::load(&crate::project::Project::new(dir.path())).unwrap();
+        let edits = Edits {
+            claims: (corpus.claims.iter())
+                .filter(|c| c.path == path)
+                .cloned()
+                .collect(),
+            topics: (corpus.topics.iter())
+                .filter(|t| t.path == path)
+                .cloned()
+                .collect(),
+            records: path
+                .starts_with("citations/")
+                .then(|| corpus.sources.clone()),
+            texts: vec![(path.to_string(), corpus.texts.get(path).cloned())],
+        };
+        let loaded = corpus.diagnostics.clone();
+        let update = state.update(kb, edits, [loaded]);
+        let full = resolve(corpus, today());
+        assert_eq!(kb.claims, full.claims, "claims after editing {path}");
+        assert_eq!(kb.topics, full.topics, "topics after editing {path}");
+        assert_eq!(kb.sources, full.sources, "sources after editing {path}");
+        let listed = |kb: &KnowledgeBase| kb.diagnostics.iter().cloned().collect::<Vec<_>>();
+        assert_eq!(listed(kb), listed(&full), "diagnostics after {path}");
+        update
+    }
+
+    #[test]
+    fn an_update_resolves_as_a_full_resolve_would() {
+        let dir = site();
+        let corpus = crate::load::load(&crate::project::Project::new(dir.path())).unwrap();
+        let (mut kb, mut state) = Resolution::new(corpus, today());
+        let claim = "content/claims/new.yaml";
+
+        // The claim replacing a retired one was retired in turn: the topic embedding the
+        // retired one now points at the end of the longer chain.
+        let retired = OLD
+            .replace("Old advice", "In 40 mothers, advice helped")
+            .replace("replaced_by: new", "replaced_by: newer");
+        let update = edit_and_compare(&dir, &mut state, &mut kb, claim, &retired);
+        assert_eq!(update.resolved.claims, BTreeSet::from(["new".to_string()]));
+        assert!(
+            kb.diagnostics
+                .iter()
+                .any(|d| d.hints.iter().any(|h| h.contains("[[newer]]"))),
+            "{:?}",
+            kb.diagnostics
+        );
+
+        // A source's record changed: the claims citing it are redone.
+        let update = edit_and_compare(
+            &dir,
+            &mut state,
+            &mut kb,
+            "citations/s.yaml",
+            &SOURCES.replace("sample_size: 40", "sample_size: 41"),
+        );
+        assert_eq!(update.resolved.sources, BTreeSet::from(["s1".to_string()]));
+        // `new` says 40 mothers, which only the sample size backed.
+        assert!(
+            kb.diagnostics
+                .iter()
+                .any(|d| d.location.path == claim && d.message.contains("figure `40`")),
+            "{:?}",
+            kb.diagnostics
+        );
+
+        // A topic stopped embedding a claim and citing a source: their back-links change.
+        let update = edit_and_compare(
+            &dir,
+            &mut state,
+            &mut kb,
+            "content/t/index.md",
+            &TOPIC.replace("See [@s2].\n", "").replace("- [[old]]\n", ""),
+        );
+        assert_eq!(update.relinked.claims, BTreeSet::from(["old".to_string()]));
+        assert_eq!(update.relinked.sources, BTreeSet::from(["s2".to_string()]));
+    }
+}
