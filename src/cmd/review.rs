@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use evident::edit::review::{Decision, Target, decide, queue, write_edit};
+use evident::edit::review::{Decision, Target, decide, write_edit};
 use evident::model::ReviewAction;
+use evident::resolve::queue::queue;
 
 use crate::cli::{DecisionArgs, ListArgs, ListFormat, ReviewCommand};
 use crate::cmd::Context;

@@ -1,5 +1,4 @@
-//! Recording review decisions in place (`evident review ACTION ID --by REVIEWER`), and the
-//! review queue (`evident review list`, the dashboard).
+//! Recording review decisions in place (`evident review ACTION ID --by REVIEWER`).
 //!
 //! A decision replaces exactly the byte range of the file's `review:` block with a freshly
 //! written block-style block; every other byte of the file (comments, key order, quoting,
@@ -7,7 +6,6 @@
 //! as they were read, and a file whose review block has errors is refused rather than
 //! rewritten, so no entry can be lost.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -514,103 +512,6 @@ pub fn write_edit(root: &Path, edit: &Edit) -> std::io::Result<()> {
     std::fs::rename(&tmp, &path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
-}
-
-/// One row of the review queue.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct QueueRow {
-    pub id: String,
-    pub kind: &'static str,
-    pub status: &'static str,
-    pub recorded: &'static str,
-    pub topics: Vec<String>,
-    pub reviewers: Vec<String>,
-    pub last_review: Option<String>,
-    pub next_due: Option<String>,
-    pub overdue: bool,
-    pub flags: Vec<String>,
-    /// The current fingerprint (what an approval now would record).
-    pub fingerprint: String,
-}
-
-/// Every claim and topic with its review state and the problems an editor should see.
-pub fn queue(kb: &KnowledgeBase) -> Vec<QueueRow> {
-    let mut flags_by_path: BTreeMap<&str, Vec<&'static str>> = BTreeMap::new();
-    for d in kb.diagnostics.iter() {
-        let flag = match d.code {
-            crate::diag::Code::UnsupportedFigure => "figure not in quote",
-            crate::diag::Code::GradeAboveDesign => "grade above design",
-            crate::diag::Code::MissingQuote => "missing quote",
-            crate::diag::Code::SourceNeeded | crate::diag::Code::MissingSource => "source needed",
-            crate::diag::Code::CitesRetracted => "cites retracted source",
-            _ => continue,
-        };
-        let flags = flags_by_path.entry(d.location.path.as_str()).or_default();
-        if !flags.contains(&flag) {
-            flags.push(flag);
-        }
-    }
-    let reviewers = |review: &Review| {
-        let mut names: Vec<String> = review
-            .history
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e.action,
-                    ReviewAction::Approve | ReviewAction::Start | ReviewAction::RequestChanges
-                )
-            })
-            .map(|e| e.by.value.clone())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-    };
-    let mut rows = Vec::with_capacity(kb.claims.len() + kb.topics.len());
-    for claim in kb.claims.values() {
-        let c = &claim.claim;
-        let mut flags: Vec<String> = flags_by_path
-            .get(c.path.as_str())
-            .map(|f| f.iter().map(|s| s.to_string()).collect())
-            .unwrap_or_default();
-        if claim.overdue {
-            flags.insert(0, "review overdue".into());
-        }
-        rows.push(QueueRow {
-            id: c.id.clone(),
-            kind: "claim",
-            status: claim.status.name(),
-            recorded: c.review.status.name(),
-            topics: claim.used_by.clone(),
-            reviewers: reviewers(&c.review),
-            last_review: c.review.last_entry().map(|e| e.date.to_string()),
-            next_due: claim.due.map(|d| d.to_string()),
-            overdue: claim.overdue,
-            flags,
-            fingerprint: claim.fingerprint.clone(),
-        });
-    }
-    for topic in kb.topics.values() {
-        let t = &topic.topic;
-        rows.push(QueueRow {
-            id: format!("topic:{}", t.slug.value),
-            kind: "topic",
-            status: topic.own_status.name(),
-            recorded: t.review.status.name(),
-            topics: Vec::new(),
-            reviewers: reviewers(&t.review),
-            last_review: t.review.last_entry().map(|e| e.date.to_string()),
-            next_due: topic.due.map(|d| d.to_string()),
-            overdue: topic.overdue,
-            flags: if topic.overdue {
-                vec!["review overdue".into()]
-            } else {
-                Vec::new()
-            },
-            fingerprint: topic.fingerprint.clone(),
-        });
-    }
-    rows
 }
 
 #[cfg(test)]

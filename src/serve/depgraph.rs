@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::PageRefKind;
 use crate::render::Page;
-use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
+use crate::resolve::{Changed, KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
 
 /// A relation between ids, kept both ways so that either side can be asked.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -61,25 +61,6 @@ impl Relation {
 
     fn to<'a>(&'a self, to: &str) -> impl Iterator<Item = &'a String> {
         self.backward.get(to).into_iter().flatten()
-    }
-}
-
-/// Claims, topics or sources, by id (a topic by its slug).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changed {
-    pub claims: BTreeSet<String>,
-    pub topics: BTreeSet<String>,
-    /// Topics whose title changed: claim and source pages name the topics using them.
-    pub titles: BTreeSet<String>,
-    pub sources: BTreeSet<String>,
-}
-
-impl Changed {
-    pub fn is_empty(&self) -> bool {
-        self.claims.is_empty()
-            && self.topics.is_empty()
-            && self.titles.is_empty()
-            && self.sources.is_empty()
     }
 }
 

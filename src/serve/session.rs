@@ -4,12 +4,11 @@
 //! An edit goes through three steps, each reusing the previous build's state:
 //!
 //! 1. **Load**: only the changed files are read and parsed again ([`LoadedFile`] per file).
-//! 2. **Resolve**: the edited claims and topics, the claims citing an edited source and the
-//!    topics referring to a claim that came out different are resolved again, one at a time
-//!    (`resolve::resolve_claim`, `resolve::resolve_topic`); what spans the site (back-links,
-//!    replacement chains, unused sources, unknown reviewers) is recomputed whole, which costs
-//!    a few milliseconds at 10,000 claims. Diagnostics are kept per file and per item, so the
-//!    list is exactly a full resolve's.
+//! 2. **Resolve**: the claims, topics and source records the changed files hold are handed
+//!    to the [`Resolution`] kept from the last resolve; [`Resolution::update`] resolves them
+//!    and what reads them again with the functions a full resolve uses, and says what came
+//!    out different. Load diagnostics are kept per file, resolve's per item, so the list is
+//!    exactly a full build's.
 //! 3. **Render**: the [`DepGraph`] names the pages that show anything that changed; those are
 //!    rendered ([`Session::render_pages`]), then the pages made from the whole site
 //!    ([`Session::render_aggregates`]), then, in the background, the search index.
@@ -33,8 +32,8 @@ use crate::project::Project;
 use crate::render::handout::HandoutTheme;
 use crate::render::theme::Theme;
 use crate::render::{Listing, Page, RenderOptions, Renderer};
-use crate::resolve::{self, KnowledgeBase, ResolveParts, ResolvedTopic};
-use crate::serve::depgraph::{Changed, DepGraph};
+use crate::resolve::{self, KnowledgeBase, Resolution};
+use crate::serve::depgraph::DepGraph;
 
 /// The files of a rendered site, shared between the versions `serve` swaps in: a new
 /// version copies the map (tens of thousands of entries with the search index), not the
@@ -80,7 +79,7 @@ pub struct Session {
     head: Diagnostics,
     files: Vec<FileState>,
     by_path: HashMap<String, usize>,
-    parts: ResolveParts,
+    resolution: Resolution,
     kb: KnowledgeBase,
     graph: DepGraph,
     themes: Option<Arc<(Theme, HandoutTheme)>>,
@@ -146,7 +145,7 @@ impl Session {
             .enumerate()
             .map(|(i, f)| (f.rel.clone(), i))
             .collect();
-        let (kb, parts) = resolve::resolve_in_parts(corpus, today);
+        let (kb, resolution) = Resolution::new(corpus, today);
         let graph = DepGraph::of(&kb);
         Ok(Session {
             project,
@@ -155,7 +154,7 @@ impl Session {
             head,
             files,
             by_path,
-            parts,
+            resolution,
             kb,
             graph,
             themes: None,
@@ -208,8 +207,7 @@ impl Session {
     /// Reads the changed files and decides whether they can be taken in one by one; changes
     /// nothing. Err says why not.
     fn plan(&self, changed: &[String]) -> Result<Vec<Edit>, Reason> {
-        if !self.parts.index.is_empty() {
-            // Which of two files with one id is in the site depends on every file.
+        if self.resolution.has_id_problems() {
             return Err("the site has invalid or duplicate ids".to_string());
         }
         let mut edits = Vec::new();
@@ -327,290 +325,61 @@ impl Session {
         }
     }
 
-    /// Takes in the planned edits: resolves again what they can change, and returns the
-    /// pages that may now differ.
+    /// Takes in the planned edits: hands resolve the claims, topics and source records they
+    /// hold, and returns the pages that may now differ.
     fn apply(&mut self, edits: Vec<Edit>) -> BTreeSet<Page> {
-        let mut edited_claims = BTreeSet::new();
-        let mut edited_topics = BTreeSet::new();
+        let mut items = resolve::Edits::default();
         let mut sources_edited = false;
         for Edit { index, file } in edits {
             match &file.parsed {
-                Parsed::Claim(c) => {
-                    edited_claims.insert(c.id.clone());
-                }
-                Parsed::Topic(t) => {
-                    edited_topics.insert(t.slug.value.clone());
-                }
+                Parsed::Claim(claim) => items.claims.push((**claim).clone()),
+                Parsed::Topic(topic) => items.topics.push((**topic).clone()),
                 Parsed::Sources(_) => sources_edited = true,
                 Parsed::Nothing => {}
             }
-            match file.text {
-                Some(text) => self.kb.texts.insert(file.rel.clone(), text),
-                None => self.kb.texts.remove(&file.rel),
-            };
+            items.texts.push((file.rel.clone(), file.text));
             self.files[index] = FileState {
                 rel: file.rel,
                 parsed: file.parsed,
                 diagnostics: file.diagnostics,
             };
         }
-
-        let mut changed = Changed::default();
-        let mut old_claims = BTreeMap::new();
-        let mut old_topics = BTreeMap::new();
-        let mut old_sources = BTreeMap::new();
-
-        // Sources: merged again from every record (a record's annotation may sit in another
-        // file), then compared one by one.
-        let mut recheck_claims = edited_claims.clone();
         if sources_edited {
-            let records = self
-                .files
-                .iter()
-                .filter_map(|f| match &f.parsed {
-                    Parsed::Sources(records) => Some(records.iter().cloned()),
-                    _ => None,
-                })
-                .flatten()
-                .collect();
-            let mut merge = Diagnostics::new();
-            let sources = resolve::merge_sources(records, &mut merge);
-            self.parts.merge = merge;
-            for (id, source) in &sources {
-                let Some(resolved) = self.kb.sources.get_mut(id) else {
-                    continue;
-                };
-                if resolved.source != *source {
-                    old_sources.insert(id.clone(), resolved.clone());
-                    resolved.source = source.clone();
-                    resolved.reference = crate::cite::format_reference(source, &self.kb.style);
-                    changed.sources.insert(id.clone());
-                    recheck_claims.extend(self.graph.citing(id).cloned());
-                }
-            }
-            self.parts.sources = sources;
-        }
-
-        for id in &recheck_claims {
-            let Some(old) = self.kb.claims.get(id) else {
-                continue;
-            };
-            let claim = self.edited_claim(id).unwrap_or_else(|| old.claim.clone());
-            let mut diagnostics = Diagnostics::new();
-            let mut resolved = resolve::resolve_claim(
-                claim,
-                &self.kb.config,
-                &self.parts.sources,
-                &self.kb.texts,
-                self.today,
-                &mut diagnostics,
+            items.records = Some(
+                self.files
+                    .iter()
+                    .filter_map(|f| match &f.parsed {
+                        Parsed::Sources(records) => Some(records.iter().cloned()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect(),
             );
-            resolved.used_by = old.used_by.clone();
-            self.parts.claims.insert(id.clone(), diagnostics);
-            if resolved != *old {
-                changed.claims.insert(id.clone());
-                let old = self.kb.claims.insert(id.clone(), resolved);
-                old_claims.extend(old.map(|o| (id.clone(), o)));
-            }
         }
-
-        // Topics read the status, publication and sources of the claims they embed, and the
-        // end of a retired claim's chain of replacements.
-        let mut recheck_topics = edited_topics.clone();
-        for id in &changed.claims {
-            for claim in self.graph.replaced_by_chain_to(id) {
-                recheck_topics.extend(self.graph.referring(&claim).cloned());
-            }
-        }
-        for slug in &recheck_topics {
-            let Some(old) = self.kb.topics.get(slug) else {
-                continue;
-            };
-            let topic = self.edited_topic(slug).unwrap_or_else(|| old.topic.clone());
-            let mut diagnostics = Diagnostics::new();
-            let resolved = resolve::resolve_topic(topic, &self.kb, &mut diagnostics);
-            self.parts.topics.insert(slug.clone(), diagnostics);
-            if resolved != *old {
-                if resolved.topic.title != old.topic.title {
-                    changed.titles.insert(slug.clone());
-                }
-                changed.topics.insert(slug.clone());
-                let old = self.kb.topics.insert(slug.clone(), resolved);
-                old_topics.extend(old.map(|o| (slug.clone(), o)));
-            }
-        }
+        let loaded = std::iter::once(self.head.clone())
+            .chain(self.files.iter().map(|f| f.diagnostics.clone()));
+        let update = self.resolution.update(&mut self.kb, items, loaded);
 
         // Pages that read what changed, through the relations before the edit; then the
-        // relations of the edited items are replaced by their new ones.
-        let mut pages = self.graph.readers(&changed);
-        for id in old_claims.keys() {
+        // relations of the changed items are replaced by their new ones.
+        let mut pages = self.graph.readers(&update.resolved);
+        for id in &update.resolved.claims {
             self.graph.remove_claim(id);
             self.graph.add_claim(&self.kb.claims[id]);
         }
-        for slug in old_topics.keys() {
+        for slug in &update.resolved.topics {
             self.graph.remove_topic(slug);
             self.graph.add_topic(&self.kb.topics[slug]);
         }
-        for id in old_sources.keys() {
+        for id in &update.resolved.sources {
             self.graph.remove_source(id);
             self.graph.add_source(&self.kb.sources[id]);
         }
-
-        // Back-links can change only at the ends of the links the edited items had or have.
-        let mut relink_claims = BTreeSet::new();
-        let mut relink_sources = BTreeSet::new();
-        for (slug, old) in &old_topics {
-            let new = &self.kb.topics[slug];
-            relink_claims.extend(old.claims.iter().chain(&new.claims).cloned());
-            relink_sources.extend(prose_citations(old).chain(prose_citations(new)).cloned());
-        }
-        for (id, old) in &old_claims {
-            let new = &self.kb.claims[id];
-            relink_sources.extend(
-                old.claim
-                    .sources
-                    .iter()
-                    .chain(&new.claim.sources)
-                    .map(|l| l.id.value.clone()),
-            );
-        }
-        changed.claims.extend(self.relink_claims(&relink_claims));
-        let relinked = self.relink_sources(&relink_sources);
-        changed.sources.extend(relinked.iter().cloned());
-
-        // The checks that span items, over what they read.
-        self.parts.replacements = Diagnostics::new();
-        resolve::check_replacements(&self.kb.claims, &mut self.parts.replacements);
-        for id in changed.sources.iter().chain(&relinked) {
-            if let Some(source) = self.kb.sources.get(id) {
-                let mut diagnostics = Diagnostics::new();
-                resolve::check_source(&self.kb, source, &mut diagnostics);
-                self.parts.source_checks.insert(id.clone(), diagnostics);
-            }
-        }
-        for id in &edited_claims {
-            if let Some(claim) = self.kb.claims.get(id) {
-                let mut diagnostics = Diagnostics::new();
-                resolve::check_review(
-                    &self.kb,
-                    &claim.claim.path,
-                    &claim.claim.review,
-                    &mut diagnostics,
-                );
-                self.parts.claim_reviews.insert(id.clone(), diagnostics);
-            }
-        }
-        for slug in &edited_topics {
-            if let Some(topic) = self.kb.topics.get(slug) {
-                let mut diagnostics = Diagnostics::new();
-                resolve::check_review(
-                    &self.kb,
-                    &topic.topic.path,
-                    &topic.topic.review,
-                    &mut diagnostics,
-                );
-                self.parts.topic_reviews.insert(slug.clone(), diagnostics);
-            }
-        }
-        self.kb.diagnostics = self.diagnostics();
-
+        let mut changed = update.resolved;
+        changed.claims.extend(update.relinked.claims);
+        changed.sources.extend(update.relinked.sources);
         pages.extend(self.graph.readers(&changed));
         pages
-    }
-
-    /// Sets the `used_by` of `claims` as a full resolve does (topics in slug order); returns
-    /// those that changed.
-    fn relink_claims(&mut self, claims: &BTreeSet<String>) -> Vec<String> {
-        let mut changed = Vec::new();
-        for id in claims {
-            let used_by: Vec<String> = self
-                .graph
-                .referring(id)
-                .filter(|slug| {
-                    self.kb
-                        .topics
-                        .get(*slug)
-                        .is_some_and(|t| t.claims.contains(id))
-                })
-                .cloned()
-                .collect();
-            if let Some(claim) = self.kb.claims.get_mut(id)
-                && claim.used_by != used_by
-            {
-                claim.used_by = used_by;
-                changed.push(id.clone());
-            }
-        }
-        changed
-    }
-
-    /// Sets the `cited_by` and `cited_in` of `sources` as a full resolve does (claims by id,
-    /// each with the relation of its first link; topics in slug order); returns those that
-    /// changed.
-    fn relink_sources(&mut self, sources: &BTreeSet<String>) -> Vec<String> {
-        let mut changed = Vec::new();
-        for id in sources {
-            if !self.kb.sources.contains_key(id) {
-                continue;
-            }
-            let cited_by: Vec<(String, crate::model::Relation)> = self
-                .graph
-                .citing(id)
-                .filter_map(|claim| {
-                    let link = self
-                        .kb
-                        .claims
-                        .get(claim)?
-                        .claim
-                        .sources
-                        .iter()
-                        .find(|l| l.id.value == *id)?;
-                    Some((claim.clone(), link.relation))
-                })
-                .collect();
-            let cited_in: Vec<String> = self
-                .graph
-                .numbering(id)
-                .filter(|slug| {
-                    self.kb
-                        .topics
-                        .get(*slug)
-                        .is_some_and(|t| prose_citations(t).any(|s| s == id))
-                })
-                .cloned()
-                .collect();
-            if let Some(source) = self.kb.sources.get_mut(id)
-                && (source.cited_by != cited_by || source.cited_in != cited_in)
-            {
-                source.cited_by = cited_by;
-                source.cited_in = cited_in;
-                changed.push(id.clone());
-            }
-        }
-        changed
-    }
-
-    fn edited_claim(&self, id: &str) -> Option<crate::model::Claim> {
-        let path = &self.kb.claims.get(id)?.claim.path;
-        match &self.files[*self.by_path.get(path)?].parsed {
-            Parsed::Claim(claim) if claim.id == id => Some((**claim).clone()),
-            _ => None,
-        }
-    }
-
-    fn edited_topic(&self, slug: &str) -> Option<crate::model::Topic> {
-        let path = &self.kb.topics.get(slug)?.topic.path;
-        match &self.files[*self.by_path.get(path)?].parsed {
-            Parsed::Topic(topic) if topic.slug.value == slug => Some((**topic).clone()),
-            _ => None,
-        }
-    }
-
-    /// Every diagnostic, in a full build's order.
-    fn diagnostics(&self) -> Diagnostics {
-        let loaded = std::iter::once(self.head.clone())
-            .chain(self.files.iter().map(|f| f.diagnostics.clone()));
-        self.parts.diagnostics(loaded)
     }
 
     fn themes(&mut self) -> anyhow::Result<Arc<(Theme, HandoutTheme)>> {
@@ -839,14 +608,4 @@ fn put(files: &mut Files, changed: &mut BTreeSet<String>, path: String, bytes: O
             }
         }
     }
-}
-
-/// The sources a topic cites in its prose (`[@id]`), in order, repeats included.
-fn prose_citations(topic: &ResolvedTopic) -> impl Iterator<Item = &String> {
-    topic
-        .topic
-        .references
-        .iter()
-        .filter(|r| matches!(r.kind, crate::model::PageRefKind::Cite { .. }))
-        .map(|r| &r.id)
 }

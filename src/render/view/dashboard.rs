@@ -85,7 +85,7 @@ pub struct DashboardTopicRow {
 /// The editor dashboard. With `public`, a claim the published site does not show has no link.
 pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> DashboardView {
     // The same queue `evident review list` prints, so terminal and dashboard always agree.
-    let review_rows = crate::edit::review::queue(kb);
+    let review_rows = crate::resolve::queue::queue(kb);
     // Sized up front: at 100,000 claims, growing the list by doubling copied it into fresh
     // memory again and again.
     let mut rows: Vec<DashboardRow> = Vec::with_capacity(review_rows.len());
