@@ -2,7 +2,8 @@
 //! the text, and every record it yields must survive `evident import`'s CSL-YAML round trip.
 #![no_main]
 
-use evident::load::citations::{import::to_csl_yaml, read_csl_yaml, read_ris};
+use evident::edit::import::to_csl_yaml;
+use evident::load::citations::{read_csl_yaml, read_ris};
 use evident::diag::Diagnostics;
 use libfuzzer_sys::fuzz_target;
 

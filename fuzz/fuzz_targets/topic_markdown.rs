@@ -5,10 +5,10 @@ use libfuzzer_sys::fuzz_target;
 struct Hooks;
 impl evident::text::markdown::Hooks for Hooks {
     fn embed(&mut self, id: &str) -> String {
-        evident::text::markdown::escape(id)
+        evident::text::escape::html(id)
     }
     fn claim_link(&mut self, _id: &str, text: &str) -> String {
-        evident::text::markdown::escape(text)
+        evident::text::escape::html(text)
     }
     fn cite(&mut self, keys: &[evident::text::markdown::CiteKey]) -> String {
         keys.len().to_string()

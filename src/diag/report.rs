@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::diag::{Diagnostic, Severity};
+use crate::text::escape;
 
 /// How [`render`] shows diagnostics (the `--format` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,22 +151,12 @@ fn github(d: &Diagnostic, out: &mut String) {
     let _ = writeln!(
         out,
         "::{level} file={},line={},col={},title={}::{}",
-        escape_property(&d.location.path),
+        escape::workflow_command_property(&d.location.path),
         d.location.line,
         d.location.column,
-        escape_property(d.code.as_str()),
-        escape_data(&message)
+        escape::workflow_command_property(d.code.as_str()),
+        escape::workflow_command_data(&message)
     );
-}
-
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! record, named by the id's slug. Nothing is overwritten: an id already defined in the site,
 //! or a file already there, is a conflict reported with both places, and the rest is written.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -103,14 +102,9 @@ pub fn import(project: &Project, file: &Path, into: Option<&Path>) -> anyhow::Re
             continue;
         }
         let yaml = to_csl_yaml(&record, &shown);
-        // create_new: never overwrite, even a file created since the check above.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut out) => {
-                out.write_all(yaml.as_bytes())?;
+        // Never overwrites, even a file created since the check above.
+        match super::file::create_new(&path, yaml.as_bytes()) {
+            Ok(()) => {
                 taken.insert(slug, (record.id.clone(), at));
                 report.written.push(path);
             }

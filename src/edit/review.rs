@@ -496,22 +496,9 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Writes the edit atomically (a temporary file beside it, then a rename).
+/// Writes the edit atomically ([`super::file::replace_atomically`]).
 pub fn write_edit(root: &Path, edit: &Edit) -> std::io::Result<()> {
-    let path = root.join(&edit.path);
-    let tmp = path.with_extension(format!(
-        "{}.evident-tmp",
-        path.extension()
-            .map(|e| e.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    std::fs::write(&tmp, edit.text.as_bytes())?;
-    if let Ok(meta) = std::fs::metadata(&path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    std::fs::rename(&tmp, &path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    super::file::replace_atomically(&root.join(&edit.path), edit.text.as_bytes())
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub fn init(dir: &Path, example: bool) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
-        create_new(&path, text)?;
+        create_in_folder(&path, text)?;
         written.push(path);
     }
     Ok(written)
@@ -93,7 +93,7 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
             format!("# CSL-YAML: the fields Zotero and Pandoc use, plus evident's evidence fields.\n- id: {id}\n  type: article-journal\n  title: \n  author:\n    - {{family: , given: }}\n  container-title: \n  issued: {{date-parts: [[]]}}\n  DOI: \n  PMID: \n  design:        # rct, cohort, case-series, systematic-review, guideline, …\n  sample_size: \n"),
         ),
     };
-    create_new(&path, &text)?;
+    create_in_folder(&path, &text)?;
     Ok(path)
 }
 
@@ -105,24 +105,16 @@ fn name(kind: NewKind) -> &'static str {
     }
 }
 
-/// Creates a file that must not exist yet (atomically refused if it does).
-fn create_new(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
+/// Creates a file that must not exist yet (atomically refused if it does), and its folder.
+fn create_in_folder(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| {
-            format!(
-                "{} already exists or cannot be created; evident never overwrites a file",
-                path.display()
-            )
-        })?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    super::file::create_new(path, text.as_bytes()).with_context(|| {
+        format!(
+            "{} already exists or cannot be created; evident never overwrites a file",
+            path.display()
+        )
+    })
 }

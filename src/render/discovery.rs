@@ -8,6 +8,7 @@ use crate::model::{HistoryEntry, ReviewAction};
 use crate::render::urls::PagePath;
 use crate::render::view;
 use crate::resolve::KnowledgeBase;
+use crate::text::escape;
 use crate::text::markdown;
 
 /// One page of the sitemap: its canonical URL and, when it has one, its last review date.
@@ -15,25 +16,6 @@ use crate::text::markdown;
 pub struct SitemapEntry {
     pub url: String,
     pub lastmod: Option<String>,
-}
-
-/// Escapes text for XML content and attribute values, and drops the control characters
-/// XML 1.0 cannot carry at all (a stray one in a YAML note would make the feed unreadable).
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `sitemap.xml`: every page given, sorted by URL so the order never depends on how the
@@ -46,9 +28,9 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for e in &entries {
-        let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&e.url));
+        let _ = write!(xml, "  <url><loc>{}</loc>", escape::xml(&e.url));
         if let Some(date) = &e.lastmod {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", xml_escape(date));
+            let _ = write!(xml, "<lastmod>{}</lastmod>", escape::xml(date));
         }
         xml.push_str("</url>\n");
     }
@@ -135,28 +117,32 @@ pub fn feed(kb: &KnowledgeBase) -> String {
     let _ = writeln!(
         xml,
         "  <title>{}: review activity</title>",
-        xml_escape(&kb.config.title)
+        escape::xml(&kb.config.title)
     );
     let _ = writeln!(
         xml,
         "  <subtitle>Statements and pages submitted for review, approved or retired.</subtitle>"
     );
-    let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&format!("{base}feed.xml")));
+    let _ = writeln!(
+        xml,
+        "  <id>{}</id>",
+        escape::xml(&format!("{base}feed.xml"))
+    );
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml_escape(&format!("{base}feed.xml"))
+        escape::xml(&format!("{base}feed.xml"))
     );
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" href=\"{}\"/>",
-        xml_escape(base)
+        escape::xml(base)
     );
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
     let _ = writeln!(
         xml,
         "  <author><name>{}</name></author>",
-        xml_escape(&kb.config.title)
+        escape::xml(&kb.config.title)
     );
     let _ = writeln!(xml, "  <generator>evident</generator>");
     for e in &events {
@@ -175,21 +161,21 @@ pub fn feed(kb: &KnowledgeBase) -> String {
         let _ = writeln!(
             xml,
             "    <title>{}</title>",
-            xml_escape(&format!("{verb}: {}", e.subject))
+            escape::xml(&format!("{verb}: {}", e.subject))
         );
         let _ = writeln!(
             xml,
             "    <id>{}</id>",
-            xml_escape(&format!("{}#review-{}", e.url, e.position))
+            escape::xml(&format!("{}#review-{}", e.url, e.position))
         );
-        let _ = writeln!(xml, "    <link href=\"{}\"/>", xml_escape(&e.url));
+        let _ = writeln!(xml, "    <link href=\"{}\"/>", escape::xml(&e.url));
         let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(e.date));
         let _ = writeln!(
             xml,
             "    <author><name>{}</name></author>",
-            xml_escape(&e.by)
+            escape::xml(&e.by)
         );
-        let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(&summary));
+        let _ = writeln!(xml, "    <summary>{}</summary>", escape::xml(&summary));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -204,14 +190,6 @@ fn timestamp(date: jiff::civil::Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_what_xml_cannot_hold() {
-        assert_eq!(
-            xml_escape("a<b & \"c\" 'd'>\u{1}\te"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\te"
-        );
-    }
 
     #[test]
     fn sitemap_is_sorted_with_lastmod_only_when_known() {

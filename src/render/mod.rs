@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::model::PageKind;
 use crate::model::config::{Dashboard, Publish};
 use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
+use crate::text::escape;
 use crate::text::markdown::{self, CiteKey, Hooks};
 use crate::write::Output;
 use theme::Theme;
@@ -640,10 +641,7 @@ fn page_view(
 
 /// schema.org JSON-LD, safe inside `<script>`: `<`, `>` and `&` are written as JSON escapes.
 fn script_json(value: &impl Serialize) -> String {
-    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
-    text.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    escape::script_json(&serde_json::to_string(value).unwrap_or_else(|_| "{}".into()))
 }
 
 /// schema.org JSON-LD of a page. Topic pages are `MedicalWebPage`s with the facts a reader
@@ -838,7 +836,7 @@ fn render_body(
             let Some(claim) = self.kb.claims.get(id) else {
                 return format!(
                     "<p class=\"missing-claim\">Missing claim <code>{}</code></p>\n",
-                    markdown::escape(id)
+                    escape::html(id)
                 );
             };
             if !claim.published {
@@ -858,10 +856,10 @@ fn render_body(
             match self.kb.claims.get(id).filter(|c| c.published) {
                 Some(_) => format!(
                     "<a href=\"{}\">{}</a>",
-                    markdown::escape(&self.links.page(&PagePath::claim(id))),
-                    markdown::escape(text)
+                    escape::html(&self.links.page(&PagePath::claim(id))),
+                    escape::html(text)
                 ),
-                None => markdown::escape(text),
+                None => escape::html(text),
             }
         }
         fn cite(&mut self, keys: &[CiteKey]) -> String {
@@ -882,7 +880,7 @@ fn render_body(
                     };
                     format!(
                         "<a href=\"#ref-{n}\" aria-label=\"{}\">{n}</a>",
-                        markdown::escape(&label)
+                        escape::html(&label)
                     )
                 })
                 .collect();

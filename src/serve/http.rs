@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
 
-use super::State;
 use super::path::{self, Refused};
+use super::state::{Site, State};
 
 /// Paths under this prefix belong to the server, never to the site.
 const PREFIX: &str = "/__evident/";
@@ -39,7 +39,7 @@ struct Tab {
 }
 
 impl Tab {
-    fn look(&mut self, site: &super::Site) {
+    fn look(&mut self, site: &Site) {
         let generation = site.generation;
         let Some(page) = &self.page else {
             self.version = generation;

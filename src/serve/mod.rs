@@ -15,203 +15,35 @@
 
 pub mod depgraph;
 mod http;
+mod options;
 pub mod path;
 pub mod session;
+mod state;
 mod watch;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+pub use options::{OnRebuild, OnSearchIndex, Outcome, Rebuild, SearchIndexed, ServeOptions};
+pub use watch::{DEBOUNCE, WATCH_TICK};
+
+use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use jiff::civil::Date;
 use tokio::sync::{mpsc, watch as signal};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::project::Project;
 use crate::render::RenderOptions;
-use crate::serve::session::{Files, Mode, Session};
+use crate::serve::session::{Mode, Session};
+use crate::serve::state::{SearchRequest, Site, State};
+use crate::serve::watch::Trigger;
 
-/// How long a file event waits for more of the same save before the rebuild starts: an
-/// editor's write-rename-delete takes well under a millisecond, and a rebuild after an
-/// edit takes a few, so the wait is most of the time from a save to the reload. A save
-/// that still arrives in two bursts costs a second, quick, rebuild; a file caught between
-/// an editor's rename and its write is waited for ([`REAPPEAR`]).
-pub const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How often the watcher looks for events whose wait is over: a save waits between
-/// [`DEBOUNCE`] and [`DEBOUNCE`] + this.
-pub const WATCH_TICK: Duration = Duration::from_millis(5);
 /// How long a changed input that has vanished is waited for before it counts as deleted
 /// (which takes the full path): editors that save by renaming leave a moment without it.
 pub const REAPPEAR: Duration = Duration::from_millis(100);
-/// How many builds back a browser tab can have missed and still be told precisely whether
-/// its page changed (older than that, it simply reloads).
-const CHANGE_LOG: usize = 64;
 /// The port `serve` tries when none is given.
 pub const DEFAULT_PORT: u16 = 4000;
-
-/// Called after every build, the first one included, on a worker thread.
-pub type OnRebuild = Arc<dyn Fn(&Rebuild) + Send + Sync>;
-/// Called when a search index is in place, on the indexing thread.
-pub type OnSearchIndex = Arc<dyn Fn(&SearchIndexed) + Send + Sync>;
-
-/// What to serve and how.
-#[derive(Clone)]
-pub struct ServeOptions {
-    /// Where to listen; `127.0.0.1:0` lets the system pick a free port.
-    pub addr: SocketAddr,
-    /// The date builds use for due dates.
-    pub today: Date,
-    /// Watch the site's files and rebuild on change (tests of the server alone may turn it off).
-    pub watch: bool,
-    /// Told about every build.
-    pub on_rebuild: Option<OnRebuild>,
-    /// Told when the search index of a build is in place.
-    pub on_search_index: Option<OnSearchIndex>,
-}
-
-impl ServeOptions {
-    /// Listening on 127.0.0.1 at `port`, watching.
-    pub fn local(port: u16, today: Date) -> Self {
-        ServeOptions {
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            today,
-            watch: true,
-            on_rebuild: None,
-            on_search_index: None,
-        }
-    }
-}
-
-/// One build's outcome, for the terminal.
-#[derive(Debug, Clone)]
-pub struct Rebuild {
-    /// The files whose change started it, relative to the site root (empty for the first).
-    pub changed: Vec<String>,
-    /// Incremental, full (and why), or nothing to do.
-    pub mode: Mode,
-    /// How many pages and handouts phase 1 rendered (every one after a full build).
-    pub rendered: usize,
-    /// Wall time from the start of the build (after the debounce) to the new pages being
-    /// served and the reload sent: load → resolve → render of what changed.
-    pub elapsed: Duration,
-    /// From the first file event the watcher saw (the debounce included) to the reload sent
-    /// for the re-rendered pages; None for the first build and when nothing was served.
-    pub event_to_reload: Option<Duration>,
-    /// From the same file event (or the start of the first build) to the pages made from
-    /// the whole site (home, dashboard, API, sitemap, feed, search page) being served.
-    pub event_to_aggregates: Option<Duration>,
-    /// Every diagnostic of this build, sorted.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The text of every file read, to show the lines diagnostics point at.
-    pub texts: Arc<BTreeMap<String, String>>,
-    pub outcome: Outcome,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The new site is being served.
-    Served {
-        pages: usize,
-        claims: usize,
-        sources: usize,
-    },
-    /// Content errors: the last good site stays up.
-    ContentErrors,
-    /// The build could not run (an unreadable theme, a missing site folder): the last good
-    /// site stays up and the message is shown like a diagnostic.
-    Failed(String),
-}
-
-/// A search index put in place, for the terminal.
-#[derive(Debug, Clone)]
-pub struct SearchIndexed {
-    /// The pages indexed.
-    pub pages: usize,
-    /// Of them, those read again (the others had not changed since the last index).
-    pub read: usize,
-    /// From the file event of the edit it follows (or the start of the first build).
-    pub since_event: Duration,
-    /// Building the index alone.
-    pub elapsed: Duration,
-}
-
-/// Recent generations of the site, each with the output files it changed (None: any).
-type ChangeLog = VecDeque<(u64, Option<Arc<BTreeSet<String>>>)>;
-
-/// What the server answers from; replaced whole after each build.
-#[derive(Debug, Default)]
-struct Site {
-    /// The last good site; None until a build succeeds.
-    output: Option<Arc<Files>>,
-    /// Counts the versions of the site served, so browsers know when to reload.
-    generation: u64,
-    /// The output files each recent generation changed (None: every file), oldest first.
-    log: Arc<ChangeLog>,
-    /// Errors of the latest build (empty when it succeeded), as plain text and as JSON.
-    errors: usize,
-    warnings: usize,
-    text: String,
-    json: Vec<serde_json::Value>,
-}
-
-/// Shared by the HTTP handlers and the rebuild loop.
-struct State {
-    project: Project,
-    today: Date,
-    /// What the last build read, resolved and rendered; None until a build could read the site.
-    session: Mutex<Option<Session>>,
-    site: RwLock<Arc<Site>>,
-    /// Bumped whenever the pages change; a search index of older pages is dropped.
-    content: AtomicU64,
-    /// The latest search index wanted, for the indexing thread.
-    search: (Mutex<Option<SearchRequest>>, Condvar),
-    on_search_index: Option<OnSearchIndex>,
-    /// Bumped after each build; the SSE streams wait on it.
-    changed: signal::Sender<u64>,
-    /// Set once when the server stops, so endless SSE streams end and shutdown can finish.
-    stopping: signal::Sender<bool>,
-    on_rebuild: Option<OnRebuild>,
-}
-
-impl State {
-    fn current(&self) -> Arc<Site> {
-        self.site
-            .read()
-            .map_or_else(|e| e.into_inner().clone(), |s| s.clone())
-    }
-
-    /// Serves `files` as a new generation and tells the browsers; `changed` names the files
-    /// that differ from the previous generation (None: any may).
-    fn install(&self, files: Arc<Files>, changed: Option<BTreeSet<String>>) {
-        {
-            let mut current = self.site.write().unwrap_or_else(|e| e.into_inner());
-            let generation = current.generation + 1;
-            let mut log = (*current.log).clone();
-            log.push_back((generation, changed.map(Arc::new)));
-            while log.len() > CHANGE_LOG {
-                log.pop_front();
-            }
-            *current = Arc::new(Site {
-                output: Some(files),
-                generation,
-                log: Arc::new(log),
-                errors: current.errors,
-                warnings: current.warnings,
-                text: current.text.clone(),
-                json: current.json.clone(),
-            });
-        }
-        self.changed.send_modify(|n| *n += 1);
-    }
-}
-
-/// A search index to build: of the pages of content version `content`.
-struct SearchRequest {
-    content: u64,
-    since: Instant,
-}
 
 /// A running server. Dropping it stops the server too, without waiting.
 pub struct Handle {
@@ -335,14 +167,6 @@ impl Drop for Handle {
             runtime.shutdown_background();
         }
     }
-}
-
-/// A burst of file events from the watcher: the files (relative to the root) and when the
-/// first event was seen.
-#[derive(Debug)]
-pub(crate) struct Trigger {
-    pub changed: Vec<String>,
-    pub seen: Instant,
 }
 
 /// Rebuilds once per burst of changes: requests that arrive during a build are merged into the

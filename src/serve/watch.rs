@@ -5,12 +5,31 @@
 //! the inputs (the output folder, `.git`).
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::project::Project;
+
+/// How long a file event waits for more of the same save before the rebuild starts: an
+/// editor's write-rename-delete takes well under a millisecond, and a rebuild after an
+/// edit takes a few, so the wait is most of the time from a save to the reload. A save
+/// that still arrives in two bursts costs a second, quick, rebuild; a file caught between
+/// an editor's rename and its write is waited for ([`REAPPEAR`](super::REAPPEAR)).
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How often the watcher looks for events whose wait is over: a save waits between
+/// [`DEBOUNCE`] and [`DEBOUNCE`] + this.
+pub const WATCH_TICK: Duration = Duration::from_millis(5);
+
+/// A burst of file events from the watcher: the files (relative to the root) and when the
+/// first event was seen.
+#[derive(Debug)]
+pub(crate) struct Trigger {
+    pub changed: Vec<String>,
+    pub seen: Instant,
+}
 
 /// Keeps the watch alive; dropping it stops watching.
 pub(super) struct Watcher {
@@ -21,7 +40,7 @@ impl Watcher {
     /// Sends the changed files (relative to the root) to `triggers` after each burst.
     pub(super) fn start(
         project: &Project,
-        triggers: UnboundedSender<super::Trigger>,
+        triggers: UnboundedSender<Trigger>,
     ) -> anyhow::Result<Watcher> {
         let root = project.root.clone();
         let inputs = Inputs {
@@ -35,8 +54,8 @@ impl Watcher {
         let relative = project.clone();
         let watched = inputs.clone();
         let mut debouncer = new_debouncer(
-            super::DEBOUNCE,
-            Some(super::WATCH_TICK),
+            DEBOUNCE,
+            Some(WATCH_TICK),
             move |result: DebounceEventResult| {
                 let Ok(events) = result else {
                     return;
@@ -57,7 +76,7 @@ impl Watcher {
                 // When the watcher first saw the burst: the time a save waited is part of
                 // what `serve --verbose` reports.
                 if let Some(seen) = events.iter().map(|e| e.time).min() {
-                    let _ = triggers.send(super::Trigger { changed, seen });
+                    let _ = triggers.send(Trigger { changed, seen });
                 }
             },
         )?;

@@ -6,6 +6,8 @@ use pulldown_cmark::{
     BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use crate::text::escape;
+
 /// A page split into front matter and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
@@ -297,13 +299,13 @@ fn render_inline_markdown(text: &str) -> String {
     struct NoHooks;
     impl Hooks for NoHooks {
         fn embed(&mut self, id: &str) -> String {
-            format!("[[{}]]", escape(id))
+            format!("[[{}]]", escape::html(id))
         }
         fn claim_link(&mut self, _id: &str, text: &str) -> String {
-            escape(text)
+            escape::html(text)
         }
         fn cite(&mut self, keys: &[CiteKey]) -> String {
-            escape(
+            escape::html(
                 &keys
                     .iter()
                     .map(|k| format!("@{}", k.id))
@@ -368,21 +370,6 @@ fn is_plain(text: &str) -> bool {
                 !c.is_whitespace() && !c.is_control()
             }
         })
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Only http(s), mailto, in-page and relative links survive; `javascript:` and friends become `#`.
@@ -591,14 +578,18 @@ mod tests {
     struct Test;
     impl Hooks for Test {
         fn embed(&mut self, id: &str) -> String {
-            format!("<div class=\"claim\">{}</div>\n", escape(id))
+            format!("<div class=\"claim\">{}</div>\n", escape::html(id))
         }
         fn claim_link(&mut self, id: &str, text: &str) -> String {
-            format!("<a href=\"claims/{}/\">{}</a>", escape(id), escape(text))
+            format!(
+                "<a href=\"claims/{}/\">{}</a>",
+                escape::html(id),
+                escape::html(text)
+            )
         }
         fn cite(&mut self, keys: &[CiteKey]) -> String {
             let ids: Vec<_> = keys.iter().map(|k| k.id.as_str()).collect();
-            format!("<sup>{}</sup>", escape(&ids.join(",")))
+            format!("<sup>{}</sup>", escape::html(&ids.join(",")))
         }
     }
 

@@ -2,6 +2,7 @@
 //! fields read from it, Markdown, the figures of a sentence, word diffs and escaping.
 
 pub mod diff;
+pub mod escape;
 pub mod fields;
 pub mod figures;
 pub mod markdown;

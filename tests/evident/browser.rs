@@ -22,6 +22,7 @@ fn browser_dir() -> PathBuf {
 }
 
 /// Fails with what to do when a tool the test needs is absent.
+#[track_caller]
 fn require(program: &str, what: &str) {
     let found = Command::new(program)
         .arg("--version")
@@ -37,6 +38,7 @@ fn require(program: &str, what: &str) {
 }
 
 /// playwright-core and axe-core, installed from tests/browser/package-lock.json when absent.
+#[track_caller]
 fn ensure_node_modules() {
     let dir = browser_dir();
     let installed = ["playwright-core", "axe-core"].iter().all(|m| {
@@ -66,6 +68,7 @@ struct Server {
 }
 
 impl Server {
+    #[track_caller]
     fn start(dir: &Path) -> Server {
         // -u: python writes its "Serving HTTP on … port N" line at once, not at exit.
         let mut child = Command::new("python3")
@@ -111,6 +114,7 @@ impl Drop for Server {
 
 /// Runs `node a11y.mjs URL SITE_DIR` with a time limit; returns its exit status, stdout and
 /// stderr.
+#[track_caller]
 fn run_a11y(url: &str, site: &Path) -> (Option<i32>, String, String) {
     let mut child = Command::new("node")
         .arg(browser_dir().join("a11y.mjs"))
@@ -258,7 +262,9 @@ fn axe_finds_no_wcag_violation_and_audience_switch_and_search_work() {
 
 /// Replaces the search index of the built site in `out` with one in shards of about
 /// `shard_pages` pages; returns how many shards there are.
+#[track_caller]
 fn reshard_search_index(out: &Path, shard_pages: usize) -> usize {
+    #[track_caller]
     fn pages(dir: &Path, root: &Path, output: &mut evident::write::Output) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

@@ -86,6 +86,7 @@ const JSON_KEYS: [&str; 8] = [
     "code", "column", "hint", "line", "message", "path", "related", "severity",
 ];
 
+#[track_caller]
 fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
     let text = std::str::from_utf8(stdout).unwrap();
     text.lines()

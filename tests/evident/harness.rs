@@ -15,6 +15,7 @@ use tempfile::TempDir;
 /// The date every test runs on.
 pub const TODAY: &str = "2026-11-29";
 
+#[track_caller]
 pub fn today() -> Date {
     TODAY.parse().unwrap()
 }
@@ -36,15 +37,18 @@ pub struct Site {
 
 impl Site {
     /// A copy of `tests/fixtures/<name>`.
+    #[track_caller]
     pub fn fixture(name: &str) -> Site {
         Site::copy_of(&fixtures().join(name), &["."])
     }
 
     /// A copy of the bundled site: the repository's evident.yaml, content/ and citations/.
+    #[track_caller]
     pub fn bundled() -> Site {
         Site::copy_of(&repo(), &["evident.yaml", "content", "citations"])
     }
 
+    #[track_caller]
     fn copy_of(from: &Path, entries: &[&str]) -> Site {
         let tmp = TempDir::new().unwrap();
         let root = tmp.path().join("site");
@@ -70,20 +74,24 @@ impl Site {
         self.tmp.path().join(name)
     }
 
+    #[track_caller]
     pub fn write(&self, rel: &str, text: &str) {
         let path = self.path(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
     }
 
+    #[track_caller]
     pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.path(rel)).unwrap()
     }
 
+    #[track_caller]
     pub fn remove(&self, rel: &str) {
         fs::remove_file(self.path(rel)).unwrap();
     }
 
+    #[track_caller]
     pub fn check(&self) -> KnowledgeBase {
         evident::check(&self.project(), today()).unwrap()
     }
@@ -98,6 +106,7 @@ impl Site {
     }
 
     /// Builds into `<tmp>/out` and returns that folder; panics on content errors.
+    #[track_caller]
     pub fn build(&self) -> PathBuf {
         let out = self.beside("out");
         let built = self.build_into(&out).unwrap();
@@ -115,6 +124,7 @@ impl Site {
 }
 
 /// Copies a file or a folder, recursively.
+#[track_caller]
 pub fn copy(from: &Path, to: &Path) {
     if from.is_dir() {
         fs::create_dir_all(to).unwrap();
@@ -140,6 +150,7 @@ pub fn diagnostics_text(kb: &KnowledgeBase) -> (Vec<Diagnostic>, String) {
 }
 
 /// Every file under `dir` with its bytes, by '/'-separated relative path.
+#[track_caller]
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for entry in walkdir(dir) {
@@ -155,6 +166,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+#[track_caller]
 fn walkdir(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -174,6 +186,7 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The HTML files of a built site, by relative path.
+#[track_caller]
 pub fn html_files(out: &Path) -> BTreeMap<String, String> {
     tree(out)
         .into_iter()
@@ -183,6 +196,7 @@ pub fn html_files(out: &Path) -> BTreeMap<String, String> {
 }
 
 /// The `<main>` element of a page.
+#[track_caller]
 pub fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("a <main> element");
     let end = html[start..].find("</main>").expect("</main>") + start + "</main>".len();
@@ -286,6 +300,7 @@ pub fn resolve_link(page: &str, link: &str) -> Option<(String, Option<String>)> 
 }
 
 /// The internal pages a page links to (resolved output paths, fragments dropped).
+#[track_caller]
 pub fn links_from(out: &Path, page: &str) -> BTreeSet<String> {
     let html = fs::read_to_string(out.join(page)).unwrap();
     attributes(main_of(&html), "href")

@@ -25,12 +25,14 @@ fn serve_options() -> RenderOptions {
 }
 
 /// A clean check and render of the site as it is on disk.
+#[track_caller]
 fn clean(site: &Site) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let kb = site.check();
     let output = evident::render_site(&site.project(), &kb, &serve_options()).unwrap();
     (output.files, kb.diagnostics.sorted())
 }
 
+#[track_caller]
 fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
     session
         .served()
@@ -49,6 +51,7 @@ fn without_index(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<&str, &[u8]> {
 }
 
 /// Fails naming the files that differ, rather than printing megabytes.
+#[track_caller]
 fn assert_same_files(served: BTreeMap<&str, &[u8]>, clean: BTreeMap<&str, &[u8]>, after: &str) {
     let mut differing: Vec<&str> = clean
         .iter()
@@ -63,6 +66,7 @@ fn assert_same_files(served: BTreeMap<&str, &[u8]>, clean: BTreeMap<&str, &[u8]>
 }
 
 /// Renders both phases, then compares everything but the search index with a clean build.
+#[track_caller]
 fn render_and_compare(session: &mut Session, site: &Site, after: &str) -> usize {
     let rendered = session
         .render_pages()
@@ -94,6 +98,7 @@ fn errors(session: &Session) -> Vec<String> {
 }
 
 /// Replaces `from` by `to` in the file at `rel`, which must contain it.
+#[track_caller]
 fn edit(site: &Site, rel: &str, from: &str, to: &str) {
     let text = site.read(rel);
     assert!(text.contains(from), "{rel} has no {from:?}");

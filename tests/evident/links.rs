@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::harness::{Site, attributes, html_files, ids, is_external, resolve_link, tree};
 
 /// Checks every page of `out`; returns how many links were checked.
+#[track_caller]
 fn check_links(out: &Path) -> usize {
     let files: BTreeSet<String> = tree(out).into_keys().collect();
     let pages = html_files(out);

@@ -34,6 +34,7 @@ impl Reply {
 }
 
 /// One `GET` with `Connection: close`, the path sent byte for byte.
+#[track_caller]
 fn get(addr: SocketAddr, path: &str) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -63,6 +64,7 @@ fn get(addr: SocketAddr, path: &str) -> Reply {
     }
 }
 
+#[track_caller]
 fn diagnostics(addr: SocketAddr) -> serde_json::Value {
     let reply = get(addr, "/__evident/diagnostics");
     assert_eq!(reply.status, 200);
@@ -71,6 +73,7 @@ fn diagnostics(addr: SocketAddr) -> serde_json::Value {
 }
 
 /// Polls until `done` holds, failing after [`PATIENCE`].
+#[track_caller]
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
@@ -95,6 +98,7 @@ impl Events {
         Events::open_at(addr, &format!("/__evident/events?page={query}"))
     }
 
+    #[track_caller]
     fn open_at(addr: SocketAddr, target: &str) -> Events {
         let mut stream = TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -117,6 +121,7 @@ impl Events {
     }
 
     /// The next `state` event's data; None when the stream ended.
+    #[track_caller]
     fn next(&mut self) -> Option<serde_json::Value> {
         let mut event = None;
         let mut line = String::new();

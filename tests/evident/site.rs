@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::harness::{Site, attributes, is_external, links_from, main_of, resolve_link};
 
 /// The reference numbers a page's citation marks show, in reading order.
+#[track_caller]
 fn cited_numbers(html: &str) -> Vec<usize> {
     attributes(main_of(html), "href")
         .iter()
@@ -17,6 +18,7 @@ fn cited_numbers(html: &str) -> Vec<usize> {
 }
 
 /// The reference list: (number, label, linked source page), in list order.
+#[track_caller]
 fn reference_list(page: &str, html: &str) -> Vec<(usize, String, String)> {
     let main = main_of(html);
     let list = &main[main.find("class=\"references\"").expect("a reference list")..];
@@ -37,6 +39,7 @@ fn reference_list(page: &str, html: &str) -> Vec<(usize, String, String)> {
         .collect()
 }
 
+#[track_caller]
 fn page(out: &Path, rel: &str) -> String {
     fs::read_to_string(out.join(rel)).unwrap()
 }

@@ -37,6 +37,7 @@ impl Element {
     fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
         self.children.iter().filter(move |c| c.name == name)
     }
+    #[track_caller]
     fn one(&self, name: &str) -> &Element {
         let found: Vec<&Element> = self.children.iter().filter(|c| c.name == name).collect();
         assert_eq!(found.len(), 1, "one <{name}> in <{}>", self.name);
@@ -48,6 +49,7 @@ impl Element {
 }
 
 /// Parses XML into an [`Element`] tree; panics when it is not well-formed.
+#[track_caller]
 fn parse_xml(xml: &str) -> Element {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
@@ -105,6 +107,7 @@ fn parse_xml(xml: &str) -> Element {
 }
 
 /// The JSON-LD of a page, parsed.
+#[track_caller]
 fn json_ld(html: &str) -> serde_json::Value {
     let open = "<script type=\"application/ld+json\">";
     let start = html.find(open).expect("a JSON-LD script") + open.len();
@@ -118,6 +121,7 @@ fn json_ld(html: &str) -> serde_json::Value {
 }
 
 /// The `content` of `<meta property="…">`, or the `href` of `<link rel="…">`.
+#[track_caller]
 fn head_value(html: &str, tag: &str, key: &str, value_attr: &str) -> Option<String> {
     let head = &html[..html.find("</head>").unwrap()];
     head.split('<')
@@ -125,11 +129,13 @@ fn head_value(html: &str, tag: &str, key: &str, value_attr: &str) -> Option<Stri
         .find_map(|t| attributes(&format!(" {t}"), value_attr).into_iter().next())
 }
 
+#[track_caller]
 fn canonical(html: &str) -> String {
     head_value(html, "link", "rel=\"canonical\"", "href").expect("a canonical link")
 }
 
 /// The output file of a canonical URL.
+#[track_caller]
 fn file_of(url: &str) -> String {
     format!(
         "{}index.html",
@@ -146,6 +152,7 @@ fn indexed_pages(out: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+#[track_caller]
 fn pagefind_page_count(out: &Path) -> u64 {
     let entry: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())

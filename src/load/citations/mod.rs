@@ -6,6 +6,7 @@ mod csl;
 mod item;
 mod nbib;
 mod ris;
+mod tagged;
 #[cfg(test)]
 mod tests;
 

@@ -1,6 +1,7 @@
 //! PubMed / MEDLINE exports (`.nbib`, PubMed's "Citation manager" download).
 //!
-//! A small line parser of our own so problems are reported at their exact line. A field is
+//! A small line parser of our own (the tagged-line reader it shares with RIS,
+//! [`super::tagged`]) so problems are reported at their exact line. A field is
 //! `TAG - value` with the tag left-justified in four columns (`PMID- `, `TI  - `, `FAU - `);
 //! continuation lines are indented six spaces and join the value with one space. Records are
 //! separated by blank lines and need not end with anything.
@@ -9,78 +10,36 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 
 use super::SourceRecord;
 use super::item::{self, ItemBuilder, line_pos};
+use super::tagged::{self, Boundaries, Field, Record, Shape, Stray};
 
-struct Field {
-    tag: String,
-    value: String,
-}
-
-struct Record {
-    line: usize,
-    offset: usize,
-    fields: Vec<Field>,
-}
+/// MEDLINE lines: tags in four columns, indented continuations, records between blank lines.
+const MEDLINE: Shape = Shape {
+    field: tag_line,
+    continues: |line| line.starts_with(' ') || line.starts_with('\t'),
+    boundaries: Boundaries::BlankLines,
+};
 
 /// Reads every record of a MEDLINE file.
 pub fn read_nbib(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
-    let mut records: Vec<Record> = Vec::new();
-    let mut current: Option<Record> = None;
-    let mut offset = 0;
-    for (index, raw_line) in text.split('\n').enumerate() {
-        let line_no = index + 1;
-        let line_offset = offset;
-        offset += raw_line.len() + 1;
-        let line = raw_line.trim_end_matches('\r');
-        let line = if index == 0 {
-            line.trim_start_matches('\u{feff}')
-        } else {
-            line
-        };
-        if line.trim().is_empty() {
-            records.extend(current.take());
-            continue;
-        }
-        if line.starts_with(' ') || line.starts_with('\t') {
-            match current.as_mut().and_then(|r| r.fields.last_mut()) {
-                Some(field) => {
-                    field.value.push(' ');
-                    field.value.push_str(line.trim());
-                }
-                None => diagnostics.push(
-                    Diagnostic::error(
-                        Code::MalformedSource,
-                        Location::new(path, count(line_no), 1),
-                        "indented line with no field to continue",
-                    )
-                    .hint("continuation lines follow a `TAG - value` line; a record starts with `PMID- `"),
-                ),
-            }
-            continue;
-        }
-        match tag_line(line) {
-            Some((tag, value)) => {
-                let record = current.get_or_insert_with(|| Record {
-                    line: line_no,
-                    offset: line_offset,
-                    fields: Vec::new(),
-                });
-                record.fields.push(Field {
-                    tag: tag.to_string(),
-                    value: value.to_string(),
-                });
-            }
-            None => diagnostics.push(
-                Diagnostic::error(
-                    Code::MalformedSource,
-                    Location::new(path, count(line_no), 1),
-                    "not a MEDLINE line: expected `TAG - value` with the tag in the first four columns (`PMID- 9283123`, `TI  - …`)",
-                )
-                .width(line.chars().count())
-                .hint("download the records again from PubMed (Send to → Citation manager), or move this file out of citations/"),
-            ),
-        }
+    let (records, strays) = tagged::read(text, &MEDLINE);
+    for stray in strays {
+        diagnostics.push(match stray {
+            Stray::Continuation { line, .. } => Diagnostic::error(
+                Code::MalformedSource,
+                Location::new(path, count(line), 1),
+                "indented line with no field to continue",
+            )
+            .hint("continuation lines follow a `TAG - value` line; a record starts with `PMID- `"),
+            // MEDLINE opens a record at any field, so a field is never outside one.
+            Stray::NotAField { line, text } | Stray::FieldOutsideRecord { line, tag: text } => Diagnostic::error(
+                Code::MalformedSource,
+                Location::new(path, count(line), 1),
+                "not a MEDLINE line: expected `TAG - value` with the tag in the first four columns (`PMID- 9283123`, `TI  - …`)",
+            )
+            .width(text.chars().count())
+            .hint("download the records again from PubMed (Send to → Citation manager), or move this file out of citations/"),
+        });
     }
-    records.extend(current);
     let mut out = Vec::new();
     for record in records {
         let pmid = record

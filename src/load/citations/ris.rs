@@ -1,93 +1,49 @@
 //! RIS (`TY  - JOUR` … `ER  - `), as exported by Zotero, EndNote, Mendeley and databases.
 //!
-//! A small line parser of our own rather than a crate, so a problem is reported at its exact
-//! line. Lines are `TAG  - value` with a two-character tag; a line that is not a tag line
-//! continues the previous field (exports wrap long abstracts). A record runs from `TY` to `ER`;
-//! a missing `ER` ends the record at the next `TY` or at the end of the file.
+//! A small line parser of our own rather than a crate (the tagged-line reader it shares with
+//! MEDLINE, [`super::tagged`]), so a problem is reported at its exact line. Lines are
+//! `TAG  - value` with a two-character tag; a line that is not a tag line continues the
+//! previous field (exports wrap long abstracts). A record runs from `TY` to `ER`; a missing
+//! `ER` ends the record at the next `TY` or at the end of the file.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 
 use super::SourceRecord;
 use super::item::{self, ItemBuilder, line_pos};
+use super::tagged::{self, Boundaries, Record, Shape, Stray};
 
-/// One `TAG  - value` field with the line it started on.
-#[derive(Debug)]
-struct Field {
-    tag: String,
-    value: String,
-}
-
-struct Record {
-    line: usize,
-    offset: usize,
-    fields: Vec<Field>,
-}
+/// RIS lines: two-character tags, records from `TY` to `ER`, any other line a continuation.
+const RIS: Shape = Shape {
+    field: tag_line,
+    continues: |_| true,
+    boundaries: Boundaries::Tags {
+        open: "TY",
+        close: "ER",
+    },
+};
 
 /// Reads every record of a RIS file.
 pub fn read_ris(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
-    let mut records = Vec::new();
-    let mut current: Option<Record> = None;
-    let mut offset = 0;
-    for (index, raw_line) in text.split('\n').enumerate() {
-        let line_no = index + 1;
-        let line_offset = offset;
-        offset += raw_line.len() + 1;
-        let line = raw_line.trim_end_matches('\r');
-        let line = if index == 0 {
-            line.trim_start_matches('\u{feff}')
-        } else {
-            line
-        };
-        match tag_line(line) {
-            Some((tag, value)) => match (tag, current.as_mut()) {
-                ("TY", _) => {
-                    if let Some(done) = current.take() {
-                        records.push(done);
-                    }
-                    current = Some(Record {
-                        line: line_no,
-                        offset: line_offset,
-                        fields: vec![Field {
-                            tag: tag.into(),
-                            value: value.into(),
-                        }],
-                    });
-                }
-                ("ER", Some(_)) => records.extend(current.take()),
-                (_, Some(record)) => record.fields.push(Field {
-                    tag: tag.into(),
-                    value: value.into(),
-                }),
-                (_, None) => diagnostics.push(
-                    Diagnostic::error(
-                        Code::MalformedSource,
-                        Location::new(path, count(line_no), 1),
-                        format!("RIS field `{tag}` outside a record"),
-                    )
-                    .width(2)
-                    .hint("every RIS record starts with a `TY  - ` line (e.g. `TY  - JOUR`) and ends with `ER  - `"),
-                ),
-            },
-            None if line.trim().is_empty() => {}
-            None => match current.as_mut().and_then(|r| r.fields.last_mut()) {
-                // A wrapped value: the export broke a long field over several lines.
-                Some(field) => {
-                    field.value.push(' ');
-                    field.value.push_str(line.trim());
-                }
-                None => diagnostics.push(
-                    Diagnostic::error(
-                        Code::MalformedSource,
-                        Location::new(path, count(line_no), 1),
-                        "not a RIS line: expected `TAG  - value` (two capitals or a capital and a digit, two spaces, a hyphen)",
-                    )
-                    .width(line.chars().count())
-                    .hint("export the references again as RIS, or move this file out of citations/ if it is not a RIS export"),
-                ),
-            },
-        }
+    let (records, strays) = tagged::read(text, &RIS);
+    for stray in strays {
+        diagnostics.push(match stray {
+            Stray::FieldOutsideRecord { line, tag } => Diagnostic::error(
+                Code::MalformedSource,
+                Location::new(path, count(line), 1),
+                format!("RIS field `{tag}` outside a record"),
+            )
+            .width(2)
+            .hint("every RIS record starts with a `TY  - ` line (e.g. `TY  - JOUR`) and ends with `ER  - `"),
+            // Every line continues a field in RIS, so a stray one is simply not RIS.
+            Stray::Continuation { line, text } | Stray::NotAField { line, text } => Diagnostic::error(
+                Code::MalformedSource,
+                Location::new(path, count(line), 1),
+                "not a RIS line: expected `TAG  - value` (two capitals or a capital and a digit, two spaces, a hyphen)",
+            )
+            .width(text.chars().count())
+            .hint("export the references again as RIS, or move this file out of citations/ if it is not a RIS export"),
+        });
     }
-    records.extend(current);
     records.into_iter().map(|r| to_record(r, path)).collect()
 }
 

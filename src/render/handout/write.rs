@@ -154,7 +154,7 @@ fn handouts_folder(out: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// Writes `bytes` to `path` unless it already holds them; refuses to replace anything but a
-/// regular file. Written to a temporary name first and renamed, so a reader never sees half a PDF.
+/// regular file. Replaced atomically, so a reader never sees half a PDF.
 fn put(path: &Path, bytes: &[u8]) -> anyhow::Result<WrittenFile> {
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() => {
@@ -172,18 +172,8 @@ fn put(path: &Path, bytes: &[u8]) -> anyhow::Result<WrittenFile> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => anyhow::bail!("cannot inspect {}: {e}", path.display()),
     }
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow::anyhow!("{} names no file", path.display()))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(".evident-tmp");
-    let temp = path.with_file_name(temp_name);
-    fs::write(&temp, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", temp.display()))?;
-    if let Err(e) = fs::rename(&temp, path) {
-        let _ = fs::remove_file(&temp);
-        anyhow::bail!("cannot write {}: {e}", path.display());
-    }
+    crate::edit::file::replace_atomically(path, bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(WrittenFile {
         path: path.to_path_buf(),
         changed: true,

@@ -5,31 +5,16 @@
 //! The site is the bundled relactation knowledge base, copied to a temporary folder, with its
 //! topic approved through `evident review` so that the handout has real review dates.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
 use evident::render::handout::{DRAFT_MARK, Paper};
 
+use crate::harness::Site;
+
 const TODAY: &str = "2026-12-01";
 const URL: &str = "https://example.org/relactation/";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create folder");
-    for entry in std::fs::read_dir(from).expect("read folder") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 fn evident(root: &Path) -> Command {
     let mut cmd = Command::cargo_bin("evident").expect("the evident binary");
@@ -41,6 +26,7 @@ fn evident(root: &Path) -> Command {
     cmd
 }
 
+#[track_caller]
 fn run(cmd: &mut Command) -> std::process::Output {
     let out = cmd.output().expect("run");
     assert!(
@@ -53,23 +39,21 @@ fn run(cmd: &mut Command) -> std::process::Output {
 }
 
 /// The relactation site with its topic approved on TODAY (so due a year later).
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for name in ["content", "citations"] {
-        copy_dir(&repo().join(name), &dir.path().join(name));
-    }
-    std::fs::copy(repo().join("evident.yaml"), dir.path().join("evident.yaml")).expect("copy");
-    run(evident(dir.path()).args([
+#[track_caller]
+fn site() -> Site {
+    let site = Site::bundled();
+    run(evident(&site.root).args([
         "review",
         "approve",
         "topic:relactation",
         "--by",
         "example-reviewer",
     ]));
-    dir
+    site
 }
 
 /// A tool the tests need; a clear failure (never a skip) when it is missing.
+#[track_caller]
 fn tool(name: &str) -> Command {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
@@ -84,6 +68,7 @@ fn tool(name: &str) -> Command {
 
 /// The PDF's text without whitespace, hyphens and typographic quotes, so that wordings that
 /// wrap across lines (pdftotext joins "re-" + "establishing" as "reestablishing") still match.
+#[track_caller]
 fn pdf_text(pdf: &Path) -> String {
     let out = run(tool("pdftotext").arg("-enc").arg("UTF-8").arg(pdf).arg("-"));
     normalise(&String::from_utf8_lossy(&out.stdout))
@@ -97,12 +82,14 @@ fn normalise(text: &str) -> String {
         .collect()
 }
 
+#[track_caller]
 fn pdf_info(pdf: &Path) -> String {
     let out = run(tool("pdfinfo").arg(pdf));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A field of pdfinfo's output ("Pages", "Title", "Tagged", "Page size").
+#[track_caller]
 fn field<'a>(info: &'a str, name: &str) -> &'a str {
     info.lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
@@ -110,12 +97,14 @@ fn field<'a>(info: &'a str, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name} in pdfinfo output:\n{info}"))
 }
 
+#[track_caller]
 fn pages(info: &str) -> usize {
     field(info, "Pages")
         .parse()
         .unwrap_or_else(|_| panic!("bad page count in pdfinfo output:\n{info}"))
 }
 
+#[track_caller]
 fn handout(root: &Path, out: &Path, extra: &[&str]) {
     run(evident(root)
         .args(["handout", "relactation", "--out"])
@@ -125,6 +114,7 @@ fn handout(root: &Path, out: &Path, extra: &[&str]) {
 
 /// What the library says the handout holds, to check the PDF against.
 #[cfg(feature = "pdf")]
+#[track_caller]
 fn expected(root: &Path, draft: bool) -> evident::render::handout::Handout {
     let date = evident::text::fields::parse_date(TODAY).expect("date");
     let kb = evident::check(&evident::project::Project::new(root), date).expect("check");
@@ -140,7 +130,7 @@ fn expected(root: &Path, draft: bool) -> evident::render::handout::Handout {
 #[test]
 fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
     let site = site();
-    let root = site.path();
+    let root = site.root.as_path();
     let want = expected(root, false);
     // Only approved claims: 11 of the topic's embeds are approved, the others are left out.
     assert!(want.claim_count >= 10, "{} claims", want.claim_count);
@@ -210,7 +200,7 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
 #[test]
 fn draft_includes_everything_and_marks_every_page() {
     let site = site();
-    let root = site.path();
+    let root = site.root.as_path();
     let want = expected(root, true);
     assert_eq!(want.omitted, 0);
     let pdf = root.join("draft.pdf");
@@ -242,7 +232,7 @@ fn draft_includes_everything_and_marks_every_page() {
 #[test]
 fn the_same_input_gives_the_same_pdf_bytes() {
     let site = site();
-    let root = site.path();
+    let root = site.root.as_path();
     let (a, b) = (root.join("a.pdf"), root.join("b.pdf"));
     handout(root, &a, &[]);
     handout(root, &b, &[]);
@@ -256,7 +246,7 @@ fn the_same_input_gives_the_same_pdf_bytes() {
 #[test]
 fn build_writes_handouts_for_topics_and_honours_no_pdf() {
     let site = site();
-    let root = site.path();
+    let root = site.root.as_path();
     run(evident(root).args(["build", "--no-pdf"]));
     let handouts = root.join("public/handouts");
     assert!(handouts.join("relactation.html").is_file());
@@ -300,7 +290,7 @@ fn build_writes_handouts_for_topics_and_honours_no_pdf() {
 #[test]
 fn standalone_names_variants_apart_and_leaves_other_files_alone() {
     let site = site();
-    let root = site.path();
+    let root = site.root.as_path();
     let handouts = root.join("public/handouts");
     std::fs::create_dir_all(&handouts).expect("mkdir");
     std::fs::write(handouts.join("notes.txt"), "mine").expect("write");
@@ -342,7 +332,7 @@ fn standalone_names_variants_apart_and_leaves_other_files_alone() {
 #[test]
 fn mistakes_on_the_command_line_exit_2() {
     let site = site();
-    let root = site.path();
+    let root = site.root.as_path();
     for args in [
         &["handout", "relactaton"][..],
         &["handout", "relactation", "--audience", "nobody"],
@@ -356,6 +346,7 @@ fn mistakes_on_the_command_line_exit_2() {
 }
 
 /// Prints the HTML handout with headless Chromium and counts the pages.
+#[track_caller]
 fn print_html(html: &Path, pdf: &Path) -> usize {
     let profile = tempfile::tempdir().expect("profile dir");
     let out = tool("chromium")
@@ -385,7 +376,7 @@ fn print_html(html: &Path, pdf: &Path) -> usize {
 #[test]
 fn print_html_fits_two_pages_on_a4_and_letter() {
     let site = site();
-    let root = site.path();
+    let root = site.root.as_path();
     for paper in ["a4", "letter"] {
         for draft in [false, true] {
             let name = format!("{paper}{}", if draft { "-draft" } else { "" });
