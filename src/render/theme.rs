@@ -52,6 +52,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/macros.html",
         include_str!("../../themes/default/templates/partials/macros.html"),
     ),
+    (
+        "partials/references.html",
+        include_str!("../../themes/default/templates/partials/references.html"),
+    ),
 ];
 
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
