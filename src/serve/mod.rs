@@ -30,7 +30,7 @@ use tokio::sync::{mpsc, watch as signal};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::project::Project;
-use crate::render::RenderOptions;
+use crate::render::{DashboardPage, Handouts, RenderOptions};
 use crate::serve::session::{Files, Mode, Session};
 
 /// How long a file event waits for more of the same save before the rebuild starts: an
@@ -377,11 +377,8 @@ fn rebuild(state: &State, changed: Vec<String>, seen: Option<Instant>) {
     let mut guard = state.session.lock().unwrap_or_else(|e| e.into_inner());
     // PDF handouts are left out of the preview: Typst would add seconds to every reload.
     let options = RenderOptions {
-        dashboard: Some(true),
-        handouts: crate::render::Handouts {
-            html: true,
-            pdf: false,
-        },
+        dashboard: DashboardPage::Included,
+        handouts: Handouts::HtmlOnly,
         ..RenderOptions::default()
     };
     let mode = match guard.as_mut() {
