@@ -45,7 +45,7 @@ impl Handouts {
 }
 
 /// What to render of a site.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
     pub dashboard: DashboardPage,
     pub search: Search,

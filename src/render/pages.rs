@@ -76,7 +76,7 @@ impl<'a> Renderer<'a> {
         Renderer {
             kb,
             theme,
-            options: *options,
+            options: options.clone(),
             site: site_view(kb),
             nav: Nav {
                 dashboard: with_dashboard,
