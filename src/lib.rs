@@ -145,24 +145,16 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
     let rendered = render::site_with_index(&kb, &themes, &options.render_options(), &counted)?;
     let pages = counted.pages();
     let dashboard = match &folders.dashboard {
-        Some(_) => {
-            let files = Collected::new();
-            render::dashboard_apart(&kb, &themes.site, &files)?;
-            Some(files.into_files())
-        }
+        Some(_) => Some(dashboard_files(&kb, &themes)?),
         None => None,
     };
     stage(Stage::Write);
     let report = sink.finish()?;
-    let dashboard_report = match (&folders.dashboard, dashboard) {
-        (Some(dir), Some(files)) => Some(write::write_site(
-            dir,
-            &project.root,
-            &project.inputs(),
-            &files,
-        )?),
-        _ => None,
-    };
+    let dashboard_report = folders
+        .dashboard
+        .zip(dashboard)
+        .map(|(dir, files)| write::write_site(&dir, &project.root, &project.inputs(), &files))
+        .transpose()?;
     Ok(Built {
         kb,
         report: Some(report),
@@ -199,6 +191,17 @@ impl Built {
             handouts: render::Written::default(),
         }
     }
+}
+
+/// The dashboard folder's files (`--dashboard DIR`): a page and the theme's static files,
+/// held until the site is in place.
+fn dashboard_files(
+    kb: &KnowledgeBase,
+    themes: &Themes,
+) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    let files = Collected::new();
+    render::dashboard_apart(kb, &themes.site, &files)?;
+    Ok(files.into_files())
 }
 
 /// Drops the texts of files no diagnostic shows: from here on a file's text is read only to
