@@ -6,8 +6,8 @@
 //! ```text
 //! load     files            → Corpus          (parse each file, report its problems)
 //! resolve  Corpus           → KnowledgeBase   (link ids both ways, review state, numbering)
-//! render   KnowledgeBase    → Output          (every page in memory, through the theme)
-//! write    Output           → disk            (staged, manifest-owned, all or nothing)
+//! render   KnowledgeBase    → PageSink        (every file, through the theme, as it is made)
+//! write    PageSink         → disk            (staged, manifest-owned, all or nothing)
 //! ```
 
 // The pipeline, in its order:
@@ -25,7 +25,7 @@ pub mod model;
 pub mod project;
 pub mod text;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -33,11 +33,10 @@ use jiff::civil::Date;
 
 use crate::diag::Diagnostics;
 use crate::project::Project;
-use crate::render::RenderOptions;
-use crate::render::handout::{self, HandoutTheme};
-use crate::render::theme::Theme;
+use crate::render::sink::CountingPages;
+use crate::render::{Collected, Handouts, RenderOptions, Search, Themes};
 use crate::resolve::KnowledgeBase;
-use crate::write::{Output, WriteReport};
+use crate::write::WriteReport;
 
 /// Loads and resolves a site: everything `check` needs, nothing written.
 pub fn check(project: &Project, today: Date) -> anyhow::Result<KnowledgeBase> {
@@ -45,29 +44,17 @@ pub fn check(project: &Project, today: Date) -> anyhow::Result<KnowledgeBase> {
     Ok(resolve::resolve(corpus, today))
 }
 
-/// Renders a resolved site with its theme.
+/// Renders a resolved site in memory with its themes, search index included: every output
+/// path with its bytes, as a build would write them.
 pub fn render_site(
     project: &Project,
     kb: &KnowledgeBase,
     options: &RenderOptions,
-) -> anyhow::Result<Output> {
-    render_site_into(project, kb, options, Output::new())
-}
-
-/// [`render_site`] into a given output (a streaming one writes pages as they are rendered).
-pub fn render_site_into(
-    project: &Project,
-    kb: &KnowledgeBase,
-    options: &RenderOptions,
-    output: Output,
-) -> anyhow::Result<Output> {
-    let theme = Theme::load(&project.themes_dir(), &kb.config.theme)?;
-    let mut output = render::render_into(kb, &theme, options, output)?;
-    if options.handouts.html && !options.dashboard_only {
-        let handout_theme = HandoutTheme::load(&project.themes_dir(), &kb.config.theme)?;
-        handout::add_to_output(kb, &handout_theme, &mut output, options.handouts.pdf)?;
-    }
-    Ok(output)
+) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    let themes = Themes::load(&project.themes_dir(), &kb.config.theme)?;
+    let files = Collected::new();
+    render::site_with_index(kb, &themes, options, &files)?;
+    Ok(files.into_files())
 }
 
 /// What `build` was asked to do.
@@ -125,36 +112,102 @@ pub struct Built {
     pub report: Option<WriteReport>,
     pub dashboard_report: Option<WriteReport>,
     pub pages: usize,
-    /// The handouts written, per format (topic slugs).
-    pub handouts: handout::Written,
+    /// The handouts written, per format (topic slugs), as render put them out.
+    pub handouts: render::Written,
 }
 
 /// load → resolve → render → write. Content errors stop the build before anything is
 /// written, so the previous output stays as it was.
 pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::Result<Built> {
-    let report = |stage| {
+    let stage = |stage| {
         if let Some(progress) = &options.progress {
             progress.stage(stage);
         }
     };
-    report(Stage::Load);
+    stage(Stage::Load);
     let corpus = load::load(project)?;
-    report(Stage::Resolve);
+    stage(Stage::Resolve);
     let mut kb = resolve::resolve(corpus, today);
     if options.strict {
         kb.diagnostics.promote_warnings();
     }
     if kb.diagnostics.has_errors() {
-        return Ok(Built {
+        return Ok(Built::stopped(kb));
+    }
+    keep_texts_shown(&mut kb);
+    let folders = Folders::of(project, options)?;
+    stage(Stage::Render);
+    // Pages go to disk as they are rendered (a 10,000-claim site is 200 MB of HTML), but
+    // nothing is put in place until the sink finishes: a failed render changes nothing.
+    let sink = write::Sink::open(&folders.site, &project.root, &project.inputs())?;
+    let themes = Themes::load(&project.themes_dir(), &kb.config.theme)?;
+    let counted = CountingPages::new(&sink);
+    let rendered = render::site_with_index(&kb, &themes, &options.render_options(), &counted)?;
+    let pages = counted.pages();
+    let dashboard = match &folders.dashboard {
+        Some(_) => Some(dashboard_files(&kb, &themes)?),
+        None => None,
+    };
+    stage(Stage::Write);
+    let report = sink.finish()?;
+    let dashboard_report = folders
+        .dashboard
+        .zip(dashboard)
+        .map(|(dir, files)| write::write_site(&dir, &project.root, &project.inputs(), &files))
+        .transpose()?;
+    Ok(Built {
+        kb,
+        report: Some(report),
+        dashboard_report,
+        pages,
+        handouts: rendered.handouts,
+    })
+}
+
+impl BuildOptions {
+    /// What the site's render builds: the dashboard as configured, PDFs when asked for and
+    /// available.
+    fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            search: if self.no_search {
+                Search::Off
+            } else {
+                Search::On
+            },
+            handouts: Handouts::for_build(self.no_pdf),
+            ..RenderOptions::default()
+        }
+    }
+}
+
+impl Built {
+    /// A build that content errors stopped before anything was written.
+    fn stopped(kb: KnowledgeBase) -> Built {
+        Built {
             kb,
             report: None,
             dashboard_report: None,
             pages: 0,
-            handouts: handout::Written::default(),
-        });
+            handouts: render::Written::default(),
+        }
     }
-    // From here on a file's text is read only to show the lines of its diagnostics; the
-    // others would be held through rendering (about 300 MB at 100,000 claims).
+}
+
+/// The dashboard folder's files (`--dashboard DIR`): a page and the theme's static files,
+/// held until the site is in place.
+fn dashboard_files(
+    kb: &KnowledgeBase,
+    themes: &Themes,
+) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    let files = Collected::new();
+    render::dashboard_apart(kb, &themes.site, &files)?;
+    Ok(files.into_files())
+}
+
+/// Drops the texts of files no diagnostic shows: from here on a file's text is read only to
+/// show the lines of its diagnostics, and the others would be held through rendering (about
+/// 300 MB at 100,000 claims).
+fn keep_texts_shown(kb: &mut KnowledgeBase) {
     let shown: BTreeSet<&str> = kb
         .diagnostics
         .iter()
@@ -165,91 +218,38 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         })
         .collect();
     kb.texts.retain(|path, _| shown.contains(path.as_str()));
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| project.default_output());
-    let out = absolute(&project.root, &out);
-    // Refused before anything is written, so a bad `--dashboard` leaves the site as it was.
-    let dashboard_dir = options
-        .dashboard_dir
-        .as_deref()
-        .map(|dir| absolute(&project.root, dir));
-    if let Some(dir) = &dashboard_dir
-        && (dir.starts_with(&out) || out.starts_with(dir))
-    {
-        anyhow::bail!(
-            "the dashboard folder {} must be apart from the site's output folder {}",
-            dir.display(),
-            out.display()
-        );
+}
+
+/// Where a build writes: the site's output folder and, when asked, the dashboard's.
+struct Folders {
+    site: PathBuf,
+    dashboard: Option<PathBuf>,
+}
+
+impl Folders {
+    /// Refuses a dashboard folder nested with the output folder, before anything is written,
+    /// so that a bad `--dashboard` leaves the site as it was.
+    fn of(project: &Project, options: &BuildOptions) -> anyhow::Result<Folders> {
+        let out = options
+            .out
+            .clone()
+            .unwrap_or_else(|| project.default_output());
+        let site = absolute(&project.root, &out);
+        let dashboard = options
+            .dashboard_dir
+            .as_deref()
+            .map(|dir| absolute(&project.root, dir));
+        if let Some(dir) = &dashboard
+            && (dir.starts_with(&site) || site.starts_with(dir))
+        {
+            anyhow::bail!(
+                "the dashboard folder {} must be apart from the site's output folder {}",
+                dir.display(),
+                site.display()
+            );
+        }
+        Ok(Folders { site, dashboard })
     }
-    report(Stage::Render);
-    let handouts = render::Handouts {
-        html: true,
-        pdf: !options.no_pdf && handout::PDF_AVAILABLE,
-    };
-    // Pages are written as they are rendered (a 10,000-claim site is 200 MB of HTML); they
-    // are also kept when the search indexer must read them afterwards. Nothing is put in
-    // place until the sink finishes, and a failed render leaves the folder as it was.
-    let sink = Arc::new(write::Sink::open(&out, &project.root, &project.inputs())?);
-    let output = render_site_into(
-        project,
-        &kb,
-        &RenderOptions {
-            no_search: options.no_search,
-            handouts,
-            ..RenderOptions::default()
-        },
-        Output::streaming(sink.clone(), !options.no_search),
-    )?;
-    let pages = output.paths().filter(|f| f.ends_with(".html")).count();
-    drop(output);
-    let slugs: Vec<String> = kb
-        .topic_pages()
-        .map(|t| t.topic.slug.value.clone())
-        .collect();
-    let handouts = handout::Written {
-        pdf: if handouts.pdf {
-            slugs.clone()
-        } else {
-            Vec::new()
-        },
-        html: slugs,
-    };
-    let dashboard = match &options.dashboard_dir {
-        Some(_) => Some(render_site(
-            project,
-            &kb,
-            &RenderOptions {
-                dashboard: Some(true),
-                dashboard_only: true,
-                no_search: true,
-                ..RenderOptions::default()
-            },
-        )?),
-        None => None,
-    };
-    report(Stage::Write);
-    let sink = Arc::into_inner(sink)
-        .ok_or_else(|| anyhow::anyhow!("the site's output was still in use after rendering"))?;
-    let written = sink.finish()?;
-    let dashboard_report = match (&dashboard_dir, dashboard) {
-        (Some(dir), Some(dashboard)) => Some(write::write_site(
-            dir,
-            &project.root,
-            &project.inputs(),
-            &dashboard,
-        )?),
-        _ => None,
-    };
-    Ok(Built {
-        kb,
-        report: Some(written),
-        dashboard_report,
-        pages,
-        handouts,
-    })
 }
 
 fn absolute(root: &Path, path: &Path) -> PathBuf {

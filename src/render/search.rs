@@ -17,13 +17,15 @@
 //! the dev server's own runtime is never nested. `serve` keeps a [`LiveIndex`] between edits.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
-use crate::write::Output;
+/// Output files (path → bytes), from which the index takes its pages.
+pub type Pages = BTreeMap<String, Vec<u8>>;
 
 /// The folder the index is written to, relative to the output root. `search.js` loads
 /// `pagefind/pagefind.js` from here; the slug is reserved so no topic can take it.
@@ -42,11 +44,24 @@ const MAX_SHARDS: usize = 32;
 /// The files of an index: (output path under [`FOLDER`], bytes).
 pub type IndexFiles = Vec<(String, Vec<u8>)>;
 
+/// Whether the index reads the file at `path`: every HTML page of the site but the handouts
+/// (paper, with no search box) and the index itself. Which of them it indexes is up to each
+/// page (the theme's opt-in attribute).
+pub fn indexes(path: &str) -> bool {
+    path.ends_with(".html") && !path.starts_with("handouts/") && !in_index(path)
+}
+
+/// Whether `path` is one of the index's own files.
+pub fn in_index(path: &str) -> bool {
+    path.strip_prefix(FOLDER)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Indexes the HTML pages of `output` and returns pagefind's files as (output path, bytes),
 /// every path under [`FOLDER`]. `language` is the site's (`<html lang>` says the same, but
 /// forcing it keeps one index whatever a page declares). With `keep_index_url`, result links
 /// end in `index.html`, like every other link of a site that works opened from disk.
-pub fn index(output: &Output, language: &str, keep_index_url: bool) -> anyhow::Result<IndexFiles> {
+pub fn index(output: &Pages, language: &str, keep_index_url: bool) -> anyhow::Result<IndexFiles> {
     index_output(output, language, keep_index_url, Sharding::SITE)
 }
 
@@ -54,7 +69,7 @@ pub fn index(output: &Output, language: &str, keep_index_url: bool) -> anyhow::R
 /// on a site too small to be split.
 #[doc(hidden)]
 pub fn index_in_shards(
-    output: &Output,
+    output: &Pages,
     language: &str,
     keep_index_url: bool,
     shard_pages: usize,
@@ -67,14 +82,13 @@ pub fn index_in_shards(
 }
 
 fn index_output(
-    output: &Output,
+    output: &Pages,
     language: &str,
     keep_index_url: bool,
     sharding: Sharding,
 ) -> anyhow::Result<IndexFiles> {
     // Borrowed from the output: each page is copied only as it is handed to pagefind.
     let pages: Vec<(&str, Cow<'_, str>)> = output
-        .files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .map(|(path, bytes)| (path.as_str(), String::from_utf8_lossy(bytes)))
@@ -393,16 +407,16 @@ mod tests {
 
     #[test]
     fn indexes_only_pages_that_opt_in_and_is_deterministic() {
-        let mut output = Output::new();
+        let mut output = Pages::new();
         output.insert(
-            "claims/a/index.html",
+            "claims/a/index.html".into(),
             page("<main data-pagefind-body><h1>Domperidone increases milk volume</h1><span data-pagefind-filter=\"grade:Low\"></span></main>"),
         );
         output.insert(
-            "review/index.html",
+            "review/index.html".into(),
             page("<main><h1>Editor dashboard</h1><p>unpublished draft</p></main>"),
         );
-        output.insert("static/style.css", b"body{}".to_vec());
+        output.insert("static/style.css".into(), b"body{}".to_vec());
         let first = index(&output, "en", true).unwrap();
         let second = index(&output, "en", true).unwrap();
         assert_eq!(first, second, "two runs give the same files");

@@ -34,7 +34,7 @@ use tokio::sync::{mpsc, watch as signal};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::project::Project;
-use crate::render::RenderOptions;
+use crate::render::{DashboardPage, Handouts, RenderOptions};
 use crate::serve::session::{Mode, Session};
 use crate::serve::state::{SearchRequest, Site, State};
 use crate::serve::watch::Trigger;
@@ -201,11 +201,8 @@ fn rebuild(state: &State, changed: Vec<String>, seen: Option<Instant>) {
     let mut guard = state.session.lock().unwrap_or_else(|e| e.into_inner());
     // PDF handouts are left out of the preview: Typst would add seconds to every reload.
     let options = RenderOptions {
-        dashboard: Some(true),
-        handouts: crate::render::Handouts {
-            html: true,
-            pdf: false,
-        },
+        dashboard: DashboardPage::Included,
+        handouts: Handouts::HtmlOnly,
         ..RenderOptions::default()
     };
     let mode = match guard.as_mut() {

@@ -1,6 +1,6 @@
 //! Request paths → output paths, content types, and the live-reload script.
 //!
-//! The server answers only from the in-memory [`Output`](crate::write::Output), so it cannot
+//! The server answers only from the in-memory [`Files`](crate::serve::session::Files), so it cannot
 //! read the disk whatever the path says. Paths that try anyway (`..`, encoded slashes, NUL)
 //! are still refused outright: a 400 says plainly that the request was wrong, where a lookup
 //! that merely misses would hide an attack or a broken link generator.

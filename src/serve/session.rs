@@ -29,9 +29,8 @@ use rayon::prelude::*;
 use crate::diag::Diagnostics;
 use crate::load::{LoadedFile, Parsed};
 use crate::project::Project;
-use crate::render::handout::HandoutTheme;
-use crate::render::theme::Theme;
-use crate::render::{Listing, Page, RenderOptions, Renderer};
+use crate::render::search;
+use crate::render::{Listing, Page, PageSink, RenderOptions, Renderer, Search, Themes};
 use crate::resolve::{self, KnowledgeBase, Resolution};
 use crate::serve::depgraph::DepGraph;
 
@@ -82,7 +81,7 @@ pub struct Session {
     resolution: Resolution,
     kb: KnowledgeBase,
     graph: DepGraph,
-    themes: Option<Arc<(Theme, HandoutTheme)>>,
+    themes: Option<Arc<Themes>>,
     /// Of the pages in `served`.
     listing: Listing,
     /// The last site rendered without errors.
@@ -118,9 +117,7 @@ impl SearchInput {
     pub fn pages(&self) -> Vec<(&str, Cow<'_, str>)> {
         self.files
             .iter()
-            .filter(|(path, _)| {
-                path.ends_with(".html") && !path.starts_with("handouts/") && !is_search_index(path)
-            })
+            .filter(|(path, _)| search::indexes(path))
             .map(|(path, bytes)| (&**path, String::from_utf8_lossy(bytes)))
             .collect()
     }
@@ -382,15 +379,14 @@ impl Session {
         pages
     }
 
-    fn themes(&mut self) -> anyhow::Result<Arc<(Theme, HandoutTheme)>> {
+    fn themes(&mut self) -> anyhow::Result<Arc<Themes>> {
         if let Some(themes) = &self.themes {
             return Ok(themes.clone());
         }
-        let dir = self.project.themes_dir();
-        let themes = Arc::new((
-            Theme::load(&dir, &self.kb.config.theme)?,
-            HandoutTheme::load(&dir, &self.kb.config.theme)?,
-        ));
+        let themes = Arc::new(Themes::load(
+            &self.project.themes_dir(),
+            &self.kb.config.theme,
+        )?);
         self.themes = Some(themes.clone());
         Ok(themes)
     }
@@ -402,35 +398,16 @@ impl Session {
             return Ok(None);
         }
         let themes = self.themes()?;
-        let (theme, handout_theme) = (&themes.0, &themes.1);
-        let renderer = Renderer::new(&self.kb, theme, &self.options);
+        let handout_theme = &themes.handout;
+        let renderer = Renderer::new(&self.kb, &themes.site, &self.options);
         let (Some(served), Stale::Pages(stale)) = (self.served.clone(), self.stale.clone()) else {
-            let (mut output, listing) = renderer.pages()?;
-            // A full render has no page of the old site to keep showing until phase 2.
-            for (path, bytes) in renderer.aggregates(&listing)? {
-                output.insert(path, bytes);
-            }
-            let mut files: Files = output
-                .files
-                .into_iter()
-                .map(|(path, bytes)| (Arc::from(path), Arc::new(bytes)))
-                .collect();
-            let rendered = files.len();
-            if self.options.handouts.html {
-                let mut handouts = crate::write::Output::new();
-                crate::render::handout::add_to_output(
-                    &self.kb,
-                    handout_theme,
-                    &mut handouts,
-                    false,
-                )?;
-                files.extend(
-                    handouts
-                        .files
-                        .into_iter()
-                        .map(|(p, b)| (Arc::from(p), Arc::new(b))),
-                );
-            }
+            // A full render has no page of the old site to keep showing until phase 2: the
+            // pages made from the whole site come with it.
+            let fresh = Serving::default();
+            let site = crate::render::site(&self.kb, &themes, &self.options, &fresh)?;
+            let rendered = site.listing.len() + site.aggregates;
+            let listing = site.listing;
+            let mut files = fresh.into_files();
             // The search index of the previous site stays until the new one is built.
             if let Some(served) = &self.served {
                 files.extend(
@@ -452,14 +429,13 @@ impl Session {
             }));
         };
         let kb = &self.kb;
-        let with_handouts = self.options.handouts.html;
         let stale: Vec<&Page> = stale.iter().collect();
         let results = stale
             .par_iter()
             .map(|page| -> anyhow::Result<_> {
                 let rendered = renderer.page(page)?;
                 let handout = match page {
-                    Page::Topic(slug) if with_handouts => Some((
+                    Page::Topic(slug) => Some((
                         crate::render::handout::site_html_path(slug),
                         crate::render::handout::site_html(kb, handout_theme, slug)?,
                     )),
@@ -513,14 +489,10 @@ impl Session {
             });
         }
         let themes = self.themes()?;
-        let renderer = Renderer::new(&self.kb, &themes.0, &self.options);
-        let aggregates = renderer.aggregates(&self.listing)?;
-        let rendered = aggregates.len();
-        let mut files: Files = (*served).clone();
-        let mut changed = BTreeSet::new();
-        for (path, bytes) in aggregates {
-            put(&mut files, &mut changed, path, Some(bytes));
-        }
+        let renderer = Renderer::new(&self.kb, &themes.site, &self.options);
+        let updating = Updating(std::sync::Mutex::new(((*served).clone(), BTreeSet::new())));
+        let rendered = renderer.aggregates(&self.listing, &updating)?;
+        let (files, changed) = updating.0.into_inner().unwrap_or_else(|e| e.into_inner());
         let files = Arc::new(files);
         self.served = Some(files.clone());
         Ok(Rendered {
@@ -533,7 +505,7 @@ impl Session {
     /// What the search index of the served site is built from; None when the site has no
     /// search (or nothing is served yet).
     pub fn search_input(&self) -> Option<SearchInput> {
-        if self.options.no_search {
+        if self.options.search == Search::Off {
             return None;
         }
         Some(SearchInput {
@@ -585,8 +557,37 @@ fn classify(rel: &str) -> Kind {
 }
 
 fn is_search_index(path: &str) -> bool {
-    path.starts_with(crate::render::search::FOLDER)
-        && path[crate::render::search::FOLDER.len()..].starts_with('/')
+    search::in_index(path)
+}
+
+/// A full render's files, put straight into the map that will be served.
+#[derive(Default)]
+struct Serving(std::sync::Mutex<Files>);
+
+impl Serving {
+    fn into_files(self) -> Files {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl PageSink for Serving {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(Arc::from(path), Arc::new(bytes));
+        Ok(())
+    }
+}
+
+/// The served files as a render updates them, noting the paths whose bytes changed.
+struct Updating(std::sync::Mutex<(Files, BTreeSet<String>)>);
+
+impl PageSink for Updating {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (files, changed) = &mut *guard;
+        put(files, changed, path, Some(bytes));
+        Ok(())
+    }
 }
 
 fn diagnostics_equal(a: &Diagnostics, b: &Diagnostics) -> bool {

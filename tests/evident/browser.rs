@@ -265,7 +265,7 @@ fn axe_finds_no_wcag_violation_and_audience_switch_and_search_work() {
 #[track_caller]
 fn reshard_search_index(out: &Path, shard_pages: usize) -> usize {
     #[track_caller]
-    fn pages(dir: &Path, root: &Path, output: &mut evident::write::Output) {
+    fn pages(dir: &Path, root: &Path, output: &mut evident::render::search::Pages) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
@@ -282,7 +282,7 @@ fn reshard_search_index(out: &Path, shard_pages: usize) -> usize {
     }
     let folder = out.join(evident::render::search::FOLDER);
     std::fs::remove_dir_all(&folder).unwrap();
-    let mut output = evident::write::Output::new();
+    let mut output = evident::render::search::Pages::new();
     pages(out, out, &mut output);
     // As `build` indexes the bundled site: English, links ending in index.html (no pretty URLs).
     let files = evident::render::search::index_in_shards(&output, "en", true, shard_pages).unwrap();

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use evident::diag::Diagnostic;
-use evident::render::{Handouts, RenderOptions};
+use evident::render::{DashboardPage, Handouts, RenderOptions};
 use evident::serve::session::{Mode, Session};
 
 use crate::harness::{Site, today};
@@ -15,11 +15,8 @@ use crate::harness::{Site, today};
 /// What `serve` renders: the dashboard in, HTML handouts only, search on.
 fn serve_options() -> RenderOptions {
     RenderOptions {
-        dashboard: Some(true),
-        handouts: Handouts {
-            html: true,
-            pdf: false,
-        },
+        dashboard: DashboardPage::Included,
+        handouts: Handouts::HtmlOnly,
         ..RenderOptions::default()
     }
 }
@@ -28,8 +25,8 @@ fn serve_options() -> RenderOptions {
 #[track_caller]
 fn clean(site: &Site) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let kb = site.check();
-    let output = evident::render_site(&site.project(), &kb, &serve_options()).unwrap();
-    (output.files, kb.diagnostics.sorted())
+    let files = evident::render_site(&site.project(), &kb, &serve_options()).unwrap();
+    (files, kb.diagnostics.sorted())
 }
 
 #[track_caller]

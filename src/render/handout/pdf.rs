@@ -19,7 +19,7 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::Handout;
+use super::data::Handout;
 
 /// Fonts and the standard library are the same for every handout: built once per process.
 struct Shared {

@@ -8,7 +8,7 @@ use std::path::Path;
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment};
 
-use super::Handout;
+use super::data::Handout;
 use super::qr;
 
 pub const DEFAULT_HTML: &str = include_str!("../../../themes/default/handout/handout.html");

@@ -1,6 +1,6 @@
 //! Writing one handout for `evident handout`, outside a build.
 //!
-//! A build puts handouts into its `Output` and the site writer owns them through its manifest.
+//! A build puts handouts into its page sink and the site writer owns them through its manifest.
 //! The standalone command cannot go through that writer: the writer owns the whole output
 //! folder, and a one-file "build" would remove every other page as stale. So this module
 //! writes files itself, under three rules:

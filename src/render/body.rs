@@ -1,0 +1,121 @@
+//! A topic's body, Markdown to HTML: embedded claims through the theme's claim partial, prose
+//! citations as superscript reference numbers (the [`Hooks`] of `text::markdown`).
+
+use minijinja::value::Serde;
+
+use crate::render::theme::Theme;
+use crate::render::urls::{Links, PagePath};
+use crate::render::view::{self, SiteView};
+use crate::resolve::{KnowledgeBase, ResolvedTopic};
+use crate::text::escape;
+use crate::text::markdown::{self, CiteKey, Hooks};
+
+/// Renders a topic body: embedded claims through the `partials/claim-embed.html` template,
+/// prose citations as superscript reference numbers.
+pub(crate) fn render_body(
+    kb: &KnowledgeBase,
+    topic: &ResolvedTopic,
+    theme: &Theme,
+    site: &SiteView,
+    links: &Links,
+) -> anyhow::Result<String> {
+    struct TopicHooks<'a> {
+        kb: &'a KnowledgeBase,
+        topic: &'a ResolvedTopic,
+        theme: &'a Theme,
+        site: &'a SiteView,
+        links: &'a Links,
+        error: Option<anyhow::Error>,
+    }
+    impl Hooks for TopicHooks<'_> {
+        fn embed(&mut self, id: &str) -> String {
+            let Some(claim) = self.kb.claims.get(id) else {
+                return format!(
+                    "<p class=\"missing-claim\">Missing claim <code>{}</code></p>\n",
+                    escape::html(id)
+                );
+            };
+            if !claim.published {
+                return String::new();
+            }
+            let embed = view::claim_embed(self.kb, claim, Some(self.topic), self.links);
+            let context = minijinja::context! { site => Serde(self.site), claim => Serde(&embed) };
+            match self.theme.render("partials/claim-embed.html", context) {
+                Ok(html) => html,
+                Err(e) => {
+                    self.error.get_or_insert(e);
+                    String::new()
+                }
+            }
+        }
+        fn claim_link(&mut self, id: &str, text: &str) -> String {
+            match self.kb.claims.get(id).filter(|c| c.published) {
+                Some(_) => format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape::html(&self.links.page(&PagePath::claim(id))),
+                    escape::html(text)
+                ),
+                None => escape::html(text),
+            }
+        }
+        fn cite(&mut self, keys: &[CiteKey]) -> String {
+            let mut numbers: Vec<(usize, Option<&str>)> = keys
+                .iter()
+                .filter_map(|k| self.topic.number(&k.id).map(|n| (n, k.locator.as_deref())))
+                .collect();
+            numbers.dedup();
+            if numbers.is_empty() {
+                return String::new();
+            }
+            let inner: Vec<String> = numbers
+                .iter()
+                .map(|(n, locator)| {
+                    let label = match locator {
+                        Some(l) => format!("Reference {n}, {l}"),
+                        None => format!("Reference {n}"),
+                    };
+                    format!(
+                        "<a href=\"#ref-{n}\" aria-label=\"{}\">{n}</a>",
+                        escape::html(&label)
+                    )
+                })
+                .collect();
+            format!("<sup class=\"cite\">{}</sup>", inner.join(","))
+        }
+    }
+    let mut hooks = TopicHooks {
+        kb,
+        topic,
+        theme,
+        site,
+        links,
+        error: None,
+    };
+    let html = markdown::render(&topic.topic.body, &mut hooks);
+    match hooks.error {
+        Some(e) => Err(e),
+        None => Ok(tighten_citations(&html)),
+    }
+}
+
+/// Vancouver superscripts sit right after the word they follow: "relactation¹", not
+/// "relactation ¹" (the Markdown has a space before `[@id]`).
+fn tighten_citations(html: &str) -> String {
+    html.replace(" <sup class=\"cite\">", "<sup class=\"cite\">")
+        .replace("\n<sup class=\"cite\">", "<sup class=\"cite\">")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citations_follow_their_word() {
+        let html =
+            "<p>a study <sup class=\"cite\">1</sup>, a trial\n<sup class=\"cite\">2</sup></p>";
+        assert_eq!(
+            tighten_citations(html),
+            "<p>a study<sup class=\"cite\">1</sup>, a trial<sup class=\"cite\">2</sup></p>"
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! A site's handouts: every topic page's, made with the site's defaults (the first audience,
+//! the paper of the site's language, approved claims only) and put beside its pages.
+
+use rayon::prelude::*;
+
+use super::{HandoutOptions, HandoutTheme, handout, output_path, render_html};
+use crate::model::PageKind;
+use crate::render::options::Handouts;
+use crate::render::sink::PageSink;
+use crate::resolve::KnowledgeBase;
+
+/// Stack size of the threads that lay out handouts (see [`put_site_handouts`]).
+const TYPST_STACK: usize = 64 * 1024 * 1024;
+
+/// Which handouts a render put out, so that what is reported is what exists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Slugs of topics with an HTML handout.
+    pub html: Vec<String>,
+    /// Slugs of topics with a PDF handout.
+    pub pdf: Vec<String>,
+}
+
+/// Puts `handouts/<slug>.html` (and `.pdf` when asked and the `pdf` feature is on) of every
+/// topic page (not `kind: page` pages) into `sink`; returns which it put, in topic order.
+pub fn put_site_handouts(
+    kb: &KnowledgeBase,
+    theme: &HandoutTheme,
+    formats: Handouts,
+    sink: &dyn PageSink,
+) -> anyhow::Result<Written> {
+    let options = HandoutOptions::site_default(&kb.config);
+    let topics: Vec<&str> = kb
+        .topic_pages()
+        .map(|t| t.topic.slug.value.as_str())
+        .collect();
+    // Handouts are independent of each other (a PDF is a whole Typst compilation): made on
+    // every core, each put as soon as it is made (a site's PDFs are gigabytes at 100,000
+    // claims). Typst lays out recursively and overflowed the 2 MiB stacks of rayon's worker
+    // threads on long handouts; these threads get the room a main thread has, and more.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(TYPST_STACK)
+        .thread_name(|i| format!("evident-handout-{i}"))
+        .build()?;
+    let made = pool.install(|| {
+        topics
+            .par_iter()
+            .map(|slug| -> anyhow::Result<bool> {
+                let handout = handout(kb, slug, &options)?;
+                sink.put(
+                    site_html_path(slug),
+                    render_html(theme, &handout)?.into_bytes(),
+                )?;
+                #[cfg(feature = "pdf")]
+                if formats.with_pdf() {
+                    let pdf = super::render_pdf(theme, &handout)?;
+                    sink.put(output_path(slug, "pdf"), pdf)?;
+                    return Ok(true);
+                }
+                Ok(false)
+            })
+            .collect::<anyhow::Result<Vec<bool>>>()
+    })?;
+    #[cfg(not(feature = "pdf"))]
+    let _ = formats;
+    let mut written = Written::default();
+    for (slug, with_pdf) in topics.iter().zip(made) {
+        written.html.push(slug.to_string());
+        if with_pdf {
+            written.pdf.push(slug.to_string());
+        }
+    }
+    Ok(written)
+}
+
+/// Where a topic's HTML handout goes in a site's output.
+pub fn site_html_path(slug: &str) -> String {
+    output_path(slug, "html")
+}
+
+/// The HTML handout of one topic as [`put_site_handouts`] writes it; None for a slug that is
+/// not a topic page (plain pages have no handout).
+pub fn site_html(
+    kb: &KnowledgeBase,
+    theme: &HandoutTheme,
+    slug: &str,
+) -> anyhow::Result<Option<String>> {
+    let is_topic = kb
+        .topics
+        .get(slug)
+        .is_some_and(|t| t.topic.page_kind == PageKind::Topic);
+    if !is_topic {
+        return Ok(None);
+    }
+    let handout = handout(kb, slug, &HandoutOptions::site_default(&kb.config))?;
+    Ok(Some(render_html(theme, &handout)?))
+}

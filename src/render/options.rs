@@ -1,0 +1,53 @@
+//! What a render of the site builds beyond what `evident.yaml` says: the dashboard, search and
+//! the handout formats, each said by a type of its own.
+
+/// Whether the site carries the editor dashboard (`review/`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DashboardPage {
+    /// As `review.dashboard` in `evident.yaml` says (`build`).
+    #[default]
+    AsConfigured,
+    /// Always (`serve`'s preview is for editors).
+    Included,
+}
+
+/// Whether the site has a search page, a search box on every page and a search index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Search {
+    #[default]
+    On,
+    /// `build --no-search`.
+    Off,
+}
+
+/// The printable handouts written beside the pages; topic pages link only what is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Handouts {
+    /// `serve`, `build --no-pdf`, and a binary built without the `pdf` feature.
+    #[default]
+    HtmlOnly,
+    HtmlAndPdf,
+}
+
+impl Handouts {
+    /// What `build` writes: PDFs too unless told not to or this binary cannot make them.
+    pub fn for_build(no_pdf: bool) -> Handouts {
+        if no_pdf || !cfg!(feature = "pdf") {
+            Handouts::HtmlOnly
+        } else {
+            Handouts::HtmlAndPdf
+        }
+    }
+
+    pub fn with_pdf(self) -> bool {
+        self == Handouts::HtmlAndPdf
+    }
+}
+
+/// What to render of a site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub dashboard: DashboardPage,
+    pub search: Search,
+    pub handouts: Handouts,
+}
