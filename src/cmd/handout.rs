@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use evident::render::handout::{HandoutOptions, HandoutTheme, Paper, Target, write_standalone};
+use evident::edit::handout::{Target, write_standalone};
+use evident::render::handout::{HandoutOptions, HandoutTheme, Paper};
 
 use crate::cli::{HandoutArgs, PaperArg};
 use crate::cmd::{Context, print_diagnostics};

@@ -14,7 +14,6 @@ mod pdf;
 mod qr;
 mod site;
 mod theme;
-mod write;
 
 pub use data::{
     DRAFT_MARK, Handout, HandoutClaim, HandoutError, HandoutOptions, HandoutReference,
@@ -22,7 +21,6 @@ pub use data::{
 };
 pub use site::{Written, put_site_handouts, site_html, site_html_path};
 pub use theme::HandoutTheme;
-pub use write::{Format, Target, WrittenFile, file_stem, paper_label, write_standalone};
 
 /// Whether this binary can write PDF handouts (the `pdf` cargo feature).
 pub const PDF_AVAILABLE: bool = cfg!(feature = "pdf");

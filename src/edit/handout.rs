@@ -17,17 +17,20 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{Handout, HandoutOptions, HandoutTheme, Paper, handout, render_html};
+use crate::render::handout::{Handout, HandoutOptions, HandoutTheme, Paper, handout, render_html};
 use crate::resolve::KnowledgeBase;
 
 /// The two formats a handout comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Print HTML, from the theme's `handout/handout.html`.
     Html,
+    /// PDF, from the theme's `handout/handout.typ`; only with the `pdf` cargo feature.
     Pdf,
 }
 
 impl Format {
+    /// The file extension written for the format, without the dot: `html` or `pdf`.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Html => "html",
@@ -57,6 +60,7 @@ pub enum Target {
 /// One file the command dealt with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenFile {
+    /// The file's path: the `--out` path as given, or `<output folder>/handouts/<stem>.<ext>`.
     pub path: PathBuf,
     /// False when the file already held these bytes.
     pub changed: bool,
@@ -86,7 +90,7 @@ pub fn write_standalone(
             let dir = handouts_folder(out)?;
             let stem = file_stem(kb, &handout, options);
             let mut formats = vec![Format::Html];
-            if super::PDF_AVAILABLE {
+            if crate::render::handout::PDF_AVAILABLE {
                 formats.push(Format::Pdf);
             }
             let mut written = Vec::new();
@@ -104,7 +108,7 @@ fn render(theme: &HandoutTheme, handout: &Handout, format: Format) -> anyhow::Re
     match format {
         Format::Html => Ok(render_html(theme, handout)?.into_bytes()),
         #[cfg(feature = "pdf")]
-        Format::Pdf => super::render_pdf(theme, handout),
+        Format::Pdf => crate::render::handout::render_pdf(theme, handout),
         #[cfg(not(feature = "pdf"))]
         Format::Pdf => anyhow::bail!(
             "this evident was built without PDF support (the `pdf` cargo feature); write an \
@@ -172,7 +176,7 @@ fn put(path: &Path, bytes: &[u8]) -> anyhow::Result<WrittenFile> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => anyhow::bail!("cannot inspect {}: {e}", path.display()),
     }
-    crate::edit::file::replace_atomically(path, bytes)
+    super::file::replace_atomically(path, bytes)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(WrittenFile {
         path: path.to_path_buf(),
