@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::text::escape;
 
 /// How [`render`] shows diagnostics (the `--format` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,12 +150,26 @@ fn github(d: &Diagnostic, out: &mut String) {
     let _ = writeln!(
         out,
         "::{level} file={},line={},col={},title={}::{}",
-        escape::workflow_command_property(&d.location.path),
+        workflow_command_property(&d.location.path),
         d.location.line,
         d.location.column,
-        escape::workflow_command_property(d.code.as_str()),
-        escape::workflow_command_data(&message)
+        workflow_command_property(d.code.as_str()),
+        workflow_command_data(&message)
     );
+}
+
+/// The message of a GitHub Actions workflow command (`::error …::message`).
+fn workflow_command_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property of a GitHub Actions workflow command (`file=`, `title=`): also `:` and `,`.
+fn workflow_command_property(text: &str) -> String {
+    workflow_command_data(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -205,6 +218,15 @@ mod tests {
         assert_eq!(
             text,
             "::error file=content/c.yaml,line=2,col=9,title=unknown-source::unknown source `pmid1`%0Ahint: did you mean `pmid2`?\n"
+        );
+    }
+
+    #[test]
+    fn workflow_command_values_escape_their_delimiters() {
+        assert_eq!(workflow_command_data("50%\r\nx:y,z"), "50%25%0D%0Ax:y,z");
+        assert_eq!(
+            workflow_command_property("50%\r\nx:y,z"),
+            "50%25%0D%0Ax%3Ay%2Cz"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Text made safe for the languages evident writes by hand, one function per language:
-//! HTML, XML, JSON inside an HTML `<script>`, and the values of GitHub Actions workflow
-//! commands. (Theme templates are escaped by minijinja's own HTML escaper, which writes `'`
+//! HTML, XML and JSON inside an HTML `<script>` (the values of GitHub Actions workflow
+//! commands are escaped where they are written, in `diag::report`). (Theme templates are escaped by minijinja's own HTML escaper, which writes `'`
 //! as `&#x27;` and `/` as `&#x2f;`; pages keep that output.)
 
 /// HTML text and attribute values (quoted with `"` or `'`): `& < > " '` as entities.
@@ -47,20 +47,6 @@ pub fn script_json(json: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The message of a GitHub Actions workflow command (`::error …::message`).
-pub fn workflow_command_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A property of a GitHub Actions workflow command (`file=`, `title=`): also `:` and `,`.
-pub fn workflow_command_property(text: &str) -> String {
-    workflow_command_data(text)
-        .replace(':', "%3A")
-        .replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,11 +62,6 @@ mod tests {
         assert_eq!(
             script_json(r#"{"a":"</script>&"}"#),
             r#"{"a":"\u003c/script\u003e\u0026"}"#
-        );
-        assert_eq!(workflow_command_data("50%\r\nx:y,z"), "50%25%0D%0Ax:y,z");
-        assert_eq!(
-            workflow_command_property("50%\r\nx:y,z"),
-            "50%25%0D%0Ax%3Ay%2Cz"
         );
     }
 }

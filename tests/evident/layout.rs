@@ -6,11 +6,23 @@
 //! and every path through one of its own child modules, names the module that defines it (the
 //! longest module path it starts with). `mod` lines and `pub use` re-exports are declarations,
 //! not uses. The binary's own modules (`main.rs`, `cli.rs`, `cmd/`) are not the library's.
+//!
+//! Above the files, the top-level modules form layers ([`LAYERS`]): the leaves, then the four
+//! stages in pipeline order, then what sits around the pipeline. A module may use only the
+//! layers before its own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const MAX_CODE_LINES: usize = 700;
+
+/// The library's top-level modules, each allowed to use only those before it: the leaves
+/// (diagnostics, text formats, the domain types, references, the site's folders), the stages
+/// load → resolve → render → write, then editing and the live preview; `lib.rs` (`""`) last.
+const LAYERS: &[&str] = &[
+    "diag", "text", "model", "cite", "project", "load", "resolve", "render", "write", "edit",
+    "serve", "",
+];
 const MAX_INLINE_TEST_LINES: usize = 300;
 
 /// Every library source file, by module path (`""` for `lib.rs`, `render::view` for
@@ -242,6 +254,36 @@ fn no_module_depends_on_itself() {
         cycles.is_empty(),
         "module cycles:\n{}",
         cycles.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn each_layer_uses_only_the_layers_before_it() {
+    let top = |module: &str| module.split("::").next().unwrap_or("").to_string();
+    let layer = |module: &str| LAYERS.iter().position(|l| *l == top(module));
+    let mut problems = BTreeSet::new();
+    for (module, uses) in dependencies(&library_files()) {
+        let Some(own) = layer(&module) else {
+            problems.insert(format!(
+                "{}: a top-level module missing from LAYERS",
+                top(&module)
+            ));
+            continue;
+        };
+        for used in uses.iter().filter(|u| top(u) != top(&module)) {
+            if layer(used).is_none_or(|other| other > own) {
+                problems.insert(format!(
+                    "{} uses {} (a later layer)",
+                    name(&module),
+                    name(used)
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
     );
 }
 
