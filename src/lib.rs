@@ -10,15 +10,26 @@
 //! write    PageSink         → disk            (staged, manifest-owned, all or nothing)
 //! ```
 
-// The pipeline, in its order:
+#![warn(missing_docs)]
+
+// The pipeline, in its order (one module a group, so rustfmt keeps the order):
+// 1. files → Corpus
 pub mod load;
-pub mod render;
+
+// 2. Corpus → KnowledgeBase
 pub mod resolve;
+
+// 3. KnowledgeBase → files, into a PageSink
+pub mod render;
+
+// 4. the files → the output folder, all or nothing
 pub mod write;
-// What `serve` and the editing commands add around it:
+
+// Around the pipeline: editing the user's files, and the live preview.
 pub mod edit;
 pub mod serve;
-// Leaves the stages share:
+
+// Leaves the stages share; none of them knows a stage.
 pub mod cite;
 pub mod diag;
 pub mod model;
@@ -60,8 +71,12 @@ pub fn render_site(
 /// What `build` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
+    /// The output folder (`--out`); the project's default (`public/`) when None. Relative
+    /// paths are taken from the site's root.
     pub out: Option<PathBuf>,
+    /// Warnings count as errors (`--strict`): the build stops before writing anything.
     pub strict: bool,
+    /// A folder of its own for the editor dashboard (`--dashboard DIR`), apart from the site.
     pub dashboard_dir: Option<PathBuf>,
     /// Skip PDF handouts (`--no-pdf`); HTML handouts are always written.
     pub no_pdf: bool,
@@ -74,13 +89,18 @@ pub struct BuildOptions {
 /// The stages of a build, in order, for progress reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Reading and parsing every file.
     Load,
+    /// Linking claims, topics and sources.
     Resolve,
+    /// Rendering every page (and writing it to the staging folder as it is made).
     Render,
+    /// Putting the staged site in place.
     Write,
 }
 
 impl Stage {
+    /// Every stage, in the order a build runs them.
     pub const ALL: [Stage; 4] = [Stage::Load, Stage::Resolve, Stage::Render, Stage::Write];
 
     /// 0-based position among [`Stage::ALL`].
@@ -88,6 +108,7 @@ impl Stage {
         self as usize
     }
 
+    /// What the stage does, as a progress bar shows it.
     pub fn name(self) -> &'static str {
         match self {
             Stage::Load => "reading files",
@@ -101,16 +122,20 @@ impl Stage {
 /// Receives a build's progress (the binary draws a bar with it). Called from the building
 /// thread; a stage stops when the next starts or the build returns.
 pub trait Progress: std::fmt::Debug + Send + Sync {
+    /// `stage` has started.
     fn stage(&self, stage: Stage);
 }
 
 /// The outcome of a build: its diagnostics, and what was written when it could be.
 #[derive(Debug)]
 pub struct Built {
+    /// The resolved site, with every diagnostic of the build.
     pub kb: KnowledgeBase,
     /// None when content errors stopped the build (nothing was written).
     pub report: Option<WriteReport>,
+    /// What was written into the dashboard folder, when one was asked for.
     pub dashboard_report: Option<WriteReport>,
+    /// The HTML pages of the site (handouts included).
     pub pages: usize,
     /// The handouts written, per format (topic slugs), as render put them out.
     pub handouts: render::Written,

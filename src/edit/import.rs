@@ -25,6 +25,9 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// How many records were not written because their id, slug or file was taken (the
+    /// errors among the diagnostics); 0 when the export was unreadable, since then no
+    /// record was tried.
     pub fn conflicts(&self) -> usize {
         if self.unreadable {
             0

@@ -20,7 +20,9 @@ use crate::text::markdown;
 /// What is being reviewed: a claim by id, or a topic page by slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
+    /// The claim with this id (a key of the knowledge base's claims).
     Claim(String),
+    /// The topic or page with this slug (a key of the knowledge base's topics).
     Topic(String),
 }
 
@@ -51,6 +53,8 @@ impl Target {
         })
     }
 
+    /// How messages name it, and how [`Target::parse`] reads it back: the claim's id, or
+    /// `topic:` + the slug.
     pub fn name(&self) -> String {
         match self {
             Target::Claim(id) => id.clone(),
@@ -62,20 +66,35 @@ impl Target {
 /// One decision, as given on the command line.
 #[derive(Debug, Clone)]
 pub struct Decision {
+    /// What the reviewer does (submit, start, approve, request changes, retire); it must be
+    /// allowed from the item's recorded status.
     pub action: ReviewAction,
+    /// `--by`: the id of a reviewer `evident.yaml` declares.
     pub by: String,
+    /// `--note`, recorded on the history entry; required (not blank) to request changes.
     pub note: Option<String>,
+    /// `--reason` for retiring, shown to readers; required (not blank) to retire, unused
+    /// by the other actions.
     pub reason: Option<String>,
+    /// `--replaced-by`: the id of an existing claim replacing the retired item (not the
+    /// item itself); only read when retiring.
     pub replaced_by: Option<String>,
+    /// `--next-review`: the day of the next review, only allowed with approve. None on an
+    /// approval means today + the policy's `max_age_days`.
     pub next_review: Option<Date>,
 }
 
 /// The file to write, with its new text, and what happened in words.
 #[derive(Debug, Clone)]
 pub struct Edit {
+    /// The file to rewrite: the item's path relative to the site root, '/'-separated.
     pub path: String,
+    /// The file's whole new text: the old one with only its `review:` block replaced.
     pub text: String,
+    /// The status recorded after the decision (still in review while an approval lacks
+    /// the approvals the policy requires).
     pub status: ReviewStatus,
+    /// One line for the user, such as `id: submitted → in-review`.
     pub summary: String,
 }
 

@@ -55,8 +55,11 @@ pub fn init(dir: &Path, example: bool) -> anyhow::Result<Vec<PathBuf>> {
 /// What `new` can scaffold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NewKind {
+    /// `content/claims/<id>.yaml`, a draft claim to fill in.
     Claim,
+    /// `content/<id>/index.md`, a draft topic page to fill in.
     Topic,
+    /// `citations/<slug of id>.yaml`, one CSL-YAML record to fill in.
     Source,
 }
 

@@ -135,7 +135,7 @@ pub struct SourceLink {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct LevelEntry {
+struct LevelEntry {
     /// The scale's name, e.g. oxford-cebm.
     scale: String,
     /// The kind of clinical question the level answers.
@@ -149,7 +149,7 @@ pub struct LevelEntry {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct AllowEntry {
+struct AllowEntry {
     /// The diagnostic code to silence.
     #[schemars(schema_with = "code")]
     code: String,
@@ -159,7 +159,7 @@ pub struct AllowEntry {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct DerivedEntry {
+struct DerivedEntry {
     /// The figure as written in the statement, e.g. "81.2-96.8%".
     #[schemars(schema_with = "text")]
     figure: String,
@@ -181,7 +181,7 @@ pub struct Review {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct HistoryEntry {
+struct HistoryEntry {
     #[schemars(schema_with = "date")]
     date: String,
     /// A reviewer id from evident.yaml.
@@ -203,7 +203,7 @@ pub struct ApprovedEntry {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct RetiredEntry {
+struct RetiredEntry {
     reason: String,
     /// The claim that replaces this one.
     replaced_by: Option<String>,
@@ -230,7 +230,11 @@ pub struct TopicFrontMatter {
 #[derive(JsonSchema)]
 #[schemars(title = "evident sources (CSL-YAML)", untagged)]
 pub enum SourceFile {
+    // No doc comment: schemars would write it into the schema as this variant's description.
+    #[allow(missing_docs)]
     Many(Vec<SourceItem>),
+    // No doc comment: schemars would write it into the schema as this variant's description.
+    #[allow(missing_docs)]
     One(Box<SourceItem>),
 }
 
@@ -310,7 +314,7 @@ pub struct ConfigFile {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct GradingConfig {
+struct GradingConfig {
     #[schemars(default, schema_with = "evidence_scale")]
     evidence: Option<String>,
     #[schemars(default, schema_with = "recommendation_scale")]
@@ -319,14 +323,14 @@ pub struct GradingConfig {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct AudienceConfig {
+struct AudienceConfig {
     id: String,
     label: Option<String>,
 }
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ReviewerConfig {
+struct ReviewerConfig {
     id: String,
     name: Option<String>,
     credentials: Option<String>,
@@ -335,7 +339,7 @@ pub struct ReviewerConfig {
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
-pub struct ReviewPolicyConfig {
+struct ReviewPolicyConfig {
     /// Days an approval stays current.
     max_age_days: Option<u32>,
     #[schemars(range(min = 1))]

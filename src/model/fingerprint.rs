@@ -10,6 +10,9 @@ use serde_json::{Map, Value, json};
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, Source, Topic};
 
+/// The version of what a fingerprint covers and how it is written: the part before the `:`
+/// of every fingerprint (`v1:` + 64 hex digits). Fingerprints are compared as whole
+/// strings, so those of another version never match.
 pub const VERSION: &str = "v1";
 
 /// The fingerprint of a claim, given the sources it may cite (by id).

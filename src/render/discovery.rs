@@ -14,7 +14,11 @@ use crate::text::markdown;
 /// One page of the sitemap: its canonical URL and, when it has one, its last review date.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SitemapEntry {
+    /// The page's canonical URL (`base_url` and the page's folder), not yet escaped.
     pub url: String,
+    /// The date (YYYY-MM-DD) a reviewer last approved the page's text, the sitemap's
+    /// `<lastmod>`; None when there is none (a source page, a page never approved), and then
+    /// no `<lastmod>` is written.
     pub lastmod: Option<String>,
 }
 

@@ -41,7 +41,9 @@ use theme::Theme;
 
 /// The themes a site is rendered with: its pages' and its handouts'.
 pub struct Themes {
+    /// The page templates and static files (`templates/`, `static/`).
     pub site: Theme,
+    /// The handout templates (`handout/handout.html`, `handout/handout.typ`).
     pub handout: HandoutTheme,
 }
 
@@ -62,6 +64,7 @@ pub struct SiteRendered {
     pub listing: Listing,
     /// How many files the site-wide pages are.
     pub aggregates: usize,
+    /// The topics whose handouts were put, by format: what topic pages may link to.
     pub handouts: Written,
 }
 

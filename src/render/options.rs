@@ -14,6 +14,8 @@ pub enum DashboardPage {
 /// Whether the site has a search page, a search box on every page and a search index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Search {
+    /// A search page, a search box on every page, and the index under `pagefind/` (the
+    /// default).
     #[default]
     On,
     /// `build --no-search`.
@@ -26,6 +28,7 @@ pub enum Handouts {
     /// `serve`, `build --no-pdf`, and a binary built without the `pdf` feature.
     #[default]
     HtmlOnly,
+    /// `handouts/<slug>.html` and `handouts/<slug>.pdf` (`build`, with the `pdf` feature).
     HtmlAndPdf,
 }
 
@@ -39,6 +42,7 @@ impl Handouts {
         }
     }
 
+    /// Whether PDF handouts are written too (and topic pages link to them).
     pub fn with_pdf(self) -> bool {
         self == Handouts::HtmlAndPdf
     }
@@ -47,7 +51,10 @@ impl Handouts {
 /// What to render of a site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
+    /// Whether the editor dashboard is written and linked from every page.
     pub dashboard: DashboardPage,
+    /// Whether the site has search; off, no search page, box or index.
     pub search: Search,
+    /// Which handout formats are written beside the pages.
     pub handouts: Handouts,
 }

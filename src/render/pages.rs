@@ -22,8 +22,13 @@ use crate::text::markdown;
 /// A page of the site that stands for one topic, claim or source, by its id (a topic's slug).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Page {
+    /// A topic or plain page (`<slug>/`), by its slug.
     Topic(String),
+    /// A claim's page (`claims/<id>/`), by the claim's id; the site shows it only when the
+    /// claim is published.
     Claim(String),
+    /// A source's page (`sources/<source slug>/`), by the source's id as claims cite it (not
+    /// by its slug).
     Source(String),
 }
 
@@ -51,8 +56,11 @@ pub type Listing = std::collections::BTreeMap<String, Listed>;
 
 /// One topic, claim or source page, rendered.
 pub struct RenderedPage {
+    /// Its output path, '/'-separated: `<folder>/index.html`.
     pub file: String,
+    /// The page, rendered through its theme template.
     pub html: String,
+    /// What the site-wide pages need of it (sitemap entry, search filters).
     pub listed: Listed,
 }
 
@@ -68,6 +76,8 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    /// A renderer of `kb` with `theme`. The dashboard is linked when `options` include it or
+    /// `review.dashboard` in evident.yaml is `public`; search when `options` leave it on.
     pub fn new(kb: &'a KnowledgeBase, theme: &'a Theme, options: &'a RenderOptions) -> Self {
         let with_dashboard = match options.dashboard {
             DashboardPage::AsConfigured => kb.config.review.dashboard == Dashboard::Public,
@@ -158,6 +168,8 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// A topic's page (`topic.html`), or a plain page's (`page.html`, for `kind: page`), with
+    /// links to its handouts (topics only; the PDF only when PDF handouts are written).
     pub fn topic(&self, topic: &ResolvedTopic) -> anyhow::Result<RenderedPage> {
         let (kb, options) = (self.kb, &self.options);
         let path = PagePath::topic(&topic.topic.slug.value);
@@ -210,6 +222,8 @@ impl<'a> Renderer<'a> {
         )
     }
 
+    /// A claim's page (`claim.html`). It does not check that the claim is published: callers
+    /// do ([`Renderer::page`], [`Renderer::pages`]).
     pub fn claim(&self, claim: &ResolvedClaim) -> anyhow::Result<RenderedPage> {
         let kb = self.kb;
         let path = PagePath::claim(&claim.claim.id);
@@ -233,6 +247,7 @@ impl<'a> Renderer<'a> {
         )
     }
 
+    /// A source's page (`source.html`).
     pub fn source(&self, source: &ResolvedSource) -> anyhow::Result<RenderedPage> {
         let kb = self.kb;
         let path = PagePath::source(&source.source.slug);

@@ -223,6 +223,9 @@ struct LiveShard {
 }
 
 impl LiveIndex {
+    /// An empty index for a site of `language` (its `language` in evident.yaml); with
+    /// `keep_index_url`, result links end in `index.html`, as in [`index`]. Nothing is read
+    /// until [`LiveIndex::update`].
     pub fn new(language: &str, keep_index_url: bool) -> Self {
         Self::with_sharding(language, keep_index_url, Sharding::SITE)
     }

@@ -21,6 +21,7 @@ pub trait PageSink: Sync {
 pub struct Collected(Mutex<BTreeMap<String, Vec<u8>>>);
 
 impl Collected {
+    /// An empty collection.
     pub fn new() -> Self {
         Self::default()
     }
@@ -48,6 +49,7 @@ pub struct Tee<'a> {
 }
 
 impl<'a> Tee<'a> {
+    /// Passes every file on to `next`; keeps a copy of each whose output path `keeps` accepts.
     pub fn new(next: &'a dyn PageSink, keeps: fn(&str) -> bool) -> Self {
         Tee {
             next,
@@ -78,6 +80,7 @@ pub struct CountingPages<'a> {
 }
 
 impl<'a> CountingPages<'a> {
+    /// Passes every file on to `next`, from a count of 0.
     pub fn new(next: &'a dyn PageSink) -> Self {
         CountingPages {
             next,

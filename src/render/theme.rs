@@ -58,6 +58,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Static files of the default theme, embedded at compile time, by their path under
+/// `static/` (each is written to `static/<path>` in the site).
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "style.css",
@@ -75,7 +77,12 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 
 /// A loaded theme: templates ready to render and static files to copy.
 pub struct Theme {
+    /// Every template, the theme's over the default's, by its path under `templates/`
+    /// (`topic.html`, `partials/macros.html`); each already parsed. `.html` and `.xml`
+    /// templates autoescape HTML.
     pub env: Environment<'static>,
+    /// Every static file, the theme's over the default's, by its '/'-separated path under
+    /// `static/`.
     pub static_files: BTreeMap<String, Vec<u8>>,
 }
 
@@ -131,6 +138,8 @@ impl Theme {
         Ok(Theme { env, static_files })
     }
 
+    /// Renders the template named `template` (a path under `templates/`) with `context`.
+    /// Errors name the template and, when they can, its line.
     pub fn render(&self, template: &str, context: minijinja::Value) -> anyhow::Result<String> {
         self.template(template)?
             .render(context)

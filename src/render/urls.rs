@@ -6,18 +6,23 @@
 pub struct PagePath(pub String);
 
 impl PagePath {
+    /// The home page: the site root, "".
     pub fn home() -> Self {
         PagePath(String::new())
     }
+    /// A topic or plain page: `<slug>/`.
     pub fn topic(slug: &str) -> Self {
         PagePath(format!("{slug}/"))
     }
+    /// A claim's page: `claims/<id>/`.
     pub fn claim(id: &str) -> Self {
         PagePath(format!("claims/{id}/"))
     }
+    /// A source's page: `sources/<slug>/`, by the source's slug, not its id.
     pub fn source(slug: &str) -> Self {
         PagePath(format!("sources/{slug}/"))
     }
+    /// A site-wide page in a folder of its own: `<folder>/` (`grading`, `search`, `review`).
     pub fn named(folder: &str) -> Self {
         PagePath(format!("{folder}/"))
     }
@@ -42,6 +47,9 @@ pub struct Links {
 }
 
 impl Links {
+    /// Links as seen from the page `from`. `pretty` is `pretty_urls` in evident.yaml (links to
+    /// pages end at their folder instead of `index.html`); `base_url` is evident.yaml's, which
+    /// always ends in '/', for canonical URLs.
     pub fn new(from: &PagePath, pretty: bool, base_url: &str) -> Self {
         Links {
             root: "../".repeat(from.depth()),
@@ -55,6 +63,8 @@ impl Links {
         &self.root
     }
 
+    /// A relative link to the page `to`: ending in `index.html`, or with pretty URLs at the
+    /// folder (`./` for the home page seen from itself).
     pub fn page(&self, to: &PagePath) -> String {
         if self.pretty {
             let target = if to.0.is_empty() {
@@ -77,6 +87,8 @@ impl Links {
         format!("{}{}", self.root, path)
     }
 
+    /// The absolute URL of `to` on the published site: `base_url` and the folder path, never
+    /// `index.html`, whatever `pretty_urls` says.
     pub fn canonical(&self, to: &PagePath) -> String {
         format!("{}{}", self.base_url, to.0)
     }

@@ -74,7 +74,9 @@ pub struct Resolution {
 /// the id of a claim of the knowledge base, a topic its slug, the records their ids.
 #[derive(Debug, Clone, Default)]
 pub struct Edits {
+    /// The changed claim files' claims, parsed again.
     pub claims: Vec<Claim>,
+    /// The changed topic files' pages, parsed again.
     pub topics: Vec<Topic>,
     /// Every source record of the site, when a citations file changed (an annotation may
     /// sit in another file than its record, so sources are merged again from all).
@@ -86,14 +88,18 @@ pub struct Edits {
 /// Claims, topics or sources, by id (a topic by its slug).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changed {
+    /// Claim ids.
     pub claims: BTreeSet<String>,
+    /// Topic slugs.
     pub topics: BTreeSet<String>,
     /// Topics whose title changed: claim and source pages name the topics using them.
     pub titles: BTreeSet<String>,
+    /// Source ids.
     pub sources: BTreeSet<String>,
 }
 
 impl Changed {
+    /// Nothing is in any of the sets: there is nothing to render again.
     pub fn is_empty(&self) -> bool {
         self.claims.is_empty()
             && self.topics.is_empty()

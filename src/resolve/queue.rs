@@ -9,15 +9,30 @@ use crate::model::{Review, ReviewAction};
 /// One row of the review queue.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct QueueRow {
+    /// What `evident review` takes: a claim's id, or `topic:` + a topic's slug.
     pub id: String,
+    /// `"claim"` or `"topic"`.
     pub kind: &'static str,
+    /// The effective status's kebab-case name (`changed-since-approval`…); for a topic its
+    /// own status, not the lowest of its claims'.
     pub status: &'static str,
+    /// The status recorded in the file's `review:` block, kebab-case.
     pub recorded: &'static str,
+    /// Slugs of the topics embedding the claim, in slug order; empty for a topic.
     pub topics: Vec<String>,
+    /// Ids of everyone who started, approved or requested changes in the history, sorted,
+    /// each once.
     pub reviewers: Vec<String>,
+    /// The date (`YYYY-MM-DD`) of the latest-dated history entry; None when the history is
+    /// empty.
     pub last_review: Option<String>,
+    /// When the next review is due (`YYYY-MM-DD`); None unless the item is recorded as
+    /// approved.
     pub next_due: Option<String>,
+    /// The due date has passed.
     pub overdue: bool,
+    /// Problems to show an editor, such as `"missing quote"`, each once; `"review
+    /// overdue"` comes first when it applies. A topic gets only that one.
     pub flags: Vec<String>,
     /// The current fingerprint (what an approval now would record).
     pub fingerprint: String,

@@ -13,14 +13,22 @@ use crate::model::{Claim, EffectiveStatus, PageKind, Relation, Source, Topic};
 /// A claim with everything worked out about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedClaim {
+    /// The claim as loaded from its file.
     pub claim: Claim,
+    /// The approval fingerprint of the claim as it now is (`v1:` + 64 hex digits, see
+    /// [`crate::model::fingerprint::claim`]); covers the identity of the sources it cites.
     pub fingerprint: String,
+    /// The status pages show: the recorded one, unless the claim is retired, cites a
+    /// retracted source or changed since its approval ([`EffectiveStatus::of`]).
     pub status: EffectiveStatus,
     /// Recorded as approved, but the text differs from what was approved.
     pub changed_since_approval: bool,
+    /// At least one cited source (among those that exist) is marked retracted.
     pub cites_retracted: bool,
     /// When the next review is due (the earlier of `next_review` and last approval + max age).
+    /// None unless the recorded status is approved.
     pub due: Option<Date>,
+    /// The due date is before the knowledge base's `today` (false when there is none).
     pub overdue: bool,
     /// Shown on public pages under the site's publish policy.
     pub published: bool,
@@ -31,13 +39,23 @@ pub struct ResolvedClaim {
 /// A topic page with its own review state and its reference numbering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedTopic {
+    /// The topic page as loaded from its Markdown file.
     pub topic: Topic,
+    /// The approval fingerprint of the page's own content: front matter without `review`,
+    /// body and the list of embedded claims, not their content
+    /// ([`crate::model::fingerprint::topic`]).
     pub fingerprint: String,
+    /// The status of the page's own review (recorded, or changed since approval), ignoring
+    /// its claims. The review queue shows this one.
     pub own_status: EffectiveStatus,
     /// The lowest of its own status and its embedded claims' (retired ones do not count).
     pub status: EffectiveStatus,
+    /// Recorded as approved, but the page's own content differs from what was approved.
     pub changed_since_approval: bool,
+    /// When the page's next review is due, as for a claim: None unless its recorded
+    /// status is approved.
     pub due: Option<Date>,
+    /// The due date is before the knowledge base's `today` (false when there is none).
     pub overdue: bool,
     /// Source ids in the order of their reference numbers (1-based: index + 1).
     pub references: Vec<String>,
@@ -46,6 +64,8 @@ pub struct ResolvedTopic {
 }
 
 impl ResolvedTopic {
+    /// The page's reference number of `source` (1-based), or None when the page does not
+    /// cite it (in prose or through a published embedded claim).
     pub fn number(&self, source: &str) -> Option<usize> {
         self.references
             .iter()
@@ -57,12 +77,14 @@ impl ResolvedTopic {
 /// A source with its back-links.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedSource {
+    /// The source as merged from its records in `citations/`.
     pub source: Source,
     /// The reference in the site's citation style, formatted once: pages show it many times.
     pub reference: String,
-    /// Claims citing it, with how.
+    /// Ids of the claims citing it, in id order, each once with the relation of its first
+    /// link to this source (supports, disputes…).
     pub cited_by: Vec<(String, Relation)>,
-    /// Topics citing it in prose.
+    /// Slugs of the topics citing it in prose (`[@id]`), each once, in topic order.
     pub cited_in: Vec<String>,
 }
 
@@ -81,19 +103,29 @@ impl ResolvedSource {
 /// The whole site, resolved.
 #[derive(Debug, Default)]
 pub struct KnowledgeBase {
+    /// The site's configuration, from `evident.yaml`.
     pub config: Config,
+    /// The day the site was resolved as of (`--today`, else the current date): due dates
+    /// and overdue reviews are measured against it.
     pub today: Date,
+    /// Every claim kept after the id checks, by id.
     pub claims: IdMap<ResolvedClaim>,
+    /// Every topic and other page kept after the id checks, by slug (see
+    /// [`KnowledgeBase::topic_pages`] for topic pages alone).
     pub topics: IdMap<ResolvedTopic>,
+    /// Every source, merged from its records, by id.
     pub sources: IdMap<ResolvedSource>,
     /// How references are formatted: `citations::format_reference(&source, &kb.style)`.
     pub style: crate::cite::Style,
-    /// Every file's text, for diagnostics that quote the line.
+    /// Every file's text, for diagnostics that quote the line, by path relative to the
+    /// site root ('/'-separated).
     pub texts: BTreeMap<String, String>,
+    /// Every diagnostic of the load and of resolve, in a full resolve's order.
     pub diagnostics: Diagnostics,
 }
 
 impl KnowledgeBase {
+    /// The pages of kind topic (not the other kinds of page in `topics`), in slug order.
     pub fn topic_pages(&self) -> impl Iterator<Item = &ResolvedTopic> {
         self.topics
             .values()

@@ -80,6 +80,8 @@ pub struct DepGraph {
 }
 
 impl DepGraph {
+    /// The graph of every claim, topic and source in `kb`, whatever its status (an
+    /// unpublished claim's relations are kept too, so publishing it finds its readers).
     pub fn of(kb: &KnowledgeBase) -> DepGraph {
         let mut graph = DepGraph::default();
         for claim in kb.claims.values() {
@@ -94,6 +96,9 @@ impl DepGraph {
         graph
     }
 
+    /// Adds the relations of `claim`: the sources it cites and, when it is retired, the claim
+    /// its `replaced_by` names. It only adds: to record an edited claim, call
+    /// [`DepGraph::remove_claim`] first.
     pub fn add_claim(&mut self, claim: &ResolvedClaim) {
         let id = &claim.claim.id;
         for link in &claim.claim.sources {
@@ -110,11 +115,16 @@ impl DepGraph {
         }
     }
 
+    /// Drops every relation starting at claim `id` (its citations and its `replaced_by`);
+    /// what others say of it stays, so a topic embedding it still finds it.
     pub fn remove_claim(&mut self, id: &str) {
         self.cites.remove_from(id);
         self.replaced_by.remove_from(id);
     }
 
+    /// Adds the relations of `topic` (a topic or plain page): the claims it embeds or links to,
+    /// and the sources it cites in prose or numbers in its reference list. It only adds: call
+    /// [`DepGraph::remove_topic`] first for an edited topic.
     pub fn add_topic(&mut self, topic: &ResolvedTopic) {
         let slug = &topic.topic.slug.value;
         for r in &topic.topic.references {
@@ -128,17 +138,21 @@ impl DepGraph {
         }
     }
 
+    /// Drops every relation starting at the topic `slug`: the claims and sources it refers to.
     pub fn remove_topic(&mut self, slug: &str) {
         self.refers.remove_from(slug);
         self.numbers.remove_from(slug);
     }
 
+    /// Adds the relation of `source`: the source its `superseded_by` names, when it has one.
+    /// It only adds: call [`DepGraph::remove_source`] first for an edited source.
     pub fn add_source(&mut self, source: &ResolvedSource) {
         if let Some(next) = &source.source.evidence.superseded_by {
             self.superseded_by.add(&source.source.id, next);
         }
     }
 
+    /// Drops the relation starting at source `id`: its `superseded_by`.
     pub fn remove_source(&mut self, id: &str) {
         self.superseded_by.remove_from(id);
     }

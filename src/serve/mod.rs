@@ -60,7 +60,9 @@ pub struct Handle {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot listen on {addr}: {source}")]
 pub struct BindError {
+    /// The address asked for (`ServeOptions::addr`), as given.
     pub addr: SocketAddr,
+    /// Why binding failed, from the system (address in use, address not available).
     #[source]
     pub source: std::io::Error,
 }

@@ -66,15 +66,20 @@ pub struct Rebuild {
     pub diagnostics: Vec<Diagnostic>,
     /// The text of every file read, to show the lines diagnostics point at.
     pub texts: Arc<BTreeMap<String, String>>,
+    /// Whether the new site went up, and if not, why.
     pub outcome: Outcome,
 }
 
+/// How a build ended, for the terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The new site is being served.
     Served {
+        /// How many HTML files the served site holds, handouts included.
         pages: usize,
+        /// How many claims the knowledge base holds, published or not.
         claims: usize,
+        /// How many sources the knowledge base holds.
         sources: usize,
     },
     /// Content errors: the last good site stays up.

@@ -106,8 +106,13 @@ pub struct Rendered {
 
 /// What the search index is built from: a version of the served site.
 pub struct SearchInput {
+    /// The served site at the time of asking; later builds swap in another version and leave
+    /// this one as it is.
     pub files: Arc<Files>,
+    /// The site's language tag (`language` in evident.yaml), which the index is built for.
     pub language: String,
+    /// Whether result links keep `index.html`: true unless `pretty_urls` is set in
+    /// evident.yaml.
     pub keep_index_url: bool,
 }
 
@@ -163,6 +168,8 @@ impl Session {
         })
     }
 
+    /// The knowledge base of the last update, as resolved, even when it had content errors
+    /// (and so differs from what is served).
     pub fn kb(&self) -> &KnowledgeBase {
         &self.kb
     }

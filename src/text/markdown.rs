@@ -15,12 +15,15 @@ pub struct Split<'a> {
     pub front_matter: &'a str,
     /// Lines before the front matter's first line (the opening fence): 1.
     pub front_matter_line: u32,
+    /// Everything after the closing fence line (`---` or `...`), as written.
     pub body: &'a str,
+    /// Byte offset of the body in the whole text (a skipped byte-order mark included).
     pub body_offset: usize,
     /// Lines before the body (both fences and the front matter).
     pub body_line: u32,
 }
 
+/// Why a page's front matter could not be split off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SplitError {
     /// The file does not start with `---`.
@@ -64,16 +67,35 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, SplitError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
     /// `[[id]]` alone in its paragraph or list item: the claim is embedded.
-    Embed { id: String, offset: usize },
+    Embed {
+        /// The claim id between the brackets, as written.
+        id: String,
+        /// Byte offset of the `[[` in the body (0-based).
+        offset: usize,
+    },
     /// `[[id]]` inside a sentence: a link to the claim page.
-    ClaimLink { id: String, offset: usize },
+    ClaimLink {
+        /// The claim id between the brackets, as written.
+        id: String,
+        /// Byte offset of the `[[` in the body (0-based).
+        offset: usize,
+    },
     /// `[@a, p. 3; @b]`: one or more sources cited in prose.
-    Cite { keys: Vec<CiteKey>, offset: usize },
+    Cite {
+        /// The cited sources, in the order written; never empty.
+        keys: Vec<CiteKey>,
+        /// Byte offset of the opening `[` in the body (0-based).
+        offset: usize,
+    },
 }
 
+/// One source of a prose citation: `@id` and what follows it up to the next `;`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CiteKey {
+    /// The source id: the text after `@` up to the first comma or whitespace; never empty.
     pub id: String,
+    /// The rest of the part (`p. 3`), with the separating comma and spaces and any trailing
+    /// spaces removed; None when nothing follows the id.
     pub locator: Option<String>,
     /// Byte offset of the `@` in the body.
     pub offset: usize,

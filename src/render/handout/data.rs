@@ -20,11 +20,15 @@ pub const DRAFT_MARK: &str = "DRAFT — not reviewed";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
+    /// ISO A4 (210 × 297 mm); serialised as `a4`.
     A4,
+    /// US Letter (8.5 × 11 in); serialised as `letter`.
     Letter,
 }
 
 impl Paper {
+    /// The paper a name means, case-insensitively: `a4`, or `letter` / `us-letter`; None for
+    /// any other name.
     pub fn from_name(name: &str) -> Option<Paper> {
         match name.to_ascii_lowercase().as_str() {
             "a4" => Some(Paper::A4),
@@ -33,6 +37,8 @@ impl Paper {
         }
     }
 
+    /// The paper's lowercase id, `a4` or `letter`: the value the templates see in
+    /// `paper`, and the suffix of a handout's file name when it differs from the site's.
     pub fn name(self) -> &'static str {
         match self {
             Paper::A4 => "a4",
@@ -83,106 +89,191 @@ impl HandoutOptions {
 /// Why a handout cannot be made; each message says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HandoutError {
+    /// No topic file has this slug.
     #[error("no topic `{slug}`{}", .suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
     UnknownTopic {
+        /// The slug asked for, as given.
         slug: String,
+        /// The closest slug of a topic (never a plain page), when one is near enough to be a
+        /// likely typo; None otherwise.
         suggestion: Option<String>,
     },
+    /// The slug names a plain page (`kind: page`), which has no handout.
     #[error(
         "`{slug}` is a plain page (kind: page), not a topic; handouts are made for topics only"
     )]
-    NotATopic { slug: String },
+    NotATopic {
+        /// The plain page's slug.
+        slug: String,
+    },
+    /// The audience asked for is not declared under `audiences:` in evident.yaml.
     #[error("no audience `{id}` in evident.yaml (audiences: {})", if .known.is_empty() { "none declared".to_string() } else { .known.join(", ") })]
-    UnknownAudience { id: String, known: Vec<String> },
+    UnknownAudience {
+        /// The audience id asked for, as given.
+        id: String,
+        /// The ids evident.yaml does declare, in its order; empty when it declares none.
+        known: Vec<String>,
+    },
 }
 
 /// A run of inline text with its emphasis: the Typst template styles each run, and the HTML
 /// template writes each through the autoescaper, so no markup from content is ever trusted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Span {
+    /// The run's text, plain: never markup (raw HTML in the Markdown is dropped).
     pub text: String,
+    /// Whether the run is bold (inside `**…**`).
     pub strong: bool,
+    /// Whether the run is italic (inside `*…*`).
     pub emph: bool,
-    /// The target of a link, printed after its text on paper.
+    /// The target of a link, printed after its text on paper. Only `http://` and `https://`
+    /// targets are kept: a link to anything else keeps its text, with None here.
     pub url: Option<String>,
 }
 
+/// One claim, in the wording for the handout's audience.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HandoutClaim {
+    /// The claim's id. The default templates do not print it.
     pub id: String,
-    /// The wording for the handout's audience, as plain text.
+    /// The wording for the handout's audience, as plain text (the claim's `statement` when it
+    /// has no wording for that audience, or the handout has no audience).
     pub text: String,
+    /// The same wording as styled runs: what both default templates print as the claim.
     pub spans: Vec<Span>,
-    /// Certainty in plain words: "moderate confidence", "practice point, not graded".
+    /// Certainty in plain words: "moderate confidence", "practice point, not graded"; for a
+    /// recommendation, its strength first ("strong recommendation, high confidence"). Printed
+    /// in brackets after the claim.
     pub certainty: String,
-    /// Reference numbers of this handout's own list.
+    /// Reference numbers of this handout's own list ([`HandoutReference::number`]), in
+    /// ascending order without repeats; empty when the claim cites no known source. Printed as
+    /// "ref. 1, 3".
     pub refs: Vec<usize>,
+    /// Whether the claim is effectively approved: always true unless the handout is a draft.
     pub approved: bool,
-    /// For a claim not yet approved (drafts only): what its state is, e.g. "Not reviewed: In review".
+    /// For a claim not yet approved (drafts only): what its state is, e.g. "Not reviewed: In
+    /// review", printed in bold red after the claim; None for an approved claim.
     pub status_note: Option<String>,
 }
 
 /// Claims under one of the topic's `##` headings (the first section may have none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HandoutSection {
+    /// The `##` heading's text, plain, printed as a level-2 heading; None for claims above the
+    /// first heading.
     pub heading: Option<String>,
+    /// Its claims, in page order (by where each is first embedded); never empty.
     pub claims: Vec<HandoutClaim>,
 }
 
+/// One entry of the handout's reference list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HandoutReference {
+    /// Its number, as the claims' `refs` give it: from 1, in order of first use.
     pub number: usize,
-    /// The Vancouver line.
+    /// The Vancouver line: the source's formatted reference, plain text.
     pub text: String,
-    /// Identifiers printed as text: "doi:10.…", "PMID: 123", a URL where there is nothing else.
+    /// Identifiers printed as text: "doi:10.…", "PMID: 123", the PMCID, or the source's web
+    /// address where there is nothing else. Printed after the line, joined by ". "; empty when
+    /// the source records none.
     pub identifiers: Vec<String>,
+    /// Whether the source has been retracted (its evidence records a retraction); the templates
+    /// then print "Retracted." in bold after the entry.
     pub retracted: bool,
 }
 
 /// Everything a handout says. Both templates see exactly this (the Typst one as JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Handout {
+    /// The topic's slug. Not printed by the default templates; it names the handout's files.
     pub slug: String,
     /// The site's language tag (`en`, `en-GB`), for `<html lang>`.
     pub language: String,
-    /// Its ISO 639 language and region parts, checked, for Typst's `text(lang:, region:)`.
+    /// Its ISO 639 language part, checked, for Typst's `text(lang: …)`: two or three lowercase
+    /// letters, `en` when the tag is unusable (Typst refuses anything else).
     pub lang: String,
+    /// Its region part, checked (two uppercase letters), for Typst's `text(region: …)`; None
+    /// when the tag has none or it is unusable.
     pub region: Option<String>,
+    /// The site's name (`title` in evident.yaml): printed above the title and in the PDF
+    /// footer, and the PDF's author.
     pub site_title: String,
-    /// The question the topic answers (its title when it has none).
+    /// The question the topic answers (front matter `question:`; its title when it has none or
+    /// it is blank): the handout's heading, `<title>` and PDF title.
     pub title: String,
+    /// The topic's title (front matter `title:`), whatever the question; the PDF keywords
+    /// carry it.
     pub topic_title: String,
-    /// The summary, when the topic's own text is approved (or the handout is a draft).
+    /// The summary (front matter `summary:`) as styled runs, printed under the title, when the
+    /// topic's own text is approved (or the handout is a draft); None otherwise, or when the
+    /// topic has no summary.
     pub summary: Option<Vec<Span>>,
+    /// The same summary as plain text; None exactly when `summary` is. The default templates
+    /// do not use it.
     pub summary_text: Option<String>,
-    /// Said in place of the summary when it is awaiting review.
+    /// Said in place of the summary when it is awaiting review (the topic has a summary, its
+    /// own text is not approved and the handout is not a draft); None otherwise.
     pub summary_note: Option<String>,
+    /// The id of the audience whose wording the handout carries (the site's first audience by
+    /// default); None on a site without audiences, where claims show their `statement`.
     pub audience: Option<String>,
+    /// That audience's name (its `label` in evident.yaml), printed as "Written for: …"; None
+    /// exactly when `audience` is.
     pub audience_label: Option<String>,
+    /// The paper laid out for, serialised as `a4` or `letter` (by default the paper of the
+    /// site's language): the page size of both templates.
     pub paper: Paper,
+    /// Whether this is a draft handout: claims not yet approved are included, and every page
+    /// carries `draft_mark`.
     pub draft: bool,
+    /// The mark printed at the top of every page of a draft ([`DRAFT_MARK`]); present, but not
+    /// printed, when `draft` is false.
     pub draft_mark: &'static str,
+    /// The claims, in page order, grouped under the topic's `##` headings; retired claims
+    /// never show. Empty when no claim is left to show.
     pub sections: Vec<HandoutSection>,
+    /// How many claims the handout carries, over all sections; at 0 the templates say that no
+    /// statement has been reviewed yet.
     pub claim_count: usize,
     /// Claims left out because they are not approved (0 in drafts).
     pub omitted: usize,
+    /// A sentence saying how many were left out ("3 statements awaiting review are not
+    /// included."), printed as a note; None when none were.
     pub omitted_note: Option<String>,
+    /// The handout's own numbered reference list, in order of first use by the claims shown;
+    /// only sources the knowledge base knows. Empty: no References section.
     pub references: Vec<HandoutReference>,
-    /// "Last reviewed 2026-11-20 by … · Next review due 2027-11-20", or why there is no date.
+    /// "Last reviewed 2026-11-20 by … · Next review due 2027-11-20", or why there is no date:
+    /// the topic's own review, in one line, printed above the references.
     pub review_line: String,
+    /// The date (YYYY-MM-DD) of the last approval of the topic's own text, even when it has
+    /// changed since; None when it was never approved. The HTML handout's JSON-LD
+    /// `lastReviewed`.
     pub last_reviewed: Option<String>,
+    /// Who gave that approval, by name and credentials ("Ann Lee, IBCLC"; the reviewer id
+    /// when evident.yaml does not list them); None exactly when `last_reviewed` is.
     pub reviewed_by: Option<String>,
+    /// When the topic's next review is due (YYYY-MM-DD); None unless its recorded status is
+    /// approved.
     pub next_review: Option<String>,
+    /// The site's disclaimer (`disclaimer` in evident.yaml), printed in bold in the footer.
     pub disclaimer: String,
+    /// The site's notice (`notice` in evident.yaml), printed after the disclaimer; None when
+    /// it sets none.
     pub notice: Option<String>,
-    /// The live topic page: base_url + slug + "/".
+    /// The live topic page, as an absolute URL: `base_url` from evident.yaml followed by the
+    /// topic's path. Printed in the footer and encoded in the QR code.
     pub url: String,
-    /// The QR code of `url`, an SVG document (None when the URL is too long to encode).
+    /// The QR code of `url`, an SVG document with its XML declaration (None when the URL is
+    /// too long to encode). `handout.html` receives it, inlined and marked safe, as the
+    /// separate variable `qr_svg`; `handout.typ` reads it as the image `qr.svg`.
     pub qr_svg: Option<String>,
-    /// The handout's date (YYYY-MM-DD): the latest review date of what it shows. The PDF's
-    /// creation date, so the same content gives the same bytes whatever day it is built.
+    /// The handout's date (YYYY-MM-DD): the latest review date of what it shows (the claims'
+    /// last approvals and the topic's last review event); `2000-01-01` when there is none. The
+    /// PDF's creation date, so the same content gives the same bytes whatever day it is built.
     pub date: String,
-    /// A stable identity for the PDF's document id.
+    /// A stable identity for the PDF's document id:
+    /// `evident-handout/<slug>/<audience or "statement">/<paper>/<draft or "reviewed">`.
     pub document_id: String,
 }
 

@@ -60,10 +60,15 @@ impl HandoutTheme {
         Ok(HandoutTheme { env, typst })
     }
 
+    /// The text of `handout/handout.typ`, the theme's or the default. Unlike the HTML
+    /// template it is not checked when loaded: its errors show when a PDF is compiled.
     pub fn typst_source(&self) -> &str {
         &self.typst
     }
 
+    /// The print HTML of `handout`: `handout.html` rendered with `handout` and `qr_svg` (the
+    /// QR code as inline SVG, marked safe; none when the URL is too long to encode). Errors name
+    /// the template and, when they can, its line.
     pub fn render_html(&self, handout: &Handout) -> anyhow::Result<String> {
         let template = self.env.get_template(HTML_NAME).map_err(|e| {
             anyhow::anyhow!(

@@ -90,18 +90,28 @@ use serde::Serialize;
 pub struct Figure {
     /// Exactly `&source[start..end]`.
     pub text: String,
+    /// Byte offset of the figure's first byte in the text scanned (0-based).
     pub start: usize,
+    /// Byte offset just past the figure's last byte (exclusive).
     pub end: usize,
+    /// What the figure states, which decides what can support it.
     pub kind: FigureKind,
 }
 
+/// The kinds of figure (see the module documentation for how each is written and what
+/// supports it). Serialized in snake_case (`sample_size`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FigureKind {
+    /// An integer, a decimal or a number word: `46`, `0.012`, `twenty-five`.
     Number,
+    /// A number with a percent sign or word: `98%`, `12 per cent`.
     Percent,
+    /// Two numbers, the first the smaller: `8–58`, `between 8 and 58`, `0.01-0.35%`.
     Range,
+    /// `A of B`, `A in B`, `A out of B`, `A/B`, `A:B`.
     Ratio,
+    /// `n=366`, `N = 50`.
     SampleSize,
 }
 
