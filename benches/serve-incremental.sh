@@ -8,6 +8,8 @@
 #
 #   benches/serve-incremental.sh [N] [EDITS]      default: 10000 5
 #
+# EVIDENT=PATH measures another binary (an older build, to compare on the same machine).
+#
 # The times are serve's own: from the file event (as the watcher saw it, the debounce
 # included) to the reload sent for the re-rendered pages, the rebuild alone (after the
 # debounce), and from the file event to the site-wide pages (home, dashboard, API, sitemap).
@@ -16,11 +18,12 @@ cd "$(dirname "$0")/.."
 n=${1:-10000}
 edits=${2:-5}
 cargo build --release --quiet --bin evident --example gen-site
+evident=${EVIDENT:-target/release/evident}
 work=$(mktemp -d "/tmp/evident-serve-bench.XXXXXX")
 site="$work/site"
 log="$work/serve.log"
 target/release/examples/gen-site --claims "$n" --out "$site" >/dev/null
-target/release/evident --root "$site" --today 2026-11-29 --verbose serve --port 0 >"$log" 2>&1 &
+"$evident" --root "$site" --today 2026-11-29 --verbose serve --port 0 >"$log" 2>&1 &
 pid=$!
 trap 'kill -INT $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
