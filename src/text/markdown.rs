@@ -376,6 +376,9 @@ fn plain_text_markdown(text: &str) -> String {
     out
 }
 
+/// The ASCII punctuation a plain text may hold: none of it is Markdown or HTML syntax here.
+const PLAIN_PUNCTUATION: &[u8] = b" ,.;:%()/=+?-'";
+
 /// Text in which Markdown finds no syntax and HTML nothing to escape, so that rendering it
 /// gives the text itself. Most statements and wordings are such text, and a Markdown parser
 /// per short string was a tenth of a large build.
@@ -387,7 +390,10 @@ fn is_plain(text: &str) -> bool {
         && !text.ends_with(char::is_whitespace)
         && text.chars().all(|c| {
             if c.is_ascii() {
-                c.is_ascii_alphanumeric() || " ,.;:%()/=+?-'".contains(c)
+                // A byte slice, not `str::contains`: this runs for every character of
+                // every statement and title, and the substring search was not always
+                // inlined (callgrind: 33 M instructions against 20 M at 1,000 claims).
+                c.is_ascii_alphanumeric() || PLAIN_PUNCTUATION.contains(&(c as u8))
             } else {
                 !c.is_whitespace() && !c.is_control()
             }
