@@ -7,8 +7,8 @@
 #
 # N claims (default 10000) from examples/gen-site (seed 1), RUNS pairs (default 5), each run
 # into a fresh folder after `sync`. Build arguments default to `--no-pdf --no-search`. Prints
-# every run, then each binary's median wall time, CPU time and peak memory, and the ratio of
-# the medians (new / old). Needs /usr/bin/time.
+# every run, then each binary's median wall time, CPU time and peak memory, the ratio of the
+# medians (new / old) and the median of the pairs' own ratios. Needs /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -51,3 +51,8 @@ read -r new_wall new_cpu new_peak _ <<<"$(median new)"
 printf 'old: median %.2f s wall, %.2f s CPU, %d MB\n' "$old_wall" "$old_cpu" "$old_peak"
 printf 'new: median %.2f s wall, %.2f s CPU, %d MB\n' "$new_wall" "$new_cpu" "$new_peak"
 awk -v o="$old_wall" -v n="$new_wall" 'BEGIN{printf "new / old: %.3f\n", n/o}'
+# Each pair ran back to back, so its ratio cancels the drift between pairs; the median of
+# those ratios is the steadier figure on a machine whose disk speed wanders.
+paste -d' ' <(sort -k4 -n "$work/old.tsv" | cut -d' ' -f1) <(sort -k4 -n "$work/new.tsv" | cut -d' ' -f1) |
+  awk '{print $2 / $1}' | sort -n |
+  awk '{r[NR] = $1} END {printf "median of the %d pairs'"'"' ratios: %.3f (%.3f to %.3f)\n", NR, r[int((NR + 1) / 2)], r[1], r[NR]}'
