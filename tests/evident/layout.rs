@@ -128,8 +128,14 @@ fn dependencies(files: &BTreeMap<String, PathBuf>) -> BTreeMap<String, BTreeSet<
         let mut uses = BTreeSet::new();
         let text = std::fs::read_to_string(path).unwrap();
         let (code, _) = split_tests(&text);
-        let is_test_file = path.file_name().is_some_and(|n| n == "tests.rs");
-        for line in code.lines().filter(|_| !is_test_file) {
+        // A sibling `tests.rs` is test code, like an inline test module: its uses are not
+        // the library's.
+        let code = if path.file_name().is_some_and(|n| n == "tests.rs") {
+            ""
+        } else {
+            code
+        };
+        for line in code.lines() {
             let line = line.split("//").next().unwrap_or("").trim();
             let declaration = line.starts_with("pub use ")
                 || line.starts_with("mod ")
