@@ -9,6 +9,7 @@
 # into a fresh folder after `sync`. Build arguments default to `--no-pdf --no-search`. Prints
 # every run, then each binary's median wall time, CPU time and peak memory, the ratio of the
 # medians (new / old) and the median of the pairs' own ratios. Needs /usr/bin/time.
+# TMPDIR=/dev/shm keeps the disk out of it (a tmpfs: the CPU-bound part alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -21,7 +22,7 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then runs=$1; shift; fi
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--no-pdf --no-search)
 cargo build --release --quiet --example gen-site
-work=$(mktemp -d /tmp/evident-compare.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/evident-compare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 site="$work/site"
 target/release/examples/gen-site --claims "$n" --out "$site" >/dev/null

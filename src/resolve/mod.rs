@@ -56,7 +56,7 @@ pub struct Resolution {
     merge: Diagnostics,
     /// Of indexing claims and topics by id (invalid, duplicate, reserved).
     index: Diagnostics,
-    /// Of each claim on its own, by id.
+    /// Of each claim on its own, by id (these maps hold only items with diagnostics).
     claims: BTreeMap<String, Diagnostics>,
     /// Of the chains of `replaced_by` (they span claims).
     replacements: Diagnostics,
@@ -334,7 +334,7 @@ impl Resolution {
             .collect();
         let mut out = Vec::with_capacity(resolved.len());
         for (claim, diagnostics) in resolved {
-            self.claims.insert(claim.claim.id.clone(), diagnostics);
+            keep(&mut self.claims, &claim.claim.id, diagnostics);
             out.push(claim);
         }
         out
@@ -353,8 +353,7 @@ impl Resolution {
             .collect();
         let mut out = Vec::with_capacity(resolved.len());
         for (topic, diagnostics) in resolved {
-            self.topics
-                .insert(topic.topic.slug.value.clone(), diagnostics);
+            keep(&mut self.topics, &topic.topic.slug.value, diagnostics);
             out.push(topic);
         }
         out
@@ -371,15 +370,29 @@ impl Resolution {
     ) {
         self.replacements = Diagnostics::new();
         links::check_replacements(&kb.claims, &mut self.replacements);
-        self.source_checks.extend(per_item(sources, |source, d| {
-            sources::check_source(kb, source, d)
-        }));
-        self.claim_reviews.extend(per_item(claims, |claim, d| {
-            review::check_review(kb, &claim.claim.path, &claim.claim.review, d)
-        }));
-        self.topic_reviews.extend(per_item(topics, |topic, d| {
-            review::check_review(kb, &topic.topic.path, &topic.topic.review, d)
-        }));
+        let checked = [
+            (
+                &mut self.source_checks,
+                per_item(sources, |source, d| sources::check_source(kb, source, d)),
+            ),
+            (
+                &mut self.claim_reviews,
+                per_item(claims, |claim, d| {
+                    review::check_review(kb, &claim.claim.path, &claim.claim.review, d)
+                }),
+            ),
+            (
+                &mut self.topic_reviews,
+                per_item(topics, |topic, d| {
+                    review::check_review(kb, &topic.topic.path, &topic.topic.review, d)
+                }),
+            ),
+        ];
+        for (kept, found) in checked {
+            for (key, diagnostics) in found {
+                keep(kept, &key, diagnostics);
+            }
+        }
     }
 
     /// The diagnostics of the load (`loaded`) and of every step, in a full resolve's order.
@@ -406,6 +419,17 @@ impl Resolution {
             all.extend(part.clone());
         }
         all
+    }
+}
+
+/// Keeps an item's diagnostics, or forgets its earlier ones when it has none: the maps hold
+/// only items with something to say, so that putting every diagnostic together after an edit
+/// of one item does not walk every item of a large site.
+fn keep(kept: &mut BTreeMap<String, Diagnostics>, key: &str, diagnostics: Diagnostics) {
+    if diagnostics.is_empty() {
+        kept.remove(key);
+    } else {
+        kept.insert(key.to_owned(), diagnostics);
     }
 }
 

@@ -360,8 +360,12 @@ impl Session {
                     .collect(),
             );
         }
-        let loaded = std::iter::once(self.head.clone())
-            .chain(self.files.iter().map(|f| f.diagnostics.clone()));
+        let loaded = std::iter::once(self.head.clone()).chain(
+            self.files
+                .iter()
+                .filter(|f| !f.diagnostics.is_empty())
+                .map(|f| f.diagnostics.clone()),
+        );
         let update = self.resolution.update(&mut self.kb, items, loaded);
 
         // Pages that read what changed, through the relations before the edit; then the
