@@ -55,6 +55,23 @@ pub fn check(project: &Project, today: Date) -> anyhow::Result<KnowledgeBase> {
     Ok(resolve::resolve(corpus, today))
 }
 
+/// Loads and resolves a site as its public face shows it: under `publish: approved`, each
+/// claim and topic in its approved version ([`resolve::public`]), with the problems of the
+/// approved versions kept in `reviewed/` added to the site's own. Otherwise as [`check`].
+pub fn public(project: &Project, today: Date) -> anyhow::Result<KnowledgeBase> {
+    let corpus = load::load(project)?;
+    Ok(resolve_public(project, corpus, today))
+}
+
+fn resolve_public(project: &Project, corpus: load::Corpus, today: Date) -> KnowledgeBase {
+    let (kb, mut resolution) = resolve::Resolution::new(corpus, today);
+    if kb.config.review.publish != model::config::Publish::ApprovedOnly {
+        return kb;
+    }
+    let reviewed = load::reviewed::reviewed(project, &kb.config);
+    resolve::public(kb, &mut resolution, reviewed)
+}
+
 /// Renders a resolved site in memory with its themes, search index included: every output
 /// path with its bytes, as a build would write them.
 pub fn render_site(
@@ -152,7 +169,7 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
     stage(Stage::Load);
     let corpus = load::load(project)?;
     stage(Stage::Resolve);
-    let mut kb = resolve::resolve(corpus, today);
+    let mut kb = resolve_public(project, corpus, today);
     if options.strict {
         kb.diagnostics.promote_warnings();
     }

@@ -52,6 +52,12 @@ impl Project {
         self.root.join("citations")
     }
 
+    /// `reviewed/`: the approved versions of claims and topics, which `evident review
+    /// approve` writes and the public site is built from.
+    pub fn reviewed_dir(&self) -> PathBuf {
+        self.root.join("reviewed")
+    }
+
     /// `themes/`: one folder per theme, named by `theme` in evident.yaml (`default` needs
     /// none: it is built in).
     pub fn themes_dir(&self) -> PathBuf {
@@ -70,6 +76,7 @@ impl Project {
             self.content_dir(),
             self.citations_dir(),
             self.themes_dir(),
+            self.reviewed_dir(),
         ]
     }
 

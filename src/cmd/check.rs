@@ -6,7 +6,8 @@ use crate::cli::CheckArgs;
 use crate::cmd::{Context, print_diagnostics};
 
 pub fn run(ctx: &Context, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let kb = evident::check(&ctx.project, ctx.today)?;
+    // What the public build would report: the site's problems and its approved versions'.
+    let kb = evident::public(&ctx.project, ctx.today)?;
     let diagnostics = evident::finish_diagnostics(kb.diagnostics.clone(), args.strict);
     print_diagnostics(ctx, &diagnostics, args.format, &kb.texts);
     let failed = diagnostics

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use evident::edit::review::{Decision, Target, decide, write_edit};
+use evident::edit::review::{Decision, Target, decide, review_lock, write_edit};
 use evident::model::ReviewAction;
 use evident::resolve::queue::queue;
 
@@ -26,6 +26,17 @@ fn decide_and_write(
     action: ReviewAction,
     args: &DecisionArgs,
 ) -> anyhow::Result<ExitCode> {
+    let _lock = match review_lock(&ctx.project.root) {
+        Ok(lock) => lock,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: another `evident review` is recording a decision (reviewed/.lock exists); if none is running, delete reviewed/.lock"
+            );
+            eprintln!("nothing was changed");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => anyhow::bail!("cannot take the review lock reviewed/.lock: {e}"),
+    };
     let kb = evident::check(&ctx.project, ctx.today)?;
     let refused = |why: String| {
         eprintln!("error: review refused: {why}");
@@ -51,6 +62,9 @@ fn decide_and_write(
     write_edit(&ctx.project.root, &edit)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", edit.path))?;
     ctx.say(format!("{} ({})", edit.summary, edit.path));
+    if let Some((path, _)) = &edit.approved_version {
+        ctx.say(format!("approved version kept in {path}"));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

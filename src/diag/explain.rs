@@ -207,6 +207,11 @@ pub fn explain(code: Code) -> Explanation {
             "an approved claim whose number was edited afterwards",
             "Have it reviewed again: `evident review submit ID`, then start and approve.",
         ),
+        Code::ApprovedVersion => (
+            "The public site is built from the approved versions kept under reviewed/, each written by `evident review approve` and checked against the fingerprint of the approval it records. This one was edited, records an approval its content file does not, or is missing for content that changed after its approval.",
+            "reviewed/content/claims/x.yaml with a number changed by hand",
+            "Restore the file from version control, or have the item approved again: `evident review submit ID --by REVIEWER`, then start and approve.",
+        ),
         Code::InvalidReview => (
             "A review block contradicts itself: a retired claim without `retired:`, or a `retired:` block on a claim that is not retired.",
             "status: retired with no reason",

@@ -317,6 +317,7 @@ codes! {
     SourceWithoutDesign = "source-without-design": "A source has no study design, so its evidence cannot be weighed.";
     ApprovedWithoutHistory = "approved-without-history": "A claim or page says approved but its history records no approval.";
     ChangedSinceApproval = "changed-since-approval": "Approved content changed after it was approved.";
+    ApprovedVersion = "approved-version": "An approved version under reviewed/ is missing, unreadable or does not match its approval.";
     InvalidReview = "invalid-review": "A review block that contradicts itself (a retired claim without a reason, say).";
     MalformedSource = "malformed-source": "A BibTeX, RIS or PubMed (nbib) export could not be read as written.";
     UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";

@@ -1,5 +1,6 @@
 //! The two ways evident writes a single file outside a build: replacing one whole and
-//! atomically, or creating one that must not exist yet. (A build's output goes through
+//! atomically, or creating one that must not exist yet; and the lock held while files that
+//! change together are written. (A build's output goes through
 //! [`crate::write`], which owns the output folder.)
 //!
 //! A replacement is written to a temporary file beside the target (`.<name>.evident-tmp`, so
@@ -39,6 +40,34 @@ pub fn replace_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 pub fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = open_new(path)?;
     file.write_all(bytes)
+}
+
+/// A lock held while one command edits files that must change together (a review decision
+/// and the approved version it writes): the file `path`, created fresh, removed on drop.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Takes the lock at `path` (creating its folder), or fails with
+    /// [`io::ErrorKind::AlreadyExists`] while another command holds it.
+    pub fn take(path: &Path) -> io::Result<Lock> {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut file = open_new(path)?;
+        file.write_all(format!("{}\n", std::process::id()).as_bytes())?;
+        Ok(Lock {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
 }
 
 /// `dir/.name.evident-tmp` for `dir/name`.
@@ -93,6 +122,18 @@ mod tests {
         replace_atomically(&file, b"two").expect("replace");
         assert_eq!(fs::read(&file).expect("read"), b"two");
         assert_eq!(names(dir.path()), vec![OsString::from("a.yaml")]);
+    }
+
+    #[test]
+    fn a_lock_is_held_once_and_released_on_drop() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("reviewed/.lock");
+        let lock = Lock::take(&path).expect("first");
+        let again = Lock::take(&path).expect_err("second");
+        assert_eq!(again.kind(), io::ErrorKind::AlreadyExists);
+        drop(lock);
+        assert!(!path.exists());
+        Lock::take(&path).expect("after release");
     }
 
     #[test]

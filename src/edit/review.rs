@@ -96,6 +96,9 @@ pub struct Edit {
     pub status: ReviewStatus,
     /// One line for the user, such as `id: submitted → in-review`.
     pub summary: String,
+    /// When an approval completes: the approved version to keep under `reviewed/` (its
+    /// path relative to the site root, and its text), which the public site is built from.
+    pub approved_version: Option<(String, String)>,
 }
 
 /// Works out the edit a decision makes, or why it is refused. Nothing is written here.
@@ -121,7 +124,7 @@ pub fn decide(
             )
         });
     }
-    let (path, review, fingerprint, approved) = match target {
+    let (path, review, fingerprint, approved, cited) = match target {
         Target::Claim(id) => {
             let claim = kb
                 .claims
@@ -136,11 +139,14 @@ pub fn decide(
                     .map(|(a, w)| (a.value.clone(), w.value.clone()))
                     .collect(),
             };
+            let cited =
+                crate::model::fingerprint::cited(c, |id| kb.sources.get(id).map(|s| &s.source));
             (
                 c.path.clone(),
                 &c.review,
                 claim.fingerprint.clone(),
                 Some(approved),
+                Some(cited),
             )
         }
         Target::Topic(slug) => {
@@ -152,6 +158,7 @@ pub fn decide(
                 topic.topic.path.clone(),
                 &topic.topic.review,
                 topic.fingerprint.clone(),
+                None,
                 None,
             )
         }
@@ -312,11 +319,19 @@ pub fn decide(
     } else {
         format!("{}: {} → {}", target.name(), from.name(), to.name())
     };
+    let approved_version =
+        (decision.action == ReviewAction::Approve && to == ReviewStatus::Approved).then(|| {
+            (
+                load::reviewed::snapshot_path(&path),
+                load::reviewed::snapshot_text(&path, &new_text, cited.as_ref()),
+            )
+        });
     Ok(Edit {
         path,
         text: new_text,
         status: to,
         summary,
+        approved_version,
     })
 }
 
@@ -515,9 +530,25 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Writes the edit atomically ([`super::file::replace_atomically`]).
+/// Writes the edit atomically ([`super::file::replace_atomically`]): the approved version
+/// first, then the file, so that a run stopped between the two leaves an approved version
+/// its file does not record (reported by the public build) rather than an approval without
+/// the version it approved. The caller holds the [`review_lock`].
 pub fn write_edit(root: &Path, edit: &Edit) -> std::io::Result<()> {
+    if let Some((path, text)) = &edit.approved_version {
+        let path = root.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        super::file::replace_atomically(&path, text.as_bytes())?;
+    }
     super::file::replace_atomically(&root.join(&edit.path), edit.text.as_bytes())
+}
+
+/// The lock `evident review` holds from reading the site to writing its decision, so that
+/// two decisions never interleave (`reviewed/.lock`).
+pub fn review_lock(root: &Path) -> std::io::Result<super::file::Lock> {
+    super::file::Lock::take(&root.join(load::reviewed::REVIEWED_DIR).join(".lock"))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod citations;
 mod claim;
 mod review;
+pub mod reviewed;
 pub mod schema;
 mod topic;
 

@@ -66,17 +66,34 @@ pub fn claim_document(claim: &Claim, sources: &IdMap<Source>) -> Value {
         })
         .collect();
     doc.insert("sources".into(), Value::Array(links));
+    doc.insert("cited".into(), cited(claim, |id| sources.get(id)));
+    Value::Object(doc)
+}
+
+/// The identities of the sources a claim cites, as its fingerprint covers them, in id order.
+/// An approved version keeps them beside it (`reviewed/`): its sources may change later (a
+/// retraction), and the approval must still be verifiable against what the reviewer saw.
+pub fn cited<'a>(claim: &Claim, source: impl Fn(&str) -> Option<&'a Source>) -> Value {
     let mut cited: BTreeMap<&str, Value> = BTreeMap::new();
     for link in &claim.sources {
         let id = link.id.value.as_str();
-        let identity = match sources.get(id) {
+        let identity = match source(id) {
             Some(source) => source_identity(source),
             None => json!({"id": id}),
         };
         cited.insert(id, identity);
     }
-    doc.insert("cited".into(), Value::Array(cited.into_values().collect()));
-    Value::Object(doc)
+    Value::Array(cited.into_values().collect())
+}
+
+/// The fingerprint of a claim whose cited sources' identities are given as [`cited`] wrote
+/// them, rather than looked up: how an approved version is checked against its approval.
+pub fn claim_with_cited(claim: &Claim, cited: Value) -> String {
+    let mut doc = claim_document(claim, &IdMap::new());
+    if let Value::Object(map) = &mut doc {
+        map.insert("cited".into(), cited);
+    }
+    digest(&doc)
 }
 
 /// A source's identity: what makes a citation point at this work and not another.

@@ -83,6 +83,11 @@ impl<V> IdMap<V> {
         self.items.iter()
     }
 
+    /// Ids and items to change in place, in id order.
+    pub fn iter_mut(&mut self) -> indexmap::map::IterMut<'_, String, V> {
+        self.items.iter_mut()
+    }
+
     /// The ids, in id order.
     pub fn keys(&self) -> indexmap::map::Keys<'_, String, V> {
         self.items.keys()

@@ -97,7 +97,7 @@ pub fn feed(kb: &KnowledgeBase) -> String {
             &claim.claim.review.history,
         );
     }
-    for topic in kb.topics.values() {
+    for topic in kb.topics.values().filter(|t| t.published) {
         push(
             format!("{base}{}", PagePath::topic(&topic.topic.slug.value).0),
             topic.topic.title.clone(),

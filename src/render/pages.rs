@@ -143,7 +143,7 @@ impl<'a> Renderer<'a> {
     /// keyed by file, so it does not depend on which thread finished first.
     pub fn pages(&self, sink: &dyn PageSink) -> anyhow::Result<Listing> {
         let kb = self.kb;
-        let topics: Vec<&ResolvedTopic> = kb.topics.values().collect();
+        let topics: Vec<&ResolvedTopic> = kb.topics.values().filter(|t| t.published).collect();
         let claims: Vec<&ResolvedClaim> = kb.claims.values().filter(|c| c.published).collect();
         let sources: Vec<&ResolvedSource> = kb.sources.values().collect();
         let mut listing = Listing::new();
@@ -157,7 +157,12 @@ impl<'a> Renderer<'a> {
     pub fn page(&self, page: &Page) -> anyhow::Result<Option<RenderedPage>> {
         let kb = self.kb;
         Ok(match page {
-            Page::Topic(slug) => kb.topics.get(slug).map(|t| self.topic(t)).transpose()?,
+            Page::Topic(slug) => kb
+                .topics
+                .get(slug)
+                .filter(|t| t.published)
+                .map(|t| self.topic(t))
+                .transpose()?,
             Page::Claim(id) => kb
                 .claims
                 .get(id)

@@ -17,6 +17,7 @@
 //! them, and puts the diagnostics together in a full resolve's order. The review queue
 //! ([`queue`]) is read off a resolved knowledge base.
 
+mod approved;
 mod claims;
 mod index;
 mod links;
@@ -37,6 +38,7 @@ use crate::load::citations::SourceRecord;
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, Source, Topic};
 
+pub use approved::public;
 pub use links::replacement;
 pub use types::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
 

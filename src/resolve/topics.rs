@@ -138,5 +138,6 @@ pub(super) fn resolve_topic(
         overdue,
         references,
         claims,
+        published: true,
     }
 }

@@ -61,6 +61,10 @@ pub struct ResolvedTopic {
     pub references: Vec<String>,
     /// Embedded claim ids that exist, in order.
     pub claims: Vec<String>,
+    /// Whether the site shows the page: always, but on a public site under `publish:
+    /// approved` (`resolve::public`) only a page approved, or one with neither claims nor a
+    /// review block.
+    pub published: bool,
 }
 
 impl ResolvedTopic {
@@ -125,10 +129,11 @@ pub struct KnowledgeBase {
 }
 
 impl KnowledgeBase {
-    /// The pages of kind topic (not the other kinds of page in `topics`), in slug order.
+    /// The pages of kind topic the site shows (not the other kinds of page in `topics`, nor
+    /// those a public site leaves out), in slug order.
     pub fn topic_pages(&self) -> impl Iterator<Item = &ResolvedTopic> {
         self.topics
             .values()
-            .filter(|t| t.topic.page_kind == PageKind::Topic)
+            .filter(|t| t.published && t.topic.page_kind == PageKind::Topic)
     }
 }

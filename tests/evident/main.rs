@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod approved;
 mod browser;
 mod bundled;
 mod cli;

@@ -103,6 +103,20 @@ fn approved_only_keeps_unapproved_claims_off_public_pages() {
         .read("evident.yaml")
         .replace("publish: all-with-banner", "publish: approved-only");
     site.write("evident.yaml", &config);
+    // A topic is public once approved (its claims each on their own approval).
+    let decision = evident::edit::review::Decision {
+        action: evident::model::ReviewAction::Approve,
+        by: "example-reviewer".into(),
+        note: None,
+        reason: None,
+        replaced_by: None,
+        next_review: None,
+    };
+    let topic = evident::edit::review::Target::Topic("relactation".into());
+    let edit =
+        evident::edit::review::decide(&site.check(), &topic, &decision, crate::harness::today())
+            .unwrap();
+    evident::edit::review::write_edit(&site.root, &edit).unwrap();
     let out = site.build();
     let kb = site.check();
     let (approved, pending): (Vec<_>, Vec<_>) =

@@ -317,6 +317,7 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
             .used_by
             .iter()
             .filter_map(|slug| kb.topics.get(slug))
+            .filter(|t| t.published)
             .map(|t| LinkView {
                 title: t.topic.title.clone(),
                 url: links.page(&PagePath::topic(&t.topic.slug.value)),

@@ -1,0 +1,317 @@
+//! The public site's knowledge base under `publish: approved` (DESIGN §5a): every claim and
+//! topic in the version its reviewers approved — the current file when it has not changed
+//! since, else the approved version kept under `reviewed/`, checked against the approval it
+//! records — and what was never approved (or was retired) kept out of sight.
+//!
+//! The approved versions are resolved by the same functions as every other item
+//! ([`Resolution::update`]): a version that no longer holds up against the site (it cites a
+//! source since deleted) is an error at its own line, and the public build stops.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Edits, KnowledgeBase, Resolution};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::load::Parsed;
+use crate::load::reviewed::{ApprovedVersion, Reviewed};
+use crate::model::{
+    Claim, EffectiveStatus, Review, ReviewAction, ReviewStatus, Topic, fingerprint,
+};
+
+/// What the public site shows of one claim or topic.
+enum Shown<T> {
+    /// The current file: approved, and unchanged since.
+    Current,
+    /// The approved version from `reviewed/`.
+    Approved(T),
+    /// Nothing: never approved, retired, or changed without an approved version kept.
+    Hidden,
+}
+
+/// `kb` (a whole site, resolved by `resolution`) as the public site shows it: approved
+/// versions in place of what changed since, `published` false for what it does not show.
+/// The diagnostics are `kb`'s, then the problems of the approved versions.
+pub fn public(
+    mut kb: KnowledgeBase,
+    resolution: &mut Resolution,
+    reviewed: Reviewed,
+) -> KnowledgeBase {
+    let mut problems = reviewed.diagnostics;
+    let versions: BTreeMap<String, ApprovedVersion> = reviewed
+        .versions
+        .into_iter()
+        .map(|v| (v.of.clone(), v))
+        .collect();
+
+    let mut edits = Edits::default();
+    let mut shown_claims: BTreeSet<String> = BTreeSet::new();
+    for (id, claim) in kb.claims.iter() {
+        let current = &claim.claim;
+        // Every approved version is checked, also one the current file stands in for.
+        let version = versions
+            .get(&current.path)
+            .map(|v| approved_claim(current, v, resolution, &mut problems));
+        let shown = if current.review.status == ReviewStatus::Retired {
+            Shown::Hidden
+        } else if current.review.status == ReviewStatus::Approved && !claim.changed_since_approval {
+            Shown::Current
+        } else {
+            match version {
+                Some(version) => version,
+                None => {
+                    if claim.changed_since_approval {
+                        problems.push(not_kept(
+                            &current.path,
+                            current.review.status_pos.line,
+                            &current.id,
+                        ));
+                    }
+                    Shown::Hidden
+                }
+            }
+        };
+        match shown {
+            Shown::Current => {
+                shown_claims.insert(id.clone());
+            }
+            Shown::Approved(claim) => {
+                edits.texts.push((
+                    claim.path.clone(),
+                    versions.get(&current.path).map(|v| v.text.clone()),
+                ));
+                edits.claims.push(claim);
+                shown_claims.insert(id.clone());
+            }
+            Shown::Hidden => {}
+        }
+    }
+    let mut shown_topics: BTreeSet<String> = BTreeSet::new();
+    for (slug, topic) in kb.topics.iter() {
+        let current = &topic.topic;
+        let has_review = current.review.span.is_some();
+        let version = versions
+            .get(&current.path)
+            .map(|v| approved_topic(current, v, &mut problems));
+        let shown = if current.review.status == ReviewStatus::Retired {
+            Shown::Hidden
+        } else if (topic.claims.is_empty() && !has_review)
+            || (current.review.status == ReviewStatus::Approved && !topic.changed_since_approval)
+        {
+            Shown::Current
+        } else {
+            match version {
+                Some(version) => version,
+                None => {
+                    if topic.changed_since_approval {
+                        problems.push(not_kept(
+                            &current.path,
+                            current.review.status_pos.line,
+                            slug,
+                        ));
+                    }
+                    Shown::Hidden
+                }
+            }
+        };
+        match shown {
+            Shown::Current => {
+                shown_topics.insert(slug.clone());
+            }
+            Shown::Approved(topic) => {
+                edits.texts.push((
+                    topic.path.clone(),
+                    versions.get(&current.path).map(|v| v.text.clone()),
+                ));
+                edits.topics.push(topic);
+                shown_topics.insert(slug.clone());
+            }
+            Shown::Hidden => {}
+        }
+    }
+
+    let before = kb.diagnostics.clone();
+    let replaced: BTreeSet<String> = edits.claims.iter().map(|c| c.id.clone()).collect();
+    resolution.update(&mut kb, edits, []);
+    let mut found = kb.diagnostics.clone();
+
+    // The approved versions stand as approved: checked against what the reviewer saw, a
+    // later change to a cited source's identity is not a change of the claim (a retraction
+    // still shows, through `cites_retracted`).
+    for id in &replaced {
+        if let Some(claim) = kb.claims.get_mut(id) {
+            claim.changed_since_approval = false;
+            claim.status =
+                EffectiveStatus::of(claim.claim.review.status, claim.cites_retracted, false);
+        }
+    }
+    // Which claims show decides which sources a topic numbers: the topics embedding a claim
+    // whose visibility changed are resolved again.
+    let mut regather: BTreeSet<String> = BTreeSet::new();
+    for (id, claim) in kb.claims.iter_mut() {
+        let published = shown_claims.contains(id);
+        if claim.published != published {
+            claim.published = published;
+            regather.extend(claim.used_by.iter().cloned());
+        }
+    }
+    if !regather.is_empty() {
+        let topics: Vec<Topic> = regather
+            .iter()
+            .filter_map(|slug| kb.topics.get(slug).map(|t| t.topic.clone()))
+            .collect();
+        resolution.update(
+            &mut kb,
+            Edits {
+                topics,
+                ..Edits::default()
+            },
+            [],
+        );
+        found.extend(kb.diagnostics.clone());
+    }
+    for (slug, topic) in kb.topics.iter_mut() {
+        topic.published = shown_topics.contains(slug);
+    }
+
+    // The site's own diagnostics stand; of the approved versions', the errors are new (their
+    // warnings repeat the current files').
+    let mut diagnostics = before.clone();
+    let mut added: Vec<&Diagnostic> = Vec::new();
+    for d in found.iter() {
+        if d.severity == crate::diag::Severity::Error
+            && !before.iter().any(|b| b == d)
+            && !added.contains(&d)
+        {
+            added.push(d);
+        }
+    }
+    for d in added {
+        diagnostics.push(d.clone());
+    }
+    diagnostics.extend(problems);
+    kb.diagnostics = diagnostics;
+    kb
+}
+
+/// The claim of an approved version, when it is the approved version of `current`.
+fn approved_claim(
+    current: &Claim,
+    version: &ApprovedVersion,
+    resolution: &Resolution,
+    problems: &mut Diagnostics,
+) -> Shown<Claim> {
+    let Parsed::Claim(claim) = &version.parsed else {
+        // Its reading reported why.
+        return Shown::Hidden;
+    };
+    let recomputed = match &version.cited {
+        Some(cited) => fingerprint::claim_with_cited(claim, cited.clone()),
+        None => fingerprint::claim(claim, &resolution.sources),
+    };
+    match check_version(
+        &version.rel,
+        &claim.review,
+        &current.review,
+        &recomputed,
+        &current.path,
+    ) {
+        Some(problem) => {
+            problems.push(problem);
+            Shown::Hidden
+        }
+        None => Shown::Approved((**claim).clone()),
+    }
+}
+
+/// The page of an approved version, when it is the approved version of `current`.
+fn approved_topic(
+    current: &Topic,
+    version: &ApprovedVersion,
+    problems: &mut Diagnostics,
+) -> Shown<Topic> {
+    let Parsed::Topic(topic) = &version.parsed else {
+        return Shown::Hidden;
+    };
+    let recomputed = fingerprint::topic(topic);
+    match check_version(
+        &version.rel,
+        &topic.review,
+        &current.review,
+        &recomputed,
+        &current.path,
+    ) {
+        Some(problem) => {
+            problems.push(problem);
+            Shown::Hidden
+        }
+        None => Shown::Approved((**topic).clone()),
+    }
+}
+
+/// Why an approved version cannot stand for its content file: it records no approval, one
+/// its content file's history does not, or content other than what was approved. None when
+/// it holds.
+fn check_version(
+    rel: &str,
+    version: &Review,
+    current: &Review,
+    recomputed: &str,
+    of: &str,
+) -> Option<Diagnostic> {
+    let at = Location::new(rel, version.status_pos.line, version.status_pos.column);
+    let approved = version
+        .status
+        .eq(&ReviewStatus::Approved)
+        .then(|| version.last_approval().and_then(|e| e.fingerprint.clone()))
+        .flatten();
+    let Some(approved) = approved else {
+        return Some(
+            Diagnostic::error(Code::ApprovedVersion, at, format!("this approved version of {of} records no approval"))
+                .hint("reviewed/ holds only what `evident review approve` writes: restore the file from version control, or delete it and approve again"),
+        );
+    };
+    let recorded = current.history.iter().any(|e| {
+        e.action == ReviewAction::Approve && e.fingerprint.as_deref() == Some(approved.as_str())
+    });
+    if !recorded {
+        return Some(
+            Diagnostic::error(
+                Code::ApprovedVersion,
+                at,
+                format!("this approved version records an approval ({}) that {of} does not", short(&approved)),
+            )
+            .hint(format!("restore {of} or this file from version control, so that both record the same approval")),
+        );
+    }
+    if recomputed != approved {
+        return Some(
+            Diagnostic::error(
+                Code::ApprovedVersion,
+                at,
+                format!(
+                    "this approved version of {of} was changed after its approval: its content's fingerprint is {}, the approval's {}",
+                    short(recomputed),
+                    short(&approved)
+                ),
+            )
+            .hint("restore it from version control; to publish new wording, have the content file approved again"),
+        );
+    }
+    None
+}
+
+/// A claim or topic that changed after its approval, with no approved version kept to show
+/// instead: the public site leaves it out.
+fn not_kept(path: &str, line: u32, id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::ApprovedVersion,
+        Location::new(path, line, 1),
+        format!("`{id}` changed after its approval and reviewed/ keeps no approved version of it: the public site leaves it out"),
+    )
+    .hint(format!("have it approved again: `evident review submit {id} --by REVIEWER`, then start and approve"))
+}
+
+/// The version and the first 12 hex digits of a fingerprint, for messages.
+fn short(fingerprint: &str) -> &str {
+    let end = fingerprint.find(':').map_or(0, |i| i + 1) + 12;
+    fingerprint.get(..end).unwrap_or(fingerprint)
+}
