@@ -93,6 +93,16 @@ pub fn parse_topic(
             // Offsets in the file, not in the front matter.
             let base = fm_start(text, &split);
             review.span = review.span.map(|(s, e)| (s + base, e + base));
+            // Lines in the file, too: resolve reports review problems at these positions.
+            review.status_pos = review.status_pos.shifted(offset);
+            for entry in &mut review.history {
+                entry.pos = entry.pos.shifted(offset);
+                entry.by.pos = entry.by.pos.shifted(offset);
+            }
+            if let Some(replaced_by) = review.retired.as_mut().and_then(|r| r.replaced_by.as_mut())
+            {
+                replaced_by.pos = replaced_by.pos.shifted(offset);
+            }
             review
         }
         None => Review::default(),
@@ -191,6 +201,21 @@ mod tests {
         let (s, e) = topic.review.span.unwrap();
         assert_eq!(&PAGE[s..e], "review:\n  status: draft\n");
         assert!(topic.front_matter.get("review").is_none());
+        // `status: draft` is on the file's fifth line (the front matter's fourth).
+        assert_eq!(
+            (topic.review.status_pos.line, topic.review.status_pos.column),
+            (5, 11)
+        );
+    }
+
+    #[test]
+    fn review_positions_are_lines_of_the_file() {
+        let page = "---\ntitle: T\nreview:\n  status: approved\n  history:\n    - {date: 2026-01-02, by: someone, action: approve}\n---\nBody.\n";
+        let mut d = Diagnostics::new();
+        let topic = parse_topic(page, "p.md", "p", &mut d).unwrap();
+        let entry = &topic.review.history[0];
+        assert_eq!(entry.pos.line, 6);
+        assert_eq!(entry.by.pos.line, 6);
     }
 
     #[test]
