@@ -187,6 +187,16 @@ pub fn explain(code: Code) -> Explanation {
             "a source with retracted: {date: 2026-01-10, notice: …}",
             "Replace the source and have the claim reviewed again, or retire the claim.",
         ),
+        Code::CitesSuperseded => (
+            "A claim cites a source that another source supersedes (`superseded_by:` on the source): a newer version, update or guideline replaces it. `evident review` refuses to submit, start or approve the claim until it cites the newer source or gives its reason under `allow:`.",
+            "a source with superseded_by: nice-2024-update",
+            "Cite the superseding source (check that it still says what the claim says), or add `allow: [{code: cites-superseded, reason: \"…\"}]` saying why the older source is the right one.",
+        ),
+        Code::UnknownRole => (
+            "A reviewer in evident.yaml has a `role:` that `review.roles` does not declare, so evident cannot tell which review actions they may take. Role names are compared ignoring case.",
+            "reviewers:\n  - {id: sam, name: Sam, role: clinical reviwer}",
+            "Use one of the declared roles (by default author, clinical reviewer, editor), or declare the role under `review.roles` with its actions: `review: {roles: {pharmacist: [submit, start, approve, request-changes]}}`.",
+        ),
         Code::SourceUnused => (
             "A source in citations/ is cited by no claim and no page.",
             "an imported record nobody cites yet",

@@ -400,6 +400,11 @@ pub struct SourceLink {
     pub quote: Option<Spanned<String>>,
     /// `relation:`; `supports` when absent or wrong.
     pub relation: Relation,
+    /// `graded:`, the certainty the source itself reports for this finding (a guideline's
+    /// graded recommendation, a GRADE-rated review), in the site's evidence scale; the
+    /// link's `locator` says where. `grade-above-design` measures the claim against it
+    /// instead of the source's design.
+    pub graded: Option<Spanned<String>>,
     /// Where the link's list item starts (for diagnostics about the link as a whole).
     pub pos: Pos,
 }
