@@ -45,6 +45,18 @@ impl ResolvedClaim {
     pub fn is_current(&self, fingerprint: &str) -> bool {
         self.fingerprint == fingerprint || self.older_fingerprints.iter().any(|f| f == fingerprint)
     }
+
+    /// The fingerprint to show beside the claim: the one its last approval recorded while
+    /// that approval still holds (a `v1:` approval shows its v1 fingerprint, so the two can
+    /// be compared), else the current one.
+    pub fn fingerprint_shown(&self) -> &str {
+        self.claim
+            .review
+            .last_approval()
+            .and_then(|a| a.fingerprint.as_deref())
+            .filter(|f| self.is_current(f))
+            .unwrap_or(&self.fingerprint)
+    }
 }
 
 /// A topic page with its own review state and its reference numbering.

@@ -323,7 +323,7 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
             })
             .collect(),
         recorded_status: c.review.status.name(),
-        fingerprint: claim.fingerprint.clone(),
+        fingerprint: claim.fingerprint_shown().to_string(),
         next_review: claim.due.map(date),
         tags: c.tags.clone(),
         allowed: c
