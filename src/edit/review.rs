@@ -336,7 +336,7 @@ pub fn decide(
 
 /// Distinct reviewers who approved the item as it now is (`current` says which recorded
 /// fingerprints are its) since the last submission.
-fn approvers_of<'a>(review: &'a Review, current: impl Fn(&str) -> bool) -> Vec<&'a str> {
+fn approvers_of(review: &Review, current: impl Fn(&str) -> bool) -> Vec<&str> {
     let since = review
         .history
         .iter()
