@@ -723,6 +723,34 @@ mod tests {
         assert!(missing.is_empty(), "undescribed keys: {missing:?}");
     }
 
+    /// The README's table of evident.yaml names every key (sections by `section.key`).
+    #[test]
+    fn the_readme_documents_every_config_key() {
+        let readme = include_str!("../../README.md");
+        let table = &readme[readme.find("### Site configuration").unwrap()..];
+        let schema = by_name("evident.schema.json");
+        let mut missing = Vec::new();
+        for (key, property) in schema["properties"].as_object().unwrap() {
+            let reference = property["allOf"][0]["$ref"].as_str().unwrap_or("");
+            let nested = reference
+                .strip_prefix("#/definitions/")
+                .map(|name| properties(&schema, &format!("/definitions/{name}/properties")))
+                .unwrap_or_default();
+            if nested.is_empty() {
+                if !table.contains(&format!("| `{key}` |")) {
+                    missing.push(key.clone());
+                }
+            } else {
+                for sub in nested {
+                    if !table.contains(&format!("| `{key}.{sub}` |")) {
+                        missing.push(format!("{key}.{sub}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not in the README: {missing:?}");
+    }
+
     #[test]
     fn output_is_deterministic() {
         let a = serde_json::to_string(&all()).unwrap();

@@ -123,7 +123,7 @@ pub(super) fn resolve_topic(
                 format!("page `{}` changed after it was approved", topic.slug.value),
             )
             .hint(format!(
-                "have it reviewed again: `evident review submit topic:{}`",
+                "have it reviewed again: `evident review submit topic:{} --by REVIEWER`, then `start` and `approve` with `--by` a reviewer",
                 topic.slug.value
             )),
         );
