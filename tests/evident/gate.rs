@@ -383,3 +383,38 @@ fn the_binary_prints_every_diagnostic_exits_1_and_leaves_the_file_as_it_was() {
     assert!(stderr.contains("nothing was changed"), "{stderr}");
     assert_eq!(std::fs::read(site.path(CLAIM)).unwrap(), before);
 }
+
+#[test]
+fn the_claim_page_shows_the_allow_reasons_and_what_a_source_graded() {
+    let graded = IN_REVIEW
+        .replace("certainty: low", "certainty: moderate")
+        .replace(
+            "  - id: src-a\n    locator: abstract\n",
+            "  - id: src-guide\n    locator: recommendation 3\n    graded: moderate\n",
+        );
+    let claim = format!(
+        "{}allow:\n  - {{code: unsupported-figure, reason: \"The 47% is the fixture's own.\"}}\n",
+        graded.replace(
+            "Something is true.\nkind",
+            "Something is true in 47% of cases.\nkind"
+        )
+    );
+    let site = site(&claim);
+    act(&site, ReviewAction::Approve, "reviewer").unwrap();
+    let out = site.build();
+    let page = std::fs::read_to_string(out.join("claims/claim-a/index.html")).unwrap();
+    let main = crate::harness::main_of(&page);
+    assert!(
+        main.contains("Reviewed exception: A number in a claim is not found in any quote of its cited sources <code>unsupported-figure</code>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("The 47% is the fixture&#x27;s own.")
+            || main.contains("The 47% is the fixture's own."),
+        "{main}"
+    );
+    assert!(
+        main.contains("Certainty as graded by the source: Moderate (recommendation 3)"),
+        "{main}"
+    );
+}
