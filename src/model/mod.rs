@@ -368,9 +368,12 @@ impl Claim {
             .map_or(&self.statement.value, |(_, w)| &w.value)
     }
 
-    /// Whether an `allow:` entry silences `code` for this claim (with or without a reason).
+    /// Whether an `allow:` entry with a reason (not blank) silences `code` for this claim; an
+    /// entry without one silences nothing (it is an error of its own).
     pub fn allows(&self, code: crate::diag::Code) -> bool {
-        self.allow.iter().any(|a| a.code == code.as_str())
+        self.allow
+            .iter()
+            .any(|a| a.code == code.as_str() && !a.reason.trim().is_empty())
     }
 }
 

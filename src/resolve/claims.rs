@@ -40,10 +40,7 @@ pub(super) fn resolve_claim(
     for d in checks {
         let allowed = d.severity == Severity::Warning
             && crate::diag::is_evidence_integrity(d.code)
-            && claim
-                .allow
-                .iter()
-                .any(|a| a.code == d.code.as_str() && !a.reason.trim().is_empty());
+            && claim.allows(d.code);
         if !allowed {
             diagnostics.push(d);
         }
