@@ -82,11 +82,12 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
-    /// Submit for review (from draft, changes-requested, approved or retired)
+    /// Submit for review (from draft, changes-requested, approved or retired); refused on any
+    /// error or unallowed evidence-integrity warning it would have once submitted
     Submit(DecisionArgs),
-    /// Start reviewing (from submitted or approved)
+    /// Start reviewing (from submitted or approved); gated like submit
     Start(DecisionArgs),
-    /// Approve the current text (from in-review); records its fingerprint and wording
+    /// Approve the current text (from in-review); gated like submit; records its fingerprint and wording
     Approve(DecisionArgs),
     /// Ask for changes (from in-review); --note says what to change
     RequestChanges(DecisionArgs),
@@ -100,7 +101,7 @@ pub enum ReviewCommand {
 pub struct DecisionArgs {
     /// A claim id, or a topic as topic:<slug> (or its bare slug when no claim has that id)
     pub id: String,
-    /// The reviewer deciding (an id from evident.yaml)
+    /// The reviewer deciding (an id from evident.yaml, whose role must allow the action)
     #[arg(long, value_name = "REVIEWER")]
     pub by: String,
     /// A note kept in the history entry

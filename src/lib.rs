@@ -72,6 +72,16 @@ fn resolve_public(project: &Project, corpus: load::Corpus, today: Date) -> Knowl
     resolve::public(kb, &mut resolution, reviewed)
 }
 
+/// Loads and resolves a site, keeping the [`resolve::Resolution`] beside the knowledge base,
+/// from which one edited item can be resolved again (the review gate does).
+pub fn check_resolution(
+    project: &Project,
+    today: Date,
+) -> anyhow::Result<(KnowledgeBase, resolve::Resolution)> {
+    let corpus = load::load(project)?;
+    Ok(resolve::Resolution::new(corpus, today))
+}
+
 /// Renders a resolved site in memory with its themes, search index included: every output
 /// path with its bytes, as a build would write them.
 pub fn render_site(

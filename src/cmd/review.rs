@@ -6,8 +6,8 @@ use evident::edit::review::{Decision, Target, decide, review_lock, write_edit};
 use evident::model::ReviewAction;
 use evident::resolve::queue::queue;
 
-use crate::cli::{DecisionArgs, ListArgs, ListFormat, ReviewCommand};
-use crate::cmd::Context;
+use crate::cli::{DecisionArgs, DiagnosticFormat, ListArgs, ListFormat, ReviewCommand};
+use crate::cmd::{Context, print_diagnostics};
 
 pub fn run(ctx: &Context, command: &ReviewCommand) -> anyhow::Result<ExitCode> {
     let (action, args) = match command {
@@ -37,7 +37,7 @@ fn decide_and_write(
         }
         Err(e) => anyhow::bail!("cannot take the review lock reviewed/.lock: {e}"),
     };
-    let kb = evident::check(&ctx.project, ctx.today)?;
+    let (kb, resolution) = evident::check_resolution(&ctx.project, ctx.today)?;
     let refused = |why: String| {
         eprintln!("error: review refused: {why}");
         eprintln!("nothing was changed");
@@ -55,9 +55,20 @@ fn decide_and_write(
         replaced_by: args.replaced_by.clone(),
         next_review: args.next_review,
     };
-    let edit = match decide(&kb, &target, &decision, ctx.today) {
+    let edit = match decide(&kb, &resolution, &target, &decision, ctx.today) {
         Ok(edit) => edit,
-        Err(why) => return refused(why),
+        Err(refusal) => {
+            // Every diagnostic of the item, as `evident check` prints them, then why.
+            if !refusal.diagnostics.is_empty() {
+                print_diagnostics(
+                    ctx,
+                    &refusal.diagnostics,
+                    DiagnosticFormat::Human,
+                    &kb.texts,
+                );
+            }
+            return refused(refusal.message);
+        }
     };
     write_edit(&ctx.project.root, &edit)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", edit.path))?;

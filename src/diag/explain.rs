@@ -187,6 +187,16 @@ pub fn explain(code: Code) -> Explanation {
             "a source with retracted: {date: 2026-01-10, notice: …}",
             "Replace the source and have the claim reviewed again, or retire the claim.",
         ),
+        Code::CitesSuperseded => (
+            "A claim cites a source that another source supersedes (`superseded_by:` on the source): a newer version, update or guideline replaces it. `evident review` refuses to submit, start or approve the claim until it cites the newer source or gives its reason under `allow:`.",
+            "a source with superseded_by: nice-2024-update",
+            "Cite the superseding source (check that it still says what the claim says), or add `allow: [{code: cites-superseded, reason: \"…\"}]` saying why the older source is the right one.",
+        ),
+        Code::UnknownRole => (
+            "A reviewer in evident.yaml has a `role:` that `review.roles` does not declare, so evident cannot tell which review actions they may take. Role names are compared ignoring case.",
+            "reviewers:\n  - {id: sam, name: Sam, role: clinical reviwer}",
+            "Use one of the declared roles (by default author, clinical reviewer, editor), or declare the role under `review.roles` with its actions: `review: {roles: {pharmacist: [submit, start, approve, request-changes]}}`.",
+        ),
         Code::SourceUnused => (
             "A source in citations/ is cited by no claim and no page.",
             "an imported record nobody cites yet",
@@ -205,7 +215,7 @@ pub fn explain(code: Code) -> Explanation {
         Code::ChangedSinceApproval => (
             "Approved content changed after its approval: its fingerprint no longer matches the one recorded. It is shown everywhere as \"changed since approval\", never as approved.",
             "an approved claim whose number was edited afterwards",
-            "Have it reviewed again: `evident review submit ID`, then start and approve.",
+            "Have it reviewed again: `evident review submit ID --by REVIEWER`, then `evident review start ID --by REVIEWER` and `evident review approve ID --by REVIEWER` (a reviewer whose role may start and approve).",
         ),
         Code::ApprovedVersion => (
             "The public site is built from the approved versions kept under reviewed/, each written by `evident review approve` and checked against the fingerprint of the approval it records. This one was edited, records an approval its content file does not, or is missing for content that changed after its approval.",

@@ -234,6 +234,25 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// The evidence-integrity warnings, by code name: what `evident review` refuses to submit,
+/// start or approve unless the item's `allow:` gives a reason (a missing quote only where
+/// the review policy requires quotes). Names rather than [`Code`]s, so a code another part
+/// of evident adds later (`quote-not-in-source`) is gated as soon as it exists.
+pub const EVIDENCE_INTEGRITY: &[&str] = &[
+    "unsupported-figure",
+    "missing-quote",
+    "grade-above-design",
+    "cites-retracted",
+    "cites-superseded",
+    "source-needed",
+    "quote-not-in-source",
+];
+
+/// Whether `code` is one of the [`EVIDENCE_INTEGRITY`] warnings.
+pub fn is_evidence_integrity(code: Code) -> bool {
+    EVIDENCE_INTEGRITY.contains(&code.as_str())
+}
+
 /// "2 errors, 1 warning".
 pub fn summary(errors: usize, warnings: usize) -> String {
     fn plural(n: usize, word: &str) -> String {
@@ -313,6 +332,8 @@ codes! {
     ReplacedByCycle = "replaced-by-cycle": "Retired claims replace each other in a circle.";
     UnknownReplacement = "unknown-replacement": "`replaced_by` or `superseded_by` names an id that does not exist.";
     CitesRetracted = "cites-retracted": "A claim cites a retracted source.";
+    CitesSuperseded = "cites-superseded": "A claim cites a source that a newer source supersedes.";
+    UnknownRole = "unknown-role": "A reviewer's role is not one `review.roles` declares.";
     SourceUnused = "source-unused": "A source is never cited by a claim or a page.";
     SourceWithoutDesign = "source-without-design": "A source has no study design, so its evidence cannot be weighed.";
     ApprovedWithoutHistory = "approved-without-history": "A claim or page says approved but its history records no approval.";

@@ -4,6 +4,7 @@
 //! half-written file and never overwrites one by accident.
 
 pub mod file;
+pub mod gate;
 pub mod handout;
 pub mod import;
 pub mod review;

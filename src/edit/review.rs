@@ -5,16 +5,22 @@
 //! blank lines) stays as it was. History is append-only: existing entries are written back
 //! as they were read, and a file whose review block has errors is refused rather than
 //! rewritten, so no entry can be lost.
+//!
+//! Before anything is written, a decision must be one the reviewer's role may take
+//! (`review.roles`), and `submit`, `start` and `approve` pass the approval gate
+//! ([`super::gate`]): the item as it would be at its new status has no error and no
+//! evidence-integrity warning without an `allow:` reason.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use jiff::civil::Date;
 
+use super::gate::{self, Item, Refusal};
 use crate::diag::Severity;
 use crate::load;
 use crate::model::{ApprovedWording, HistoryEntry, Review, ReviewAction, ReviewStatus};
-use crate::resolve::KnowledgeBase;
+use crate::resolve::{KnowledgeBase, Resolution};
 use crate::text::markdown;
 
 /// What is being reviewed: a claim by id, or a topic page by slug.
@@ -102,12 +108,15 @@ pub struct Edit {
 }
 
 /// Works out the edit a decision makes, or why it is refused. Nothing is written here.
+/// `kb` and `resolution` are the site as [`Resolution::new`] resolved it (see
+/// [`crate::check_resolution`]); the gate resolves the edited item again from them.
 pub fn decide(
     kb: &KnowledgeBase,
+    resolution: &Resolution,
     target: &Target,
     decision: &Decision,
     today: Date,
-) -> Result<Edit, String> {
+) -> Result<Edit, Refusal> {
     let config = &kb.config;
     if config.reviewer(&decision.by).is_none() {
         let declared: Vec<&str> = config.reviewers.iter().map(|r| r.id.as_str()).collect();
@@ -122,9 +131,13 @@ pub fn decide(
                 decision.by,
                 declared.join(", ")
             )
-        });
+        }
+        .into());
     }
-    let (path, review, fingerprint, approved, cited) = match target {
+    config
+        .permits(&decision.by, decision.action)
+        .map_err(|why| format!("cannot {} {}: {why}", decision.action.name(), target.name()))?;
+    let (path, review, fingerprint, approved, cited, kind) = match target {
         Target::Claim(id) => {
             let claim = kb
                 .claims
@@ -147,6 +160,7 @@ pub fn decide(
                 claim.fingerprint.clone(),
                 Some(approved),
                 Some(cited),
+                c.kind.name(),
             )
         }
         Target::Topic(slug) => {
@@ -160,6 +174,7 @@ pub fn decide(
                 topic.fingerprint.clone(),
                 None,
                 None,
+                "topic",
             )
         }
     };
@@ -180,15 +195,22 @@ pub fn decide(
                     .is_some()
             })
             .collect();
-        return Err(format!(
+        return Err(Refusal::from(format!(
             "cannot {} {}: it is {}; from {} the allowed actions are {}",
             decision.action.name(),
             target.name(),
             from.name(),
             from.name(),
             allowed.join(", ")
-        ));
+        )));
     };
+    // Whether an approval that recorded a fingerprint approved the item as it now is (a
+    // claim's `v1:` approvals are verified in v1).
+    let current = |recorded: &str| match target {
+        Target::Claim(id) => kb.claims.get(id).is_some_and(|c| c.is_current(recorded)),
+        Target::Topic(_) => recorded == fingerprint,
+    };
+    let required = config.review.approvals_required.of(kind);
     let mut entry = HistoryEntry {
         date: today,
         by: crate::text::yaml::Spanned::new(decision.by.clone(), Default::default()),
@@ -201,35 +223,6 @@ pub fn decide(
     let mut next = review.clone();
     match decision.action {
         ReviewAction::Approve => {
-            if let Target::Claim(id) = target {
-                let errors: Vec<String> = kb
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error && d.location.path == path)
-                    .map(|d| format!("{} [{}] {}", d.location, d.code, d.message))
-                    .collect();
-                if !errors.is_empty() {
-                    return Err(format!(
-                        "cannot approve `{id}`: `evident check` reports errors in it:\n  {}",
-                        errors.join("\n  ")
-                    ));
-                }
-                let claim = &kb.claims[id].claim;
-                if config.review.require_quotes {
-                    let unquoted: Vec<&str> = claim
-                        .sources
-                        .iter()
-                        .filter(|l| l.quote.is_none())
-                        .map(|l| l.id.value.as_str())
-                        .collect();
-                    if !unquoted.is_empty() {
-                        return Err(format!(
-                            "cannot approve `{id}`: the review policy requires a quote on every source, and {} has none",
-                            unquoted.join(", ")
-                        ));
-                    }
-                }
-            }
             if config.review.forbid_self_approval {
                 let submitter = review
                     .history
@@ -238,26 +231,25 @@ pub fn decide(
                     .find(|e| e.action == ReviewAction::Submit)
                     .map(|e| e.by.value.as_str());
                 if submitter == Some(decision.by.as_str()) {
-                    return Err(format!(
+                    return Err(Refusal::from(format!(
                         "cannot approve {}: {} submitted it, and the review policy forbids approving one's own submission",
                         target.name(),
                         decision.by
-                    ));
+                    )));
                 }
             }
-            let approvers = approvers_of(review, &fingerprint);
+            let approvers = approvers_of(review, current);
             if approvers.contains(&decision.by.as_str()) {
-                return Err(format!(
+                return Err(Refusal::from(format!(
                     "{} already approved this exact version of {}",
                     decision.by,
                     target.name()
-                ));
+                )));
             }
             entry.fingerprint = Some(fingerprint.clone());
             entry.approved = approved;
             let count = approvers.len() + 1;
-            let required = config.review.approvals_required as usize;
-            if count < required {
+            if count < required as usize {
                 to = ReviewStatus::InReview;
             } else {
                 next.next_review = Some(match decision.next_review {
@@ -273,10 +265,16 @@ pub fn decide(
                 .reason
                 .clone()
                 .filter(|r| !r.trim().is_empty())
-                .ok_or("retiring needs `--reason \"…\"`: readers see why")?;
+                .ok_or_else(|| {
+                    format!(
+                        "retiring needs a reason, which readers see: `evident review retire {} --by {} --reason \"…\"`",
+                        target.name(),
+                        decision.by
+                    )
+                })?;
             if let Some(next_id) = &decision.replaced_by {
                 if !kb.claims.contains_key(next_id) {
-                    return Err(format!("--replaced-by `{next_id}` names no claim"));
+                    return Err(format!("--replaced-by `{next_id}` names no claim").into());
                 }
                 if Target::Claim(next_id.clone()) == *target {
                     return Err("a claim cannot replace itself".into());
@@ -292,7 +290,12 @@ pub fn decide(
         }
         ReviewAction::RequestChanges => {
             if decision.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                return Err("requesting changes needs `--note \"…\"` saying what to change".into());
+                return Err(format!(
+                    "requesting changes needs a note saying what to change: `evident review request-changes {} --by {} --note \"…\"`",
+                    target.name(),
+                    decision.by
+                )
+                .into());
             }
         }
         ReviewAction::Submit => {
@@ -308,13 +311,24 @@ pub fn decide(
     let block = write_block(&next);
     let new_text = splice(text, review, &block, matches!(target, Target::Topic(_)))?;
     verify(&new_text, &path, target, &next)?;
+    if matches!(
+        decision.action,
+        ReviewAction::Submit | ReviewAction::Start | ReviewAction::Approve
+    ) {
+        let item = match target {
+            Target::Claim(id) => Item::Claim(id),
+            Target::Topic(slug) => Item::Topic(slug),
+        };
+        let what = format!("{} {}", decision.action.name(), target.name());
+        gate::check(kb, resolution, item, &path, &new_text, &what)?;
+    }
     let summary = if decision.action == ReviewAction::Approve && to != ReviewStatus::Approved {
         format!(
             "{}: approval by {} recorded ({} of {} needed); still in review",
             target.name(),
             decision.by,
-            approvers_of(review, &fingerprint).len() + 1,
-            config.review.approvals_required
+            approvers_of(review, current).len() + 1,
+            required
         )
     } else {
         format!("{}: {} → {}", target.name(), from.name(), to.name())
@@ -335,8 +349,9 @@ pub fn decide(
     })
 }
 
-/// Distinct reviewers who approved exactly `fingerprint` since the last submission.
-fn approvers_of<'a>(review: &'a Review, fingerprint: &str) -> Vec<&'a str> {
+/// Distinct reviewers who approved the item as it now is (`current` says which recorded
+/// fingerprints are its) since the last submission.
+fn approvers_of(review: &Review, current: impl Fn(&str) -> bool) -> Vec<&str> {
     let since = review
         .history
         .iter()
@@ -345,7 +360,7 @@ fn approvers_of<'a>(review: &'a Review, fingerprint: &str) -> Vec<&'a str> {
     let mut out: Vec<&str> = review.history[since..]
         .iter()
         .filter(|e| {
-            e.action == ReviewAction::Approve && e.fingerprint.as_deref() == Some(fingerprint)
+            e.action == ReviewAction::Approve && e.fingerprint.as_deref().is_some_and(&current)
         })
         .map(|e| e.by.value.as_str())
         .collect();
@@ -600,7 +615,7 @@ mod tests {
     ) -> Result<Edit, String> {
         let project = crate::project::Project::new(dir.path());
         let today: Date = today.parse().unwrap();
-        let kb = crate::check(&project, today).unwrap();
+        let (kb, resolution) = crate::check_resolution(&project, today).unwrap();
         let decision = Decision {
             action,
             by: by.into(),
@@ -609,7 +624,14 @@ mod tests {
             replaced_by: None,
             next_review: None,
         };
-        let edit = decide(&kb, &Target::parse("c1", &kb)?, &decision, today)?;
+        let edit = decide(
+            &kb,
+            &resolution,
+            &Target::parse("c1", &kb)?,
+            &decision,
+            today,
+        )
+        .map_err(|r| r.to_string())?;
         write_edit(dir.path(), &edit).unwrap();
         Ok(edit)
     }
@@ -633,7 +655,7 @@ mod tests {
         let block = &after[start..after.len() - (CLAIM.len() - end)];
         assert!(block.contains("status: approved\n"), "{block}");
         assert!(block.contains("next_review: 2027-01-04\n"), "{block}");
-        assert!(block.contains("fingerprint: \"v1:"), "{block}");
+        assert!(block.contains("fingerprint: \"v2:"), "{block}");
         // The approved claim is effectively approved: its fingerprint matches.
         let kb = crate::check(
             &crate::project::Project::new(dir.path()),
@@ -701,25 +723,21 @@ mod tests {
     }
 
     #[test]
-    fn approval_refused_without_quotes_or_with_errors() {
+    fn the_gate_refuses_missing_quotes_and_errors_from_start_on() {
         let unquoted = CLAIM.replace(
             "    quote: \"Relactation attempt was successful in 49 mothers (98 per cent)\"\n",
             "",
         );
         let dir = site(&unquoted, CONFIG);
-        act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap();
-        assert!(
-            act(&dir, ReviewAction::Approve, "rev1", "2026-01-04")
-                .unwrap_err()
-                .contains("requires a quote")
+        let refused = act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap_err();
+        assert!(refused.contains("warning[missing-quote]"), "{refused}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap(),
+            unquoted
         );
         let broken = CLAIM.replace("- id: s1", "- id: s9");
         let dir = site(&broken, CONFIG);
-        act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap();
-        assert!(
-            act(&dir, ReviewAction::Approve, "rev1", "2026-01-04")
-                .unwrap_err()
-                .contains("unknown source")
-        );
+        let refused = act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap_err();
+        assert!(refused.contains("error[unknown-source]"), "{refused}");
     }
 }

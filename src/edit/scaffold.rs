@@ -12,7 +12,7 @@ include!(concat!(env!("OUT_DIR"), "/example_site.rs"));
 pub const SKELETON: &[(&str, &str)] = &[
     (
         "evident.yaml",
-        "# Site configuration; every key is optional. See README.md of evident for all of them.\ntitle: My knowledge base\nbase_url: https://example.org/\nlanguage: en\naudiences:\n  - {id: patient, label: Patient or caregiver}\n  - {id: clinician, label: Healthcare professional}\nreviewers:\n  - {id: editor, name: The Editor, role: author}\n  - {id: reviewer, name: The Reviewer, role: clinical reviewer}\ndisclaimer: Educational purpose only. Not a substitute for professional advice.\n",
+        "# Site configuration; every key is optional. Each key is described in evident's README\n# (section \"Site configuration: evident.yaml\") and in `evident schema` (evident.schema.json,\n# for completion in your editor).\ntitle: My knowledge base\nbase_url: https://example.org/\nlanguage: en\naudiences:\n  - {id: patient, label: Patient or caregiver}\n  - {id: clinician, label: Healthcare professional}\n# A role decides which review actions a reviewer may take (review.roles; by default an\n# author may submit, a clinical reviewer also start, approve and request changes, an editor\n# everything). A reviewer without a role may do everything.\nreviewers:\n  - {id: author, name: The Author, role: author}\n  - {id: reviewer, name: The Reviewer, role: clinical reviewer}\n  - {id: editor, name: The Editor, role: editor}\ndisclaimer: Educational purpose only. Not a substitute for professional advice.\n",
     ),
     (
         "content/example/index.md",

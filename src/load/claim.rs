@@ -24,7 +24,7 @@ pub const CLAIM_FIELDS: &[&str] = &[
     "derived",
     "review",
 ];
-const LINK_FIELDS: &[&str] = &["id", "locator", "quote", "relation"];
+const LINK_FIELDS: &[&str] = &["id", "locator", "quote", "relation", "graded"];
 const LEVEL_FIELDS: &[&str] = &["scale", "question", "level", "downgraded_from"];
 
 /// Parses one claim file. Returns None only when the file cannot be read as a claim at all;
@@ -77,12 +77,17 @@ pub fn parse_claim(
         .text("basis")
         .map(|t| t.value)
         .filter(|b| !b.trim().is_empty());
+    let graded_levels: Vec<&str> = allowed_certainty
+        .iter()
+        .copied()
+        .filter(|l| *l != "not-applicable")
+        .collect();
     let sources = fields
         .list("sources")
         .map(|items| {
             items
                 .iter()
-                .filter_map(|n| read_link(n, &mut fields))
+                .filter_map(|n| read_link(n, &graded_levels, &mut fields))
                 .collect()
         })
         .unwrap_or_default();
@@ -220,7 +225,7 @@ fn read_level(node: &Node, parent: &mut Fields<'_>) -> Option<Level> {
     })
 }
 
-fn read_link(node: &Node, parent: &mut Fields<'_>) -> Option<SourceLink> {
+fn read_link(node: &Node, graded_levels: &[&str], parent: &mut Fields<'_>) -> Option<SourceLink> {
     let (path, offset) = (parent.path(), parent.line_offset());
     let mut fields = Fields::of(node, path, offset, "a source link", parent.diagnostics)?;
     let id = fields.required_text("id", "the id of a source in citations/", node.pos);
@@ -230,12 +235,27 @@ fn read_link(node: &Node, parent: &mut Fields<'_>) -> Option<SourceLink> {
         .choice("relation", Relation::NAMES)
         .and_then(|r| Relation::from_name(&r.value))
         .unwrap_or_default();
+    let graded = fields.choice("graded", graded_levels);
+    if let Some(graded) = &graded
+        && locator.as_deref().is_none_or(|l| l.trim().is_empty())
+    {
+        let loc = fields.location(graded.pos);
+        fields.push(
+            Diagnostic::error(
+                Code::MissingField,
+                loc,
+                format!("`graded: {}` without the `locator` where the source states that grade", graded.value),
+            )
+            .hint("add `locator:` naming the recommendation, table or page that gives the grade (e.g. \"recommendation 4, GRADE table 2\")"),
+        );
+    }
     fields.finish(LINK_FIELDS, "a source link");
     Some(SourceLink {
         id: id.map(|i| Spanned::new(i.value.trim().to_string(), i.pos))?,
         locator,
         quote,
         relation,
+        graded,
         pos: node.pos,
     })
 }

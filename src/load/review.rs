@@ -145,7 +145,7 @@ fn check_consistency(review: &Review, fields: &mut Fields<'_>, node: &Node) {
         ),
         ReviewStatus::Retired if review.retired.is_none() => fields.push(
             Diagnostic::error(Code::InvalidReview, status_loc, "a retired claim needs a `retired:` block with its reason")
-                .hint("add `retired: {reason: \"…\"}` under `review:`, or use `evident review retire ID --reason …`"),
+                .hint("add `retired: {reason: \"…\"}` under `review:`, or use `evident review retire ID --by REVIEWER --reason \"…\"`"),
         ),
         status if status != ReviewStatus::Retired && review.retired.is_some() => {
             let loc = fields.key_pos("retired").map_or(fields.location(node.pos), |p| fields.location(p));

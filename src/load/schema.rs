@@ -131,6 +131,11 @@ pub struct SourceLink {
     /// How the source bears on the claim (default: supports).
     #[schemars(default, schema_with = "relation")]
     relation: Option<String>,
+    /// The certainty the source itself reports for this finding (a guideline's graded
+    /// recommendation, a GRADE-rated review), in the site's evidence scale; `locator` says
+    /// where. grade-above-design then measures the claim against it, not the design.
+    #[schemars(default, schema_with = "text")]
+    graded: Option<String>,
 }
 
 #[derive(JsonSchema)]
@@ -292,17 +297,23 @@ pub const CSL_HINTS: &[&str] = &[
 #[derive(JsonSchema)]
 #[schemars(title = "evident site configuration", deny_unknown_fields)]
 pub struct ConfigFile {
+    /// The site's name, in page titles, the header and feeds (default: Knowledge base).
     title: Option<String>,
-    /// Where the site will live, for canonical URLs and feeds.
+    /// Where the site will live, for canonical URLs and feeds (default: https://example.org/).
     base_url: Option<String>,
-    /// The site's language, e.g. en.
+    /// The site's language, e.g. en (default en).
     language: Option<String>,
+    /// The scales certainty and strength are written in.
     grading: Option<GradingConfig>,
+    /// The audiences a claim may be reworded for, in the order their wordings are shown.
     audiences: Option<Vec<AudienceConfig>>,
+    /// Who may appear as `by:` in a review history and as `--by` of `evident review`.
     reviewers: Option<Vec<ReviewerConfig>>,
-    /// A CSL style name, e.g. vancouver or american-medical-association.
+    /// A CSL style name, e.g. vancouver (default), ama, apa, or the path of a .csl file.
     citation_style: Option<String>,
+    /// The review policy: approvals, roles, quotes, what is published.
     review: Option<ReviewPolicyConfig>,
+    /// Shown at the foot of every page and on handouts.
     disclaimer: Option<String>,
     /// A note shown on every page.
     notice: Option<String>,
@@ -315,8 +326,10 @@ pub struct ConfigFile {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct GradingConfig {
+    /// The scale of claims' certainty: grade (high, moderate, low, very-low) or oxford-cebm (1-5); default grade.
     #[schemars(default, schema_with = "evidence_scale")]
     evidence: Option<String>,
+    /// The scale of recommendations' strength: grade, sort, uspstf or nice; default grade.
     #[schemars(default, schema_with = "recommendation_scale")]
     recommendations: Option<String>,
 }
@@ -324,30 +337,49 @@ struct GradingConfig {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct AudienceConfig {
+    /// The key of a claim's wording under `audiences:`, e.g. patient.
     id: String,
+    /// The audience's name as readers see it (default: the id).
     label: Option<String>,
 }
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct ReviewerConfig {
+    /// What review histories write as `by:` and `evident review --by` takes.
     id: String,
+    /// Shown to readers (default: the id).
     name: Option<String>,
+    /// Shown after the name, e.g. IBCLC.
     credentials: Option<String>,
+    /// One of `review.roles` (compared ignoring case; default roles: author, clinical
+    /// reviewer, editor); it decides the review actions the reviewer may take. Without a
+    /// role, every action.
     role: Option<String>,
 }
 
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct ReviewPolicyConfig {
-    /// Days an approval stays current.
+    /// Days an approval stays current (default 365).
     max_age_days: Option<u32>,
-    #[schemars(range(min = 1))]
+    /// How many distinct reviewers must approve one version: a number (default 1), or a
+    /// map by kind, e.g. {default: 1, recommendation: 2, topic: 1}.
+    #[schemars(default, schema_with = "approvals")]
     approvals_required: Option<u32>,
+    /// The review actions each role may take, e.g. {author: [submit], editor: [submit,
+    /// start, approve, request-changes, retire]}; replaces the default map (author: submit;
+    /// clinical reviewer: submit, start, approve, request-changes; editor: all five).
+    #[schemars(default, schema_with = "roles")]
+    roles: Option<BTreeMap<String, Vec<String>>>,
+    /// Approving needs a quote on every source link (default true).
     require_quotes: Option<bool>,
+    /// Whoever submitted may not approve (default true).
     forbid_self_approval: Option<bool>,
+    /// all-with-banner (default): every claim, unapproved ones under a banner; approved-only.
     #[schemars(default, schema_with = "publish")]
     publish: Option<String>,
+    /// private (default): the review dashboard is not in the site; public: it is.
     #[schemars(default, schema_with = "dashboard")]
     dashboard: Option<String>,
 }
@@ -367,6 +399,31 @@ pub const QUESTION_NAMES: &[&str] = &[
     "prevalence",
     "screening",
 ];
+
+/// `approvals_required`: a number of at least 1, or such numbers by kind.
+fn approvals(_: &mut SchemaGenerator) -> Schema {
+    let mut by_kind = serde_json::Map::new();
+    for key in crate::model::config::Approvals::KEYS {
+        by_kind.insert(
+            (*key).to_string(),
+            serde_json::json!({"type": "integer", "minimum": 1}),
+        );
+    }
+    json_schema!({
+        "anyOf": [
+            {"type": "integer", "minimum": 1},
+            {"type": "object", "properties": by_kind, "additionalProperties": false}
+        ]
+    })
+}
+
+/// `roles`: role name → the review actions it may take.
+fn roles(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string", "enum": ReviewAction::NAMES}}
+    })
+}
 
 fn names(names: &[&str]) -> Schema {
     json_schema!({ "type": "string", "enum": names })
@@ -572,7 +629,7 @@ mod tests {
     #[test]
     fn the_loader_accepts_every_nested_property() {
         let claim = "statement: x\nkind: finding\nlevel: {scale: s, question: harm, level: 2, downgraded_from: 1}\n\
-            sources: [{id: a, locator: p. 1, quote: q, relation: supports}]\n\
+            sources: [{id: a, locator: p. 1, quote: q, relation: supports, graded: low}]\n\
             allow: [{code: grade-above-design, reason: r}]\nderived: [{figure: '1', reason: r}]\n\
             review:\n  status: retired\n  next_review: 2026-01-01\n  retired: {reason: r, replaced_by: b}\n  history:\n\
             \x20   - {date: 2025-01-01, by: a, action: approve, note: n, fingerprint: f, approved: {statement: s, audiences: {p: w}}}\n";
@@ -593,7 +650,7 @@ mod tests {
         let schema = by_name("claim.schema.json");
         for (definition, keys) in [
             ("LevelEntry", "downgraded_from level question scale"),
-            ("SourceLink", "id locator quote relation"),
+            ("SourceLink", "graded id locator quote relation"),
             ("AllowEntry", "code reason"),
             ("DerivedEntry", "figure reason"),
             ("HistoryEntry", "action approved by date fingerprint note"),
@@ -610,7 +667,7 @@ mod tests {
 
         let config = "grading: {evidence: grade, recommendations: grade}\naudiences: [{id: a, label: A}]\n\
             reviewers: [{id: r, name: R, credentials: MD, role: x}]\n\
-            review: {max_age_days: 1, approvals_required: 1, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public}\n";
+            review: {max_age_days: 1, approvals_required: {default: 1, topic: 2}, roles: {x: [submit]}, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public}\n";
         let mut d = Diagnostics::new();
         crate::model::config::Config::parse(config, "evident.yaml", &mut d);
         assert!(d.is_empty(), "{:?}", d.sorted());
@@ -621,7 +678,7 @@ mod tests {
             ("ReviewerConfig", "credentials id name role"),
             (
                 "ReviewPolicyConfig",
-                "approvals_required dashboard forbid_self_approval max_age_days publish require_quotes",
+                "approvals_required dashboard forbid_self_approval max_age_days publish require_quotes roles",
             ),
         ] {
             let pointer = format!("/definitions/{definition}/properties");
@@ -631,6 +688,67 @@ mod tests {
                 "{definition}"
             );
         }
+    }
+
+    /// Every key of evident.yaml, at any depth, says what it is for (`evident init`'s file
+    /// points editors here and to the README).
+    #[test]
+    fn every_config_key_is_described() {
+        fn walk(value: &serde_json::Value, at: &str, missing: &mut Vec<String>) {
+            if let Some(properties) = value.get("properties").and_then(|p| p.as_object()) {
+                for (key, property) in properties {
+                    let described = property.get("description").is_some()
+                        || property.get("$ref").is_some() && value.get("description").is_some();
+                    if !described && property.get("$ref").is_none() {
+                        missing.push(format!("{at}.{key}"));
+                    }
+                }
+            }
+        }
+        let schema = by_name("evident.schema.json");
+        let mut missing = Vec::new();
+        walk(&schema, "evident.yaml", &mut missing);
+        for (name, definition) in schema["definitions"].as_object().unwrap() {
+            walk(definition, name, &mut missing);
+        }
+        // A key whose value is a definition is described by its own doc comment, which
+        // schemars puts beside the `$ref`.
+        for (key, property) in schema["properties"].as_object().unwrap() {
+            if property.get("description").is_none() {
+                missing.push(format!("evident.yaml.{key}"));
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "undescribed keys: {missing:?}");
+    }
+
+    /// The README's table of evident.yaml names every key (sections by `section.key`).
+    #[test]
+    fn the_readme_documents_every_config_key() {
+        let readme = include_str!("../../README.md");
+        let table = &readme[readme.find("### Site configuration").unwrap()..];
+        let schema = by_name("evident.schema.json");
+        let mut missing = Vec::new();
+        for (key, property) in schema["properties"].as_object().unwrap() {
+            let reference = property["allOf"][0]["$ref"].as_str().unwrap_or("");
+            let nested = reference
+                .strip_prefix("#/definitions/")
+                .map(|name| properties(&schema, &format!("/definitions/{name}/properties")))
+                .unwrap_or_default();
+            if nested.is_empty() {
+                if !table.contains(&format!("| `{key}` |")) {
+                    missing.push(key.clone());
+                }
+            } else {
+                for sub in nested {
+                    if !table.contains(&format!("| `{key}.{sub}` |")) {
+                        missing.push(format!("{key}.{sub}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not in the README: {missing:?}");
     }
 
     #[test]

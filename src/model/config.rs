@@ -1,9 +1,12 @@
 //! `evident.yaml`: the site's configuration. Every key has a default, so a site without the
 //! file builds; every problem in it is a diagnostic like any other content problem.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::ReviewAction;
 use crate::text::fields::Fields;
 use crate::text::yaml::{self, Node};
 
@@ -193,7 +196,8 @@ pub struct Reviewer {
     pub name: String,
     /// `credentials`: shown after the name (`A. Smith, IBCLC`).
     pub credentials: Option<String>,
-    /// `role`: what the person does (`clinical reviewer`); read, but shown nowhere yet.
+    /// `role`: what the person does (`clinical reviewer`), one of `review.roles` (compared
+    /// ignoring case); it decides which review actions they may take. None: every action.
     pub role: Option<String>,
 }
 
@@ -226,8 +230,10 @@ pub struct ReviewPolicy {
     /// approval's day plus this (default 365).
     pub max_age_days: u32,
     /// `approvals_required`: how many reviewers must approve one version before it is
-    /// approved; at least 1 (default 1).
-    pub approvals_required: u32,
+    /// approved, for every kind or by kind; each at least 1 (default 1).
+    pub approvals_required: Approvals,
+    /// `roles`: the review actions each reviewer role may take (default [`Roles::default`]).
+    pub roles: Roles,
     /// `require_quotes`: approving needs a quote on every source link (default true).
     pub require_quotes: bool,
     /// `forbid_self_approval`: whoever submitted may not approve (default true).
@@ -236,6 +242,93 @@ pub struct ReviewPolicy {
     pub publish: Publish,
     /// `dashboard`: whether the review dashboard is part of the site.
     pub dashboard: Dashboard,
+}
+
+/// `review.approvals_required`: a number for every kind (`2`), or a map by kind (`{default:
+/// 1, recommendation: 2, topic: 1}`, kinds the map leaves out taking `default`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approvals {
+    /// `default` (or the plain number): for every kind not named.
+    pub default: u32,
+    /// By claim kind (`finding`, `recommendation`, `definition`, `practice-point`) or
+    /// `topic` for topic pages.
+    pub by_kind: BTreeMap<String, u32>,
+}
+
+impl Default for Approvals {
+    fn default() -> Self {
+        Approvals {
+            default: 1,
+            by_kind: BTreeMap::new(),
+        }
+    }
+}
+
+impl Approvals {
+    /// The keys a map of `approvals_required` may have: `default`, the claim kinds, `topic`.
+    pub const KEYS: &'static [&'static str] = &[
+        "default",
+        "finding",
+        "recommendation",
+        "definition",
+        "practice-point",
+        "topic",
+    ];
+
+    /// How many approvals an item of `kind` (a claim kind's name, or `topic`) needs.
+    pub fn of(&self, kind: &str) -> u32 {
+        self.by_kind.get(kind).copied().unwrap_or(self.default)
+    }
+}
+
+/// `review.roles`: for each reviewer role, the review actions it may take. Role names are
+/// compared ignoring case; they are kept as written for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Roles(pub Vec<(String, Vec<ReviewAction>)>);
+
+impl Default for Roles {
+    /// `author: [submit]`, `clinical reviewer: [submit, start, approve, request-changes]`,
+    /// `editor: [submit, start, approve, request-changes, retire]`.
+    fn default() -> Self {
+        use ReviewAction as A;
+        Roles(vec![
+            ("author".into(), vec![A::Submit]),
+            (
+                "clinical reviewer".into(),
+                vec![A::Submit, A::Start, A::Approve, A::RequestChanges],
+            ),
+            (
+                "editor".into(),
+                vec![
+                    A::Submit,
+                    A::Start,
+                    A::Approve,
+                    A::RequestChanges,
+                    A::Retire,
+                ],
+            ),
+        ])
+    }
+}
+
+impl Roles {
+    /// The actions of the role spelled `role` (ignoring case), or None for an unknown role.
+    pub fn actions(&self, role: &str) -> Option<&[ReviewAction]> {
+        let role = role.trim().to_lowercase();
+        self.0
+            .iter()
+            .find(|(name, _)| name.to_lowercase() == role)
+            .map(|(_, actions)| actions.as_slice())
+    }
+
+    /// The roles that may take `action`, as written in the map.
+    pub fn taking(&self, action: ReviewAction) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(_, actions)| actions.contains(&action))
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
 }
 
 impl Default for Config {
@@ -253,7 +346,8 @@ impl Default for Config {
             citation_style: "vancouver".into(),
             review: ReviewPolicy {
                 max_age_days: 365,
-                approvals_required: 1,
+                approvals_required: Approvals::default(),
+                roles: Roles::default(),
                 require_quotes: true,
                 forbid_self_approval: true,
                 publish: Publish::AllWithBanner,
@@ -345,11 +439,16 @@ impl Config {
             config.audiences = read_people(items, &mut fields, "an audience", &["id", "label"])
                 .into_iter()
                 .map(|(id, mut f)| Audience {
-                    label: f.remove("label").unwrap_or_else(|| id.clone()),
+                    label: f
+                        .remove("label")
+                        .map(|v| v.value)
+                        .unwrap_or_else(|| id.clone()),
                     id,
                 })
                 .collect();
         }
+        // Where each reviewer's role is written, checked against `review.roles` once read.
+        let mut roles_written = Vec::new();
         if let Some(items) = fields.list("reviewers") {
             config.reviewers = read_people(
                 items,
@@ -358,11 +457,20 @@ impl Config {
                 &["id", "name", "credentials", "role"],
             )
             .into_iter()
-            .map(|(id, mut f)| Reviewer {
-                name: f.remove("name").unwrap_or_else(|| id.clone()),
-                credentials: f.remove("credentials"),
-                role: f.remove("role"),
-                id,
+            .map(|(id, mut f)| {
+                let role = f.remove("role");
+                if let Some(role) = &role {
+                    roles_written.push((id.clone(), role.clone()));
+                }
+                Reviewer {
+                    name: f
+                        .remove("name")
+                        .map(|v| v.value)
+                        .unwrap_or_else(|| id.clone()),
+                    credentials: f.remove("credentials").map(|v| v.value),
+                    role: role.map(|v| v.value),
+                    id,
+                }
             })
             .collect();
         }
@@ -371,6 +479,32 @@ impl Config {
         }
         if let Some(node) = fields.node("review") {
             read_review_policy(node, &mut fields, &mut config.review);
+        }
+        for (reviewer, role) in roles_written {
+            if config.review.roles.actions(&role.value).is_some() {
+                continue;
+            }
+            let declared: Vec<&str> = config
+                .review
+                .roles
+                .0
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let loc = fields.location(role.pos);
+            let mut d = Diagnostic::error(
+                Code::UnknownRole,
+                loc,
+                format!("reviewer `{reviewer}` has the role `{}`, which `review.roles` does not declare", role.value),
+            )
+            .width(role.value.chars().count())
+            .hint(format!("declared roles: {}", declared.join(", ")));
+            if let Some(close) =
+                crate::text::fields::closest(&role.value.to_lowercase(), declared.iter().copied())
+            {
+                d = d.hint(format!("did you mean `{close}`?"));
+            }
+            fields.push(d.hint("or add the role under `review.roles` with the actions it may take, e.g. `pharmacist: [submit, start, approve, request-changes]`"));
         }
         if let Some(v) = fields.text("disclaimer") {
             config.disclaimer = v.value;
@@ -384,6 +518,39 @@ impl Config {
         }
         fields.finish(CONFIG_FIELDS, "evident.yaml");
         config
+    }
+
+    /// Whether reviewer `by` may take `action`: Ok for a reviewer without a role (every
+    /// action) or whose role lists it; otherwise why not, naming the roles that may.
+    pub fn permits(&self, by: &str, action: ReviewAction) -> Result<(), String> {
+        let Some(role) = self.reviewer(by).and_then(|r| r.role.as_deref()) else {
+            return Ok(());
+        };
+        let Some(actions) = self.review.roles.actions(role) else {
+            return Err(format!(
+                "{by}'s role `{role}` is not declared under `review.roles` in evident.yaml"
+            ));
+        };
+        if actions.contains(&action) {
+            return Ok(());
+        }
+        let needed = self.review.roles.taking(action);
+        Err(if needed.is_empty() {
+            format!(
+                "{by} is `{role}`, and no role under `review.roles` may {}",
+                action.name()
+            )
+        } else {
+            format!(
+                "{by} is `{role}`, which may not {}; that needs the role {}",
+                action.name(),
+                needed
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        })
     }
 
     /// The reviewer declared with `id`, or None.
@@ -413,23 +580,21 @@ fn read_grading(node: &Node, parent: &mut Fields<'_>, config: &mut Config) {
     fields.finish(&["evidence", "recommendations"], "`grading`");
 }
 
-fn read_people(
-    items: &[Node],
-    parent: &mut Fields<'_>,
-    what: &str,
-    known: &[&str],
-) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+/// The people (or audiences) of a list: each id with its other fields as written.
+type People = Vec<(String, BTreeMap<String, yaml::Spanned<String>>)>;
+
+fn read_people(items: &[Node], parent: &mut Fields<'_>, what: &str, known: &[&str]) -> People {
     let (path, offset) = (parent.path(), parent.line_offset());
-    let mut out: Vec<(String, std::collections::BTreeMap<String, String>)> = Vec::new();
+    let mut out: People = Vec::new();
     for item in items {
         let Some(mut fields) = Fields::of(item, path, offset, what, parent.diagnostics) else {
             continue;
         };
         let id = fields.required_text("id", "a short id such as `example-reviewer`", item.pos);
-        let mut values = std::collections::BTreeMap::new();
+        let mut values = BTreeMap::new();
         for key in &known[1..] {
             if let Some(v) = fields.text(key) {
-                values.insert((*key).to_string(), v.value);
+                values.insert((*key).to_string(), v);
             }
         }
         if let Some(id) = id {
@@ -460,20 +625,11 @@ fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewP
     if let Some(v) = fields.count("max_age_days") {
         policy.max_age_days = u32::try_from(v.value).unwrap_or(u32::MAX);
     }
-    if let Some(v) = fields.count("approvals_required") {
-        if v.value == 0 {
-            let loc = fields.location(v.pos);
-            fields.push(
-                Diagnostic::error(
-                    Code::InvalidValue,
-                    loc,
-                    "`approvals_required` must be at least 1",
-                )
-                .hint("write `approvals_required: 1`"),
-            );
-        } else {
-            policy.approvals_required = u32::try_from(v.value).unwrap_or(u32::MAX);
-        }
+    if let Some(node) = fields.node("approvals_required") {
+        read_approvals(node, &mut fields, &mut policy.approvals_required);
+    }
+    if let Some(node) = fields.node("roles") {
+        read_roles(node, &mut fields, &mut policy.roles);
     }
     if let Some(v) = fields.boolean("require_quotes") {
         policy.require_quotes = v.value;
@@ -499,6 +655,7 @@ fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewP
         &[
             "max_age_days",
             "approvals_required",
+            "roles",
             "require_quotes",
             "forbid_self_approval",
             "publish",
@@ -506,6 +663,144 @@ fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewP
         ],
         "`review`",
     );
+}
+
+/// `approvals_required`: a number, or a map of numbers by kind with an optional `default`.
+fn read_approvals(node: &Node, parent: &mut Fields<'_>, approvals: &mut Approvals) {
+    if node.as_map().is_none() {
+        if let Some(n) = at_least_one(node, "approvals_required", parent) {
+            *approvals = Approvals {
+                default: n,
+                by_kind: BTreeMap::new(),
+            };
+        }
+        return;
+    }
+    let (path, offset) = (parent.path(), parent.line_offset());
+    let Some(mut fields) = Fields::of(
+        node,
+        path,
+        offset,
+        "`approvals_required`",
+        parent.diagnostics,
+    ) else {
+        return;
+    };
+    let mut read = Approvals::default();
+    for key in Approvals::KEYS {
+        let Some(value) = fields.node(key) else {
+            continue;
+        };
+        if let Some(n) = at_least_one(value, key, &mut fields) {
+            if *key == "default" {
+                read.default = n;
+            } else {
+                read.by_kind.insert((*key).to_string(), n);
+            }
+        }
+    }
+    fields.finish(Approvals::KEYS, "`approvals_required`");
+    *approvals = read;
+}
+
+/// A whole number of at least 1, or None (reported, naming `key`).
+fn at_least_one(node: &Node, key: &str, fields: &mut Fields<'_>) -> Option<u32> {
+    match node.value {
+        yaml::Value::Int(n) if n >= 1 => Some(u32::try_from(n).unwrap_or(u32::MAX)),
+        _ => {
+            let loc = fields.location(node.pos);
+            fields.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    loc,
+                    format!("`{key}` must be a whole number of at least 1"),
+                )
+                .hint("write `approvals_required: 1`, or a map by kind such as `{default: 1, recommendation: 2, topic: 1}`"),
+            );
+            None
+        }
+    }
+}
+
+/// `roles`: a map of role name → list of review actions; it replaces the default map.
+fn read_roles(node: &Node, parent: &mut Fields<'_>, roles: &mut Roles) {
+    let Some(entries) = node.as_map() else {
+        let loc = parent.location(node.pos);
+        parent.push(
+            Diagnostic::error(
+                Code::WrongType,
+                loc,
+                format!("`roles` must be a mapping, found {}", node.kind_name()),
+            )
+            .hint("write one `role name: [actions]` line per role, e.g. `author: [submit]`"),
+        );
+        return;
+    };
+    let mut read: Vec<(String, Vec<ReviewAction>)> = Vec::new();
+    for (key, value) in entries {
+        let Some(items) = value.as_seq() else {
+            let loc = parent.location(value.pos);
+            parent.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    loc,
+                    format!(
+                        "the actions of role `{}` must be a list, found {}",
+                        key.name,
+                        value.kind_name()
+                    ),
+                )
+                .hint(format!(
+                    "write `{}: [submit, start, approve, request-changes, retire]`, keeping the actions it may take",
+                    key.name
+                )),
+            );
+            continue;
+        };
+        let mut actions = Vec::new();
+        for item in items {
+            let text = item.as_text().unwrap_or_default();
+            match ReviewAction::from_name(text.trim()) {
+                Some(action) => actions.push(action),
+                None => {
+                    let loc = parent.location(item.pos);
+                    let mut d = Diagnostic::error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("`{text}` is not a review action"),
+                    )
+                    .width(text.chars().count())
+                    .hint(format!("allowed: {}", ReviewAction::NAMES.join(", ")));
+                    if let Some(close) =
+                        crate::text::fields::closest(&text, ReviewAction::NAMES.iter().copied())
+                    {
+                        d = d.hint(format!("did you mean `{close}`?"));
+                    }
+                    parent.push(d);
+                }
+            }
+        }
+        let name = key.name.trim().to_string();
+        if read
+            .iter()
+            .any(|(n, _)| n.to_lowercase() == name.to_lowercase())
+        {
+            let loc = parent.location(key.pos);
+            parent.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    loc,
+                    format!(
+                        "role `{name}` is declared twice (role names are compared ignoring case)"
+                    ),
+                )
+                .hint("declare each role once, with every action it may take"),
+            );
+            continue;
+        }
+        read.push((name, actions));
+    }
+    *roles = Roles(read);
 }
 
 #[cfg(test)]
@@ -524,7 +819,7 @@ mod tests {
 
     #[test]
     fn reads_every_section() {
-        let text = "title: T\nbase_url: https://x.org\ngrading: {evidence: oxford-cebm, recommendations: sort}\naudiences: [{id: patient, label: Parent}]\nreviewers:\n  - {id: r1, name: R One, credentials: IBCLC, role: reviewer}\nreview:\n  max_age_days: 30\n  approvals_required: 2\n  publish: approved-only\n  dashboard: public\nnotice: Demo\npretty_urls: true\n";
+        let text = "title: T\nbase_url: https://x.org\ngrading: {evidence: oxford-cebm, recommendations: sort}\naudiences: [{id: patient, label: Parent}]\nreviewers:\n  - {id: r1, name: R One, credentials: IBCLC, role: Pharmacist}\nreview:\n  max_age_days: 30\n  approvals_required: {default: 2, topic: 1}\n  roles: {pharmacist: [submit, start]}\n  publish: approved-only\n  dashboard: public\nnotice: Demo\npretty_urls: true\n";
         let mut d = Diagnostics::new();
         let c = Config::parse(text, "evident.yaml", &mut d);
         assert!(d.is_empty(), "{d:?}");
@@ -535,10 +830,57 @@ mod tests {
             c.reviewer("r1").unwrap().credentials.as_deref(),
             Some("IBCLC")
         );
-        assert_eq!(c.review.approvals_required, 2);
+        assert_eq!(c.review.approvals_required.of("finding"), 2);
+        assert_eq!(c.review.approvals_required.of("topic"), 1);
+        assert!(c.permits("r1", ReviewAction::Start).is_ok());
+        let refused = c.permits("r1", ReviewAction::Approve).unwrap_err();
+        assert!(
+            refused.contains("no role under `review.roles` may approve"),
+            "{refused}"
+        );
         assert_eq!(c.review.publish, Publish::ApprovedOnly);
         assert_eq!(c.notice.as_deref(), Some("Demo"));
         assert!(c.pretty_urls);
+    }
+
+    #[test]
+    fn default_roles_name_the_role_an_action_needs() {
+        let text = "reviewers:\n  - {id: a, role: Author}\n  - {id: c, role: clinical reviewer}\n  - {id: e, role: EDITOR}\n  - {id: n}\n";
+        let mut d = Diagnostics::new();
+        let c = Config::parse(text, "evident.yaml", &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.permits("a", ReviewAction::Submit).is_ok());
+        let refused = c.permits("a", ReviewAction::Approve).unwrap_err();
+        assert_eq!(
+            refused,
+            "a is `Author`, which may not approve; that needs the role `clinical reviewer` or `editor`"
+        );
+        assert!(c.permits("c", ReviewAction::Retire).is_err());
+        assert!(c.permits("e", ReviewAction::Retire).is_ok());
+        for action in [ReviewAction::Approve, ReviewAction::Retire] {
+            assert!(c.permits("n", action).is_ok(), "no role: every action");
+        }
+    }
+
+    #[test]
+    fn an_unknown_role_or_action_is_an_error_at_its_line() {
+        let text = "reviewers:\n  - {id: a, role: clinical reviwer}\nreview:\n  roles:\n    author: [submit, aprove]\n  approvals_required: {default: 0, recommendtion: 2}\n";
+        let mut d = Diagnostics::new();
+        Config::parse(text, "evident.yaml", &mut d);
+        let found: Vec<String> = d
+            .sorted()
+            .iter()
+            .map(|d| format!("{}:{} {}", d.location.line, d.location.column, d.code))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "2:19 unknown-role",
+                "5:22 invalid-value",
+                "6:33 invalid-value",
+                "6:36 unknown-field"
+            ]
+        );
     }
 
     #[test]

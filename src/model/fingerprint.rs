@@ -1,7 +1,13 @@
-//! Approval fingerprints (DESIGN §5): `v1:` + blake3 of the canonical JSON (sorted keys, no
-//! whitespace) of exactly what a reviewer approved. Formatting the YAML differently never
-//! changes a fingerprint; changing a word, a number, a quote, a relation or a cited source's
-//! identity always does.
+//! Approval fingerprints (DESIGN §5): a version, `:`, and blake3 of the canonical JSON (sorted
+//! keys, no whitespace) of exactly what a reviewer approved. Formatting the YAML differently
+//! never changes a fingerprint; changing a word, a number, a quote, a relation or a cited
+//! source's identity always does.
+//!
+//! Versions: a claim's `v2:` covers `v1:`'s fields plus its `allow:` entries (code and
+//! reason: the reviewer approves the reason too) and each source link's `graded:`. New
+//! approvals record `v2:`; an approval recorded as `v1:` is still verified against the v1
+//! document ([`claim_as`]), so sites approved before v2 keep their approvals. A topic's
+//! fingerprint covers what it did and stays `v1:`.
 
 use std::collections::BTreeMap;
 
@@ -10,18 +16,70 @@ use serde_json::{Map, Value, json};
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, Source, Topic};
 
-/// The version of what a fingerprint covers and how it is written: the part before the `:`
-/// of every fingerprint (`v1:` + 64 hex digits). Fingerprints are compared as whole
-/// strings, so those of another version never match.
-pub const VERSION: &str = "v1";
+/// The version of what a new claim fingerprint covers and how it is written: the part
+/// before the `:` (`v2:` + 64 hex digits). Fingerprints are compared as whole strings, so
+/// one is verified by computing the current content's fingerprint in its own version.
+pub const VERSION: &str = "v2";
 
-/// The fingerprint of a claim, given the sources it may cite (by id).
+/// The version of topic fingerprints (what they cover did not change with claims' v2).
+pub const TOPIC_VERSION: &str = "v1";
+
+/// The claim fingerprint versions evident can verify, oldest first.
+pub const CLAIM_VERSIONS: &[&str] = &["v1", "v2"];
+
+/// The fingerprint of a claim, given the sources it may cite (by id), in [`VERSION`].
 pub fn claim(claim: &Claim, sources: &IdMap<Source>) -> String {
-    digest(&claim_document(claim, sources))
+    digest_as(VERSION, &claim_document(claim, sources))
 }
 
-/// What a claim's fingerprint covers, as JSON (shown by `evident review` when it refuses).
+/// The claim's fingerprint in `version` (one of [`CLAIM_VERSIONS`]), to verify an approval
+/// recorded in that version; None for a version evident does not know.
+pub fn claim_as(claim: &Claim, sources: &IdMap<Source>, version: &str) -> Option<String> {
+    let doc = match version {
+        "v1" => v1_document(claim, sources),
+        "v2" => claim_document(claim, sources),
+        _ => return None,
+    };
+    Some(digest_as(version, &doc))
+}
+
+/// The version a recorded fingerprint was written in (the text before its `:`).
+pub fn version_of(fingerprint: &str) -> &str {
+    fingerprint.split_once(':').map_or("", |(v, _)| v)
+}
+
+/// What a claim's current (v2) fingerprint covers, as JSON: the v1 document, each source
+/// link with its `graded`, and the `allow` entries (code and reason), sorted.
 pub fn claim_document(claim: &Claim, sources: &IdMap<Source>) -> Value {
+    let mut doc = v1_document(claim, sources);
+    if let Value::Object(map) = &mut doc {
+        if let Some(Value::Array(links)) = map.get_mut("sources") {
+            for (value, link) in links.iter_mut().zip(&claim.sources) {
+                if let Value::Object(fields) = value {
+                    fields.insert(
+                        "graded".into(),
+                        json!(link.graded.as_ref().map(|g| g.value.as_str())),
+                    );
+                }
+            }
+        }
+        let mut allow: Vec<(&str, &str)> = claim
+            .allow
+            .iter()
+            .map(|a| (a.code.trim(), a.reason.trim()))
+            .collect();
+        allow.sort_unstable();
+        let allow: Vec<Value> = allow
+            .into_iter()
+            .map(|(code, reason)| json!({"code": code, "reason": reason}))
+            .collect();
+        map.insert("allow".into(), Value::Array(allow));
+    }
+    doc
+}
+
+/// What a `v1:` fingerprint covers (DESIGN §5's field list).
+fn v1_document(claim: &Claim, sources: &IdMap<Source>) -> Value {
     let mut doc = Map::new();
     doc.insert("kind".into(), json!(claim.kind.name()));
     doc.insert("statement".into(), text(&claim.statement.value));
@@ -86,14 +144,20 @@ pub fn cited<'a>(claim: &Claim, source: impl Fn(&str) -> Option<&'a Source>) -> 
     Value::Array(cited.into_values().collect())
 }
 
-/// The fingerprint of a claim whose cited sources' identities are given as [`cited`] wrote
-/// them, rather than looked up: how an approved version is checked against its approval.
-pub fn claim_with_cited(claim: &Claim, cited: Value) -> String {
-    let mut doc = claim_document(claim, &IdMap::new());
+/// The claim's fingerprint in `version` (as [`claim_as`]) with its cited sources' identities
+/// given as [`cited`] wrote them, rather than looked up: how an approved version is checked
+/// against its approval. None for a version evident does not know.
+pub fn claim_with_cited(claim: &Claim, cited: Value, version: &str) -> Option<String> {
+    let no_sources = IdMap::new();
+    let mut doc = match version {
+        "v1" => v1_document(claim, &no_sources),
+        "v2" => claim_document(claim, &no_sources),
+        _ => return None,
+    };
     if let Value::Object(map) = &mut doc {
         map.insert("cited".into(), cited);
     }
-    digest(&doc)
+    Some(digest_as(version, &doc))
 }
 
 /// A source's identity: what makes a citation point at this work and not another.
@@ -115,11 +179,14 @@ fn source_identity(source: &Source) -> Value {
 pub fn topic(topic: &Topic) -> String {
     let body = topic.body.replace("\r\n", "\n");
     let embeds: Vec<&str> = topic.embedded_claims();
-    digest(&json!({
-        "front_matter": topic.front_matter,
-        "body": body.trim_end(),
-        "embeds": embeds,
-    }))
+    digest_as(
+        TOPIC_VERSION,
+        &json!({
+            "front_matter": topic.front_matter,
+            "body": body.trim_end(),
+            "embeds": embeds,
+        }),
+    )
 }
 
 fn text(value: &str) -> Value {
@@ -132,11 +199,11 @@ fn insert_opt(doc: &mut Map<String, Value>, key: &str, value: Option<&str>) {
     }
 }
 
-/// `v1:` + blake3 hex of the canonical JSON.
-pub fn digest(value: &Value) -> String {
+/// `version` + `:` + blake3 hex of the canonical JSON.
+pub fn digest_as(version: &str, value: &Value) -> String {
     let mut canonical = String::new();
     write_canonical(value, &mut canonical);
-    format!("{VERSION}:{}", blake3::hash(canonical.as_bytes()).to_hex())
+    format!("{version}:{}", blake3::hash(canonical.as_bytes()).to_hex())
 }
 
 /// JSON with object keys sorted and no whitespace, written by hand so that no serde_json
@@ -197,7 +264,7 @@ mod tests {
     #[test]
     fn is_versioned_and_stable() {
         let a = fp(BASE);
-        assert!(a.starts_with("v1:"));
+        assert!(a.starts_with("v2:"));
         assert_eq!(a.len(), 3 + 64);
         assert_eq!(a, fp(BASE));
     }
@@ -222,6 +289,35 @@ mod tests {
         ] {
             assert_ne!(fp(&changed), base, "{changed}");
         }
+    }
+
+    #[test]
+    fn v2_covers_allow_reasons_and_graded_and_v1_does_not() {
+        let v1 = |text: &str| {
+            let mut d = Diagnostics::new();
+            let claim = parse_claim(text, "c.yaml", "c", &Config::default(), &mut d).unwrap();
+            claim_as(&claim, &IdMap::new(), "v1").unwrap()
+        };
+        let allowed =
+            format!("{BASE}allow:\n  - {{code: grade-above-design, reason: Large effect.}}\n");
+        let other_reason = allowed.replace("Large effect.", "Dose response.");
+        let graded = BASE.replace(
+            "    quote:",
+            "    locator: rec 2\n    graded: moderate\n    quote:",
+        );
+        let located = BASE.replace("    quote:", "    locator: rec 2\n    quote:");
+        assert_ne!(fp(BASE), fp(&allowed));
+        assert_ne!(fp(&allowed), fp(&other_reason));
+        assert_ne!(fp(&located), fp(&graded));
+        assert_eq!(v1(BASE), v1(&allowed));
+        assert_eq!(v1(&allowed), v1(&other_reason));
+        assert_eq!(v1(&located), v1(&graded));
+        assert!(v1(BASE).starts_with("v1:"));
+        // The v1 document is DESIGN §5's list, unchanged: this digest was recorded by v1.
+        assert_eq!(version_of(&v1(BASE)), "v1");
+        let mut d = Diagnostics::new();
+        let claim = parse_claim(BASE, "c.yaml", "c", &Config::default(), &mut d).unwrap();
+        assert_eq!(claim_as(&claim, &IdMap::new(), "v9"), None);
     }
 
     #[test]

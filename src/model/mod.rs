@@ -368,9 +368,12 @@ impl Claim {
             .map_or(&self.statement.value, |(_, w)| &w.value)
     }
 
-    /// Whether an `allow:` entry silences `code` for this claim (with or without a reason).
+    /// Whether an `allow:` entry with a reason (not blank) silences `code` for this claim; an
+    /// entry without one silences nothing (it is an error of its own).
     pub fn allows(&self, code: crate::diag::Code) -> bool {
-        self.allow.iter().any(|a| a.code == code.as_str())
+        self.allow
+            .iter()
+            .any(|a| a.code == code.as_str() && !a.reason.trim().is_empty())
     }
 }
 
@@ -400,6 +403,11 @@ pub struct SourceLink {
     pub quote: Option<Spanned<String>>,
     /// `relation:`; `supports` when absent or wrong.
     pub relation: Relation,
+    /// `graded:`, the certainty the source itself reports for this finding (a guideline's
+    /// graded recommendation, a GRADE-rated review), in the site's evidence scale; the
+    /// link's `locator` says where. `grade-above-design` measures the claim against it
+    /// instead of the source's design.
+    pub graded: Option<Spanned<String>>,
     /// Where the link's list item starts (for diagnostics about the link as a whole).
     pub pos: Pos,
 }

@@ -87,7 +87,7 @@ fn claim_record<'a>(kb: &'a KnowledgeBase, resolved: &'a ResolvedClaim) -> Claim
         effective_status: resolved.status.name(),
         last_review: c.review.last_entry().map(|e| e.date.to_string()),
         next_review: resolved.due.map(|d| d.to_string()),
-        fingerprint: &resolved.fingerprint,
+        fingerprint: resolved.fingerprint_shown(),
         tags: &c.tags,
         topics: &resolved.used_by,
         url: format!("{}claims/{}/", kb.config.base_url, c.id),

@@ -203,15 +203,15 @@ fn approved_claim(
         // Its reading reported why.
         return Shown::Hidden;
     };
-    let recomputed = match &version.cited {
-        Some(cited) => fingerprint::claim_with_cited(claim, cited.clone()),
-        None => fingerprint::claim(claim, &resolution.sources),
+    let recompute = |in_version: &str| match &version.cited {
+        Some(cited) => fingerprint::claim_with_cited(claim, cited.clone(), in_version),
+        None => fingerprint::claim_as(claim, &resolution.sources, in_version),
     };
     match check_version(
         &version.rel,
         &claim.review,
         &current.review,
-        &recomputed,
+        recompute,
         &current.path,
     ) {
         Some(problem) => {
@@ -231,12 +231,12 @@ fn approved_topic(
     let Parsed::Topic(topic) = &version.parsed else {
         return Shown::Hidden;
     };
-    let recomputed = fingerprint::topic(topic);
+    let recompute = |_: &str| Some(fingerprint::topic(topic));
     match check_version(
         &version.rel,
         &topic.review,
         &current.review,
-        &recomputed,
+        recompute,
         &current.path,
     ) {
         Some(problem) => {
@@ -248,13 +248,13 @@ fn approved_topic(
 }
 
 /// Why an approved version cannot stand for its content file: it records no approval, one
-/// its content file's history does not, or content other than what was approved. None when
-/// it holds.
+/// its content file's history does not, or content other than what was approved (its
+/// fingerprint recomputed by `recompute` in the approval's version). None when it holds.
 fn check_version(
     rel: &str,
     version: &Review,
     current: &Review,
-    recomputed: &str,
+    recompute: impl Fn(&str) -> Option<String>,
     of: &str,
 ) -> Option<Diagnostic> {
     let at = Location::new(rel, version.status_pos.line, version.status_pos.column);
@@ -282,6 +282,7 @@ fn check_version(
             .hint(format!("restore {of} or this file from version control, so that both record the same approval")),
         );
     }
+    let recomputed = recompute(fingerprint::version_of(&approved)).unwrap_or_default();
     if recomputed != approved {
         return Some(
             Diagnostic::error(
@@ -289,7 +290,7 @@ fn check_version(
                 at,
                 format!(
                     "this approved version of {of} was changed after its approval: its content's fingerprint is {}, the approval's {}",
-                    short(recomputed),
+                    short(&recomputed),
                     short(&approved)
                 ),
             )

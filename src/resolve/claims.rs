@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use super::review::{due_date, is_changed};
 use super::types::ResolvedClaim;
-use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
 use crate::model::config::{Config, Publish};
 use crate::model::fingerprint;
 use crate::model::idmap::IdMap;
@@ -27,20 +27,45 @@ pub(super) fn resolve_claim(
     today: Date,
     diagnostics: &mut Diagnostics,
 ) -> ResolvedClaim {
-    check_claim(&claim, config, sources, diagnostics);
+    let mut checks = Diagnostics::new();
+    check_claim(&claim, config, sources, &mut checks);
     check_figures(
         &claim,
         sources,
         texts.get(&claim.path).map(String::as_str),
-        diagnostics,
+        &mut checks,
     );
+    // An evidence-integrity warning the claim's `allow:` gives a reason for is not reported:
+    // the reason is shown on the claim page and is part of what reviewers approve.
+    for d in checks {
+        let allowed = d.severity == Severity::Warning
+            && crate::diag::is_evidence_integrity(d.code)
+            && claim.allows(d.code);
+        if !allowed {
+            diagnostics.push(d);
+        }
+    }
     let fingerprint = fingerprint::claim(&claim, sources);
+    let older_fingerprints: Vec<String> = fingerprint::CLAIM_VERSIONS
+        .iter()
+        .filter(|v| **v != fingerprint::VERSION)
+        .filter(|v| {
+            claim.review.history.iter().any(|e| {
+                e.fingerprint
+                    .as_deref()
+                    .is_some_and(|f| fingerprint::version_of(f) == **v)
+            })
+        })
+        .filter_map(|v| fingerprint::claim_as(&claim, sources, v))
+        .collect();
     let cites_retracted = claim.sources.iter().any(|l| {
         sources
             .get(&l.id.value)
             .is_some_and(|s| s.evidence.retracted.is_some())
     });
-    let changed_since_approval = is_changed(&claim.review, &fingerprint);
+    let changed_since_approval = is_changed(&claim.review, |recorded| {
+        recorded == fingerprint || older_fingerprints.iter().any(|f| f == recorded)
+    });
     if changed_since_approval {
         diagnostics.push(
             Diagnostic::warning(
@@ -48,7 +73,7 @@ pub(super) fn resolve_claim(
                 Location::new(&claim.path, claim.review.status_pos.line, claim.review.status_pos.column),
                 format!("claim `{}` changed after it was approved; it is shown as \"changed since approval\"", claim.id),
             )
-            .hint(format!("have it reviewed again: `evident review submit {}` then start/approve", claim.id)),
+            .hint(format!("have it reviewed again: `evident review submit {} --by REVIEWER`, then `start` and `approve` with `--by` a reviewer", claim.id)),
         );
     }
     let status = EffectiveStatus::of(claim.review.status, cites_retracted, changed_since_approval);
@@ -60,6 +85,7 @@ pub(super) fn resolve_claim(
     ResolvedClaim {
         claim,
         fingerprint,
+        older_fingerprints,
         status,
         changed_since_approval,
         cites_retracted,
@@ -103,8 +129,19 @@ fn check_claim(
                         .map(|d| format!(" on {d}"))
                         .unwrap_or_default();
                     diagnostics.push(
-                        Diagnostic::warning(Code::CitesRetracted, at, format!("cites `{id}`, which was retracted{when}"))
+                        Diagnostic::warning(Code::CitesRetracted, at.clone(), format!("cites `{id}`, which was retracted{when}"))
                             .hint("find a replacement source or retire the claim; until then it is not shown as approved"),
+                    );
+                }
+                if let Some(next) = &source.evidence.superseded_by {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            Code::CitesSuperseded,
+                            at,
+                            format!("cites `{id}`, which `{next}` supersedes"),
+                        )
+                        .width(id.chars().count())
+                        .hint(format!("cite `{next}` if it still supports the claim, or add `allow: [{{code: cites-superseded, reason: \"…\"}}]` saying why `{id}` is the right source")),
                     );
                 }
             }
@@ -304,20 +341,29 @@ fn check_grade(
     let Some(rank) = scale.rank(&certainty.value) else {
         return;
     };
-    let designs: Vec<(&str, u8)> = claim
+    // Each cited source carries what it reports itself (`graded:`), else what its design
+    // can carry; the claim may rise to the best of them.
+    let designs: Vec<(String, u8)> = claim
         .sources
         .iter()
-        .filter_map(|l| sources.get(&l.id.value))
-        .filter_map(|s| s.evidence.design.as_deref())
-        .filter_map(|d| design_ceiling(d).map(|c| (d, c)))
+        .filter_map(|l| Some((l, sources.get(&l.id.value)?)))
+        .filter_map(|(l, s)| match &l.graded {
+            Some(graded) => scale
+                .rank(&graded.value)
+                .map(|r| (format!("{} graded {}", l.id.value, graded.value), r)),
+            None => {
+                let design = s.evidence.design.as_deref()?;
+                design_ceiling(design).map(|c| (design.to_string(), c))
+            }
+        })
         .collect();
     let Some(ceiling) = designs.iter().map(|(_, c)| *c).max() else {
         return;
     };
-    if rank <= ceiling || claim.allows(Code::GradeAboveDesign) {
+    if rank <= ceiling {
         return;
     }
-    let mut names: Vec<&str> = designs.iter().map(|(d, _)| *d).collect();
+    let mut names: Vec<&str> = designs.iter().map(|(d, _)| d.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     let highest = ["", "very-low", "low", "moderate", "high"][usize::from(ceiling)];
@@ -333,7 +379,7 @@ fn check_grade(
             ),
         )
         .width(certainty.value.chars().count())
-        .hint("lower the certainty, cite stronger evidence, or add `allow: [{code: grade-above-design, reason: \"…\"}]` saying why (e.g. GRADE's upgrading criteria)"),
+        .hint("lower the certainty, cite stronger evidence, add `graded: LEVEL` to a source link whose source states its own certainty (a guideline, a GRADE-rated review), or add `allow: [{code: grade-above-design, reason: \"…\"}]` saying why (e.g. GRADE's upgrading criteria)"),
     );
 }
 

@@ -92,7 +92,7 @@ pub fn queue(kb: &KnowledgeBase) -> Vec<QueueRow> {
             next_due: claim.due.map(|d| d.to_string()),
             overdue: claim.overdue,
             flags,
-            fingerprint: claim.fingerprint.clone(),
+            fingerprint: claim.fingerprint_shown().to_string(),
         });
     }
     for topic in kb.topics.values() {

@@ -9,11 +9,13 @@ use crate::model::config::Config;
 use crate::model::{Review, ReviewStatus};
 use crate::text::fields::closest;
 
-pub(super) fn is_changed(review: &Review, fingerprint: &str) -> bool {
+/// Recorded as approved, but the last approval's fingerprint is not the content's as it now
+/// is (`current` says whether a recorded fingerprint matches, in its own version).
+pub(super) fn is_changed(review: &Review, current: impl Fn(&str) -> bool) -> bool {
     review.status == ReviewStatus::Approved
         && review
             .last_approval()
-            .is_some_and(|a| a.fingerprint.as_deref() != Some(fingerprint))
+            .is_some_and(|a| !a.fingerprint.as_deref().is_some_and(&current))
 }
 
 /// The earlier of `next_review` and the last approval + `max_age_days`; overdue when today is later.

@@ -98,7 +98,7 @@ pub(super) fn resolve_topic(
         }
     }
     let fingerprint = fingerprint::topic(&topic);
-    let changed = is_changed(&topic.review, &fingerprint);
+    let changed = is_changed(&topic.review, |recorded| recorded == fingerprint);
     let own_status = EffectiveStatus::of(topic.review.status, false, changed);
     let status = EffectiveStatus::lowest(
         std::iter::once(own_status).chain(
@@ -123,7 +123,7 @@ pub(super) fn resolve_topic(
                 format!("page `{}` changed after it was approved", topic.slug.value),
             )
             .hint(format!(
-                "have it reviewed again: `evident review submit topic:{}`",
+                "have it reviewed again: `evident review submit topic:{} --by REVIEWER`, then `start` and `approve` with `--by` a reviewer",
                 topic.slug.value
             )),
         );

@@ -15,9 +15,12 @@ use crate::model::{Claim, EffectiveStatus, PageKind, Relation, Source, Topic};
 pub struct ResolvedClaim {
     /// The claim as loaded from its file.
     pub claim: Claim,
-    /// The approval fingerprint of the claim as it now is (`v1:` + 64 hex digits, see
+    /// The approval fingerprint of the claim as it now is (`v2:` + 64 hex digits, see
     /// [`crate::model::fingerprint::claim`]); covers the identity of the sources it cites.
     pub fingerprint: String,
+    /// The claim as it now is fingerprinted in each older version its review history
+    /// records (`v1:`), so that approvals recorded before `v2:` still verify; usually empty.
+    pub older_fingerprints: Vec<String>,
     /// The status pages show: the recorded one, unless the claim is retired, cites a
     /// retracted source or changed since its approval ([`EffectiveStatus::of`]).
     pub status: EffectiveStatus,
@@ -34,6 +37,26 @@ pub struct ResolvedClaim {
     pub published: bool,
     /// Slugs of the topics that embed it, in topic order.
     pub used_by: Vec<String>,
+}
+
+impl ResolvedClaim {
+    /// Whether an approval that recorded `fingerprint` approved the claim as it now is,
+    /// in whichever version the fingerprint was written.
+    pub fn is_current(&self, fingerprint: &str) -> bool {
+        self.fingerprint == fingerprint || self.older_fingerprints.iter().any(|f| f == fingerprint)
+    }
+
+    /// The fingerprint to show beside the claim: the one its last approval recorded while
+    /// that approval still holds (a `v1:` approval shows its v1 fingerprint, so the two can
+    /// be compared), else the current one.
+    pub fn fingerprint_shown(&self) -> &str {
+        self.claim
+            .review
+            .last_approval()
+            .and_then(|a| a.fingerprint.as_deref())
+            .filter(|f| self.is_current(f))
+            .unwrap_or(&self.fingerprint)
+    }
 }
 
 /// A topic page with its own review state and its reference numbering.
@@ -104,8 +127,9 @@ impl ResolvedSource {
     }
 }
 
-/// The whole site, resolved.
-#[derive(Debug, Default)]
+/// The whole site, resolved. Cloned by the review gate, which resolves one edited item
+/// again without changing the site it was given.
+#[derive(Debug, Default, Clone)]
 pub struct KnowledgeBase {
     /// The site's configuration, from `evident.yaml`.
     pub config: Config,

@@ -37,7 +37,7 @@ fn site() -> Site {
 
 #[track_caller]
 fn decide_and_write(site: &Site, target: Target, action: ReviewAction, by: &str) {
-    let kb = site.check();
+    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
     let decision = Decision {
         action,
         by: by.into(),
@@ -46,7 +46,7 @@ fn decide_and_write(site: &Site, target: Target, action: ReviewAction, by: &str)
         replaced_by: None,
         next_review: None,
     };
-    let edit = decide(&kb, &target, &decision, today()).unwrap();
+    let edit = decide(&kb, &resolution, &target, &decision, today()).unwrap();
     write_edit(&site.root, &edit).unwrap();
 }
 

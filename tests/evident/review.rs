@@ -113,8 +113,10 @@ fn approved_only_keeps_unapproved_claims_off_public_pages() {
         next_review: None,
     };
     let topic = evident::edit::review::Target::Topic("relactation".into());
+    let (kb, resolution) =
+        evident::check_resolution(&site.project(), crate::harness::today()).unwrap();
     let edit =
-        evident::edit::review::decide(&site.check(), &topic, &decision, crate::harness::today())
+        evident::edit::review::decide(&kb, &resolution, &topic, &decision, crate::harness::today())
             .unwrap();
     evident::edit::review::write_edit(&site.root, &edit).unwrap();
     let out = site.build();

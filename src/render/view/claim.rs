@@ -112,6 +112,9 @@ pub struct ClaimSourceView {
     pub locator: Option<String>,
     /// The sentence of the source quoted as the claim's evidence, when recorded.
     pub quote: Option<String>,
+    /// The certainty the source itself reports for this evidence (a guideline's graded
+    /// recommendation), in words ("Moderate"), when the claim records it (`graded:`).
+    pub graded: Option<String>,
     /// How the source bears on the claim: supports, qualifies or disputes.
     pub relation: &'static str,
     /// The relation in words ("Supports").
@@ -183,7 +186,9 @@ pub struct WordingChangeView {
 pub struct AllowView {
     /// The check's code (`unsupported-figure`) or the figure ("92%").
     pub code: String,
-    /// The editors' reason or explanation.
+    /// For a check switched off, what it checks, in words; empty for a derived figure.
+    pub label: String,
+    /// The editors' reason or explanation (a reviewer approved it with the claim).
     pub reason: String,
 }
 
@@ -286,6 +291,10 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
                 sample_size: resolved.and_then(|s| s.source.evidence.sample_size),
                 locator: link.locator.clone(),
                 quote: link.quote.as_ref().map(|q| q.value.clone()),
+                graded: link
+                    .graded
+                    .as_ref()
+                    .map(|g| kb.config.grading.evidence.label(&g.value)),
                 relation: link.relation.name(),
                 relation_label: relation_label(link.relation),
                 retracted: resolved.is_some_and(|s| s.source.evidence.retracted.is_some()),
@@ -324,7 +333,7 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
             })
             .collect(),
         recorded_status: c.review.status.name(),
-        fingerprint: claim.fingerprint.clone(),
+        fingerprint: claim.fingerprint_shown().to_string(),
         next_review: claim.due.map(date),
         tags: c.tags.clone(),
         allowed: c
@@ -332,6 +341,9 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
             .iter()
             .map(|a| AllowView {
                 code: a.code.clone(),
+                label: crate::diag::Code::parse(&a.code)
+                    .map(|c| c.summary().trim_end_matches('.').to_string())
+                    .unwrap_or_default(),
                 reason: a.reason.clone(),
             })
             .collect(),
@@ -340,6 +352,7 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
             .iter()
             .map(|d| AllowView {
                 code: d.figure.clone(),
+                label: String::new(),
                 reason: d.reason.clone(),
             })
             .collect(),
