@@ -15,6 +15,7 @@ use crate::model::idmap::IdMap;
 use crate::model::{Claim, EffectiveStatus, Kind, ReviewStatus, Source, design_ceiling};
 use crate::text::fields::closest;
 use crate::text::figures;
+use crate::text::passage::{Normalised, closest_passage};
 
 /// Everything about one claim that depends on the claim, the site's configuration and the
 /// sources it cites, but on no other claim or topic (its `used_by` is left empty: see
@@ -23,11 +24,19 @@ pub(super) fn resolve_claim(
     claim: Claim,
     config: &Config,
     sources: &IdMap<Source>,
+    abstracts: &BTreeMap<String, Normalised>,
     texts: &BTreeMap<String, String>,
     today: Date,
     diagnostics: &mut Diagnostics,
 ) -> ResolvedClaim {
     check_claim(&claim, config, sources, diagnostics);
+    check_quotes(
+        &claim,
+        sources,
+        abstracts,
+        texts.get(&claim.path).map(String::as_str),
+        diagnostics,
+    );
     check_figures(
         &claim,
         sources,
@@ -287,6 +296,72 @@ fn check_figures(
                 .hint("quote the sentence of the source that gives this number, correct the number, or declare it under `derived:` with how it was computed"),
             );
         }
+    }
+}
+
+/// The abstract of every source whose record carries one (CSL `abstract`, which the readers
+/// fill from PubMed `AB`, RIS `AB`/`N2` and BibTeX `abstract`), normalised once.
+pub(super) fn abstracts(sources: &IdMap<Source>) -> BTreeMap<String, Normalised> {
+    use rayon::prelude::*;
+    let with: Vec<(&String, &str)> = sources
+        .iter()
+        .filter_map(|(id, s)| Some((id, s.csl_str("abstract")?)))
+        .collect();
+    with.into_par_iter()
+        .map(|(id, text)| (id.clone(), Normalised::new(text)))
+        .collect()
+}
+
+/// Whether a link's `locator:` says the quote is from the abstract: `abstract`, in any case,
+/// alone or followed by more (`Abstract, results`).
+fn is_abstract(locator: Option<&str>) -> bool {
+    let Some(locator) = locator.map(|l| l.trim().to_lowercase()) else {
+        return false;
+    };
+    locator
+        .strip_prefix("abstract")
+        .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+}
+
+/// A quote located in the abstract of a source whose record carries the abstract must be in
+/// it (DESIGN §4; [`crate::text::passage`] says what is forgiven).
+fn check_quotes(
+    claim: &Claim,
+    sources: &IdMap<Source>,
+    abstracts: &BTreeMap<String, Normalised>,
+    file: Option<&str>,
+    diagnostics: &mut Diagnostics,
+) {
+    if claim.allows(Code::QuoteNotInSource) {
+        return;
+    }
+    for link in &claim.sources {
+        let (Some(quote), Some(normalised)) = (&link.quote, abstracts.get(&link.id.value)) else {
+            continue;
+        };
+        if !is_abstract(link.locator.as_deref()) || normalised.contains(&quote.value) {
+            continue;
+        }
+        let id = &link.id.value;
+        let written = file
+            .zip(quote.pos.offset)
+            .and_then(|(f, at)| f.get(at..at + quote.pos.len))
+            .map_or(quote.value.chars().count(), |raw| raw.chars().count());
+        let mut d = Diagnostic::warning(
+            Code::QuoteNotInSource,
+            Location::new(&claim.path, quote.pos.line, quote.pos.column),
+            format!("the quote from `{id}` is not in its abstract"),
+        )
+        .width(written);
+        let text = sources.get(id).and_then(|s| s.csl_str("abstract"));
+        if let Some(passage) = text.and_then(|t| closest_passage(t, &quote.value, 200)) {
+            d = d.hint(format!(
+                "the closest passage of the abstract: \"{passage}\""
+            ));
+        }
+        diagnostics.push(d.hint(
+            "copy the passage exactly (mark left-out words with `…`), or set `locator:` to where in the source the quote is",
+        ));
     }
 }
 
