@@ -223,7 +223,9 @@ fn check_claim(
 
 /// Every figure of the statement and of each audience wording must be backed by a quote of a
 /// cited source, a cited source's sample size or year, or a declared `derived` figure; a
-/// practice point's figures by its `basis`.
+/// practice point's figures by its `basis`. A figure is reported once per claim, at its first
+/// place, naming every wording it is in. A link to an unknown source is already an error:
+/// its quote still counts, and figures are not reported as uncheckable because of it.
 fn check_figures(
     claim: &Claim,
     sources: &IdMap<Source>,
@@ -235,10 +237,10 @@ fn check_figures(
         .iter()
         .filter_map(|l| sources.get(&l.id.value))
         .collect();
+    let cites_unknown = cited.len() < claim.sources.len();
     let mut quotes: Vec<&str> = claim
         .sources
         .iter()
-        .filter(|l| sources.contains_key(&l.id.value))
         .filter_map(|l| l.quote.as_ref().map(|q| q.value.as_str()))
         .collect();
     if let Some(basis) = &claim.basis {
@@ -267,35 +269,75 @@ fn check_figures(
     let searched: Vec<&str> = claim
         .sources
         .iter()
-        .filter(|l| l.quote.is_some() && sources.contains_key(&l.id.value))
+        .filter(|l| l.quote.is_some())
         .map(|l| l.id.value.as_str())
         .collect();
+    if searched.is_empty() && cites_unknown {
+        return;
+    }
+    // Each unsupported figure, in order of first place, with every place it is written.
+    let mut found: Vec<(String, Vec<(Option<&str>, Location)>)> = Vec::new();
     for (audience, wording) in wordings {
         for figure in figures::unsupported(&wording.value, &evidence) {
             let (line, column) =
                 crate::text::fields::position_in_value(file, wording, figure.start, &figure.text);
-            let whose = audience
-                .map(|a| format!(" ({a} wording)"))
-                .unwrap_or_default();
-            let message = if searched.is_empty() {
-                format!(
-                    "figure `{}`{whose} cannot be checked: no cited source has a quote",
-                    figure.text
-                )
-            } else {
-                let names: Vec<String> = searched.iter().map(|s| format!("`{s}`")).collect();
-                format!(
-                    "figure `{}`{whose} is not in the quote of {}, nor a cited sample size or year",
-                    figure.text,
-                    names.join(", ")
-                )
-            };
-            diagnostics.push(
-                Diagnostic::warning(Code::UnsupportedFigure, Location::new(&claim.path, line, column), message)
-                .width(figure.text.chars().count())
-                .hint("quote the sentence of the source that gives this number, correct the number, or declare it under `derived:` with how it was computed"),
-            );
+            let at = Location::new(&claim.path, line, column);
+            match found.iter_mut().find(|(text, _)| *text == figure.text) {
+                Some((_, places)) => places.push((audience, at)),
+                None => found.push((figure.text, vec![(audience, at)])),
+            }
         }
+    }
+    for (figure, places) in found {
+        let whose = wordings_named(&places);
+        let message = if searched.is_empty() {
+            format!("figure `{figure}`{whose} cannot be checked: no cited source has a quote")
+        } else {
+            let names: Vec<String> = searched.iter().map(|s| format!("`{s}`")).collect();
+            format!(
+                "figure `{figure}`{whose} is not in the quote of {}, nor a cited sample size or year",
+                names.join(", ")
+            )
+        };
+        let mut places = places.into_iter();
+        let Some((_, first)) = places.next() else {
+            continue;
+        };
+        let mut d = Diagnostic::warning(Code::UnsupportedFigure, first, message)
+            .width(figure.chars().count())
+            .hint("quote the sentence of the source that gives this number, correct the number, or declare it under `derived:` with how it was computed");
+        for (audience, at) in places {
+            let wording =
+                audience.map_or("the statement".to_string(), |a| format!("the {a} wording"));
+            d = d.related(at, format!("also in {wording}"));
+        }
+        diagnostics.push(d);
+    }
+}
+
+/// The wordings a figure is in, for its message: nothing when only the statement,
+/// ` (patient wording)` for one audience, ` (in the statement and the patient and
+/// clinician wordings)` for more.
+fn wordings_named(places: &[(Option<&str>, Location)]) -> String {
+    let mut audiences: Vec<&str> = Vec::new();
+    let mut statement = false;
+    for (audience, _) in places {
+        match audience {
+            None => statement = true,
+            Some(a) if !audiences.contains(a) => audiences.push(a),
+            Some(_) => {}
+        }
+    }
+    let listed = match audiences.as_slice() {
+        [] => String::new(),
+        [one] => format!("{one} wording"),
+        [rest @ .., last] => format!("{} and {last} wordings", rest.join(", ")),
+    };
+    match (statement, audiences.len()) {
+        (_, 0) => String::new(),
+        (false, 1) => format!(" ({listed})"),
+        (false, _) => format!(" (in the {listed})"),
+        (true, _) => format!(" (in the statement and the {listed})"),
     }
 }
 
