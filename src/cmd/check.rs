@@ -6,6 +6,9 @@ use crate::cli::CheckArgs;
 use crate::cmd::{Context, print_diagnostics};
 
 pub fn run(ctx: &Context, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    if let Some(why) = ctx.project.not_a_site() {
+        anyhow::bail!(why);
+    }
     let kb = evident::check(&ctx.project, ctx.today)?;
     let diagnostics = evident::finish_diagnostics(kb.diagnostics.clone(), args.strict);
     print_diagnostics(ctx, &diagnostics, args.format, &kb.texts);
