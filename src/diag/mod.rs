@@ -126,6 +126,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds the hints given, after those already given (an optional hint, say).
+    pub fn hints(mut self, hints: impl IntoIterator<Item = String>) -> Self {
+        self.hints.extend(hints);
+        self
+    }
+
     /// Adds another place that explains the problem, with what is there.
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
         self.related.push(Related {

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod escape;
 pub mod fields;
 pub mod figures;
+pub mod indent;
 pub mod markdown;
 pub mod passage;
 pub mod yaml;
