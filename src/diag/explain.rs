@@ -210,7 +210,7 @@ pub fn explain(code: Code) -> Explanation {
         Code::ChangedSinceApproval => (
             "Approved content changed after its approval: its fingerprint no longer matches the one recorded. It is shown everywhere as \"changed since approval\", never as approved.",
             "an approved claim whose number was edited afterwards",
-            "Have it reviewed again: `evident review submit ID`, then start and approve.",
+            "Have it reviewed again: `evident review submit ID --by REVIEWER`, then `evident review start ID --by REVIEWER` and `evident review approve ID --by REVIEWER`.",
         ),
         Code::InvalidReview => (
             "A review block contradicts itself: a retired claim without `retired:`, or a `retired:` block on a claim that is not retired.",

@@ -57,7 +57,7 @@ pub(super) fn resolve_claim(
                 Location::new(&claim.path, claim.review.status_pos.line, claim.review.status_pos.column),
                 format!("claim `{}` changed after it was approved; it is shown as \"changed since approval\"", claim.id),
             )
-            .hint(format!("have it reviewed again: `evident review submit {}` then start/approve", claim.id)),
+            .hint(format!("have it reviewed again: `evident review submit {} --by REVIEWER`, then `start` and `approve` it the same way", claim.id)),
         );
     }
     let status = EffectiveStatus::of(claim.review.status, cites_retracted, changed_since_approval);

@@ -128,7 +128,7 @@ pub(super) fn resolve_topic(
                 format!("page `{}` changed after it was approved", topic.slug.value),
             )
             .hint(format!(
-                "have it reviewed again: `evident review submit topic:{}`",
+                "have it reviewed again: `evident review submit topic:{} --by REVIEWER`, then `start` and `approve` it the same way",
                 topic.slug.value
             )),
         );

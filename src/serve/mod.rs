@@ -507,8 +507,14 @@ mod tests {
 
     #[test]
     fn a_problem_that_only_moved_is_neither_new_nor_gone() {
-        let before = [d(Code::UnknownSource, 3, "x"), d(Code::UnknownSource, 5, "x")];
-        let now = [d(Code::UnknownSource, 4, "x"), d(Code::MissingQuote, 9, "y")];
+        let before = [
+            d(Code::UnknownSource, 3, "x"),
+            d(Code::UnknownSource, 5, "x"),
+        ];
+        let now = [
+            d(Code::UnknownSource, 4, "x"),
+            d(Code::MissingQuote, 9, "y"),
+        ];
         let (new, gone) = difference(&before, &now);
         assert_eq!(new, [d(Code::MissingQuote, 9, "y")]);
         // Two of the same before, one now: one was fixed.
