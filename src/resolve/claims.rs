@@ -276,7 +276,7 @@ fn check_figures(
         return;
     }
     // Each unsupported figure, in order of first place, with every place it is written.
-    let mut found: Vec<(String, Vec<(Option<&str>, Location)>)> = Vec::new();
+    let mut found: Vec<(String, Vec<Place>)> = Vec::new();
     for (audience, wording) in wordings {
         for figure in figures::unsupported(&wording.value, &evidence) {
             let (line, column) =
@@ -315,10 +315,14 @@ fn check_figures(
     }
 }
 
+/// Where a figure is written: the audience of the wording (None for the statement) and the
+/// place in the file.
+type Place<'a> = (Option<&'a str>, Location);
+
 /// The wordings a figure is in, for its message: nothing when only the statement,
 /// ` (patient wording)` for one audience, ` (in the statement and the patient and
 /// clinician wordings)` for more.
-fn wordings_named(places: &[(Option<&str>, Location)]) -> String {
+fn wordings_named(places: &[Place]) -> String {
     let mut audiences: Vec<&str> = Vec::new();
     let mut statement = false;
     for (audience, _) in places {

@@ -348,7 +348,9 @@ fn a_taken_port_is_refused_clearly() {
 #[test]
 fn each_rebuild_tells_the_diagnostics_new_and_gone() {
     let site = Site::fixture("minimal");
-    let told: Arc<Mutex<Vec<(Vec<String>, Vec<String>)>>> = Arc::default();
+    // The codes of each build's new and gone diagnostics.
+    type Told = Vec<(Vec<String>, Vec<String>)>;
+    let told: Arc<Mutex<Told>> = Arc::default();
     let mut options = ServeOptions::local(0, today());
     let sink = told.clone();
     options.on_rebuild = Some(Arc::new(move |r: &Rebuild| {
