@@ -3,11 +3,13 @@
 //!
 //! Both sides are normalised the same way before comparing: runs of whitespace become one
 //! space, curly and typographic quotes become `'` and `"`, every dash and the minus sign
-//! become `-`, soft hyphens are dropped. The first letter of the quote, and of each piece after
-//! an ellipsis, may differ in case from the text (a quote starting mid-sentence is often
-//! capitalised). `…`, `...`, `[…]` and `[...]` in a quote stand for omitted text: the pieces
-//! between them must appear in the text in order. Nothing else is forgiven: a quote is copied,
-//! and a changed number in it is exactly what this check is for.
+//! become `-`, soft hyphens and inline styling tags (`<i>`, `<b>`) are dropped. The first
+//! letter of the quote, and of each piece after an ellipsis, may differ in case from the text
+//! (a quote starting mid-sentence is often capitalised). `…`, `...`, `[…]` and `[...]` in a
+//! quote stand for omitted text: the pieces between them must appear in the text in order,
+//! each starting and ending on a word boundary (so "4 per cent" is not found in "74 per
+//! cent"). Nothing else is forgiven: a quote is copied, and a changed number in it is exactly
+//! what this check is for.
 //!
 //! The normalised text is made once per source ([`Normalised::new`]), so checking many claims
 //! against one abstract costs one search per quote piece.
@@ -40,11 +42,42 @@ impl Normalised {
     }
 }
 
-/// `text` with whitespace collapsed and trimmed, typographic quotes and dashes made plain.
+/// Inline styling tags that exports put in abstracts and titles (Zotero's CSL-JSON, PubMed's
+/// XML turned text): dropped, so that `<i>in vitro</i>` matches a quote of "in vitro".
+/// `<sup>` and `<sub>` are kept: dropping them would make `10<sup>3</sup>` read as 103, and
+/// let a quote with the wrong number pass.
+const TAGS: &[&str] = &["i", "b", "em", "strong", "sc", "span", "u"];
+
+/// The length in bytes of the inline tag `text` starts with (`<i>`, `</sup>`,
+/// `<span class="x">`), if it starts with one of [`TAGS`].
+fn tag_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('<')?;
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let end = text.find('>')?;
+    let name_end = inner
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(inner.len());
+    let name = &inner[..name_end];
+    let after = &inner[name_end..];
+    (TAGS.contains(&name) && (after.starts_with('>') || after.starts_with(' '))).then_some(end + 1)
+}
+
+/// `text` with whitespace collapsed and trimmed, typographic quotes and dashes made plain,
+/// inline markup tags dropped.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    let mut skip_to = 0;
+    for (at, c) in text.char_indices() {
+        if at < skip_to {
+            continue;
+        }
+        if c == '<'
+            && let Some(len) = tag_len(&text[at..])
+        {
+            skip_to = at + len;
+            continue;
+        }
         let c = match c {
             '\u{ad}' => continue,
             '‘' | '’' | '‚' | '‛' | '′' | '`' | '´' => '\'',
@@ -78,10 +111,10 @@ fn pieces(quote: &str) -> Vec<String> {
         .collect()
 }
 
-/// Where `piece` ends in `text` (a byte offset), its first letter in either case; the
-/// earliest match wins.
+/// Where `piece` ends in `text` (a byte offset), its first letter in either case, matched on
+/// word boundaries; the earliest match wins.
 fn find_piece(text: &str, piece: &str) -> Option<usize> {
-    let exact = text.find(piece).map(|at| at + piece.len());
+    let exact = find_bounded(text, piece);
     let mut chars = piece.chars();
     let Some(first) = chars.next().filter(|c| c.is_alphabetic()) else {
         return exact;
@@ -92,11 +125,24 @@ fn find_piece(text: &str, piece: &str) -> Option<usize> {
     } else {
         first.to_uppercase().chain(rest.chars()).collect()
     };
-    let other = text.find(&swapped).map(|at| at + swapped.len());
-    match (exact, other) {
+    match (exact, find_bounded(text, &swapped)) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// The end of the first occurrence of `piece` in `text` that does not start or end inside a
+/// word or number of the text.
+fn find_bounded(text: &str, piece: &str) -> Option<usize> {
+    let word = |c: char| c.is_alphanumeric();
+    let starts_in_word = piece.chars().next().is_some_and(word);
+    let ends_in_word = piece.chars().next_back().is_some_and(word);
+    text.match_indices(piece).find_map(|(at, _)| {
+        let end = at + piece.len();
+        let cut_before = starts_in_word && text[..at].chars().next_back().is_some_and(word);
+        let cut_after = ends_in_word && text[end..].chars().next().is_some_and(word);
+        (!cut_before && !cut_after).then_some(end)
+    })
 }
 
 /// The passage of `text` closest to `quote`: the first window of a few more words than the
@@ -227,6 +273,14 @@ mod tests {
     }
 
     #[test]
+    fn a_piece_starts_and_ends_on_word_boundaries() {
+        assert!(!found("1 (78 per cent)"));
+        assert!(!found("31 (8 per cent)"));
+        assert!(!found("ringed in the north woo"));
+        assert!(found("(78 per cent)"));
+    }
+
+    #[test]
     fn a_changed_word_or_number_is_not_found() {
         assert!(!found("31 (79 per cent) returned the next spring"));
         assert!(!found("Forty owls were ringed in the south wood."));
@@ -252,8 +306,34 @@ mod tests {
     }
 
     #[test]
+    fn inline_markup_of_an_export_is_not_part_of_the_text() {
+        let text = Normalised::new(
+            "Kites rose 10<sup>3</sup> m in <i>still</i> <span class=\"x\">air</span>; 2 < 3 > 1.",
+        );
+        assert!(text.contains("m in still air; 2 < 3 > 1."));
+        assert!(
+            !text.contains("Kites rose 103 m"),
+            "a power of ten is not 103"
+        );
+    }
+
+    #[test]
     fn odd_input_never_panics() {
-        for quote in ["", "…", "[...]", "é", "’", "a […] [", "....", "x\u{ad}y"] {
+        for quote in [
+            "",
+            "…",
+            "[...]",
+            "é",
+            "’",
+            "a […] [",
+            "....",
+            "x\u{ad}y",
+            "<",
+            "</",
+            "<i",
+            "<é>",
+            "<i>",
+        ] {
             let _ = Normalised::new(quote).contains(quote);
             let _ = closest_passage(quote, quote, 0);
             let _ = closest_passage(TEXT, quote, 5);
