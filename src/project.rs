@@ -80,6 +80,27 @@ impl Project {
         ]
     }
 
+    /// Why the root is not a site, when it holds none of `evident.yaml`, `content/` and
+    /// `citations/` (a command run in the wrong folder): one line naming the folder and what
+    /// is missing. None for a site, even one with only some of them.
+    pub fn not_a_site(&self) -> Option<String> {
+        let root = self.root.display();
+        if !self.root.is_dir() {
+            return Some(format!(
+                "{root} is not a folder; pass the site's folder with --root DIR"
+            ));
+        }
+        if self.config_file().is_file()
+            || self.content_dir().is_dir()
+            || self.citations_dir().is_dir()
+        {
+            return None;
+        }
+        Some(format!(
+            "{root} is not an evident site: it has no {CONFIG_FILE}, content/ or citations/ (run the command in the site's folder, pass --root DIR, or make a site with `evident init DIR`)"
+        ))
+    }
+
     /// A path relative to the root, '/'-separated, for diagnostics.
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
@@ -108,6 +129,24 @@ fn normalise(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_without_any_site_file_is_not_a_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let why = Project::new(dir.path()).not_a_site().unwrap();
+        assert!(
+            why.contains("no evident.yaml, content/ or citations/"),
+            "{why}"
+        );
+        assert!(Project::new(dir.path().join("nope")).not_a_site().is_some());
+        for made in ["content", "citations"] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir(dir.path().join(made)).unwrap();
+            assert_eq!(Project::new(dir.path()).not_a_site(), None);
+        }
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        assert_eq!(Project::new(dir.path()).not_a_site(), None);
+    }
 
     #[test]
     fn finds_the_nearest_config_upwards() {

@@ -16,6 +16,9 @@ use crate::cmd::{Context, print_diagnostics};
 const BAR_DELAY: Duration = Duration::from_secs(1);
 
 pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
+    if let Some(why) = ctx.project.not_a_site() {
+        anyhow::bail!(why);
+    }
     let started = Instant::now();
     let bar = (!ctx.quiet && std::io::stderr().is_terminal()).then(Bar::new);
     let timer = Arc::new(StageTimer {

@@ -6,6 +6,9 @@ use crate::cli::CheckArgs;
 use crate::cmd::{Context, print_diagnostics};
 
 pub fn run(ctx: &Context, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    if let Some(why) = ctx.project.not_a_site() {
+        anyhow::bail!(why);
+    }
     // What the public build would report: the site's problems and its approved versions'.
     let kb = evident::public(&ctx.project, ctx.today)?;
     let diagnostics = evident::finish_diagnostics(kb.diagnostics.clone(), args.strict);

@@ -69,22 +69,28 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// One build, in the terminal: its diagnostics, then one line.
 fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
-    // Warnings in full once, at the first build; after a change only the errors, or every
-    // save would scroll the same warnings past again. The summary line still counts them.
+    // Every diagnostic in full at the first build; after a change, those the change brought
+    // in full and those it fixed one line each, or every save would scroll the same problems
+    // past again. The summary line counts them all.
     let first = rebuild.changed.is_empty();
-    let shown: Vec<_> = rebuild
-        .diagnostics
-        .iter()
-        .filter(|d| first || d.severity == evident::diag::Severity::Error)
-        .cloned()
-        .collect();
+    let shown = if first {
+        &rebuild.diagnostics
+    } else {
+        &rebuild.new
+    };
     let text = evident::diag::report::render(
-        &shown,
+        shown,
         evident::diag::report::Format::Human,
         &rebuild.texts,
         color,
     );
     eprint!("{text}");
+    for d in &rebuild.gone {
+        eprintln!(
+            "fixed: {}[{}] {} ({})",
+            d.severity, d.code, d.message, d.location
+        );
+    }
     let cause = match rebuild.changed.as_slice() {
         [] => String::new(),
         [one] => format!(" after a change to {one}"),

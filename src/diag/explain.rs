@@ -162,6 +162,11 @@ pub fn explain(code: Code) -> Explanation {
             "statement: 97% relactated   # quote says \"(98 per cent)\"",
             "Correct the number, quote the sentence that gives it, or declare it under `derived:` with how it was computed.",
         ),
+        Code::QuoteNotInSource => (
+            "A claim's quote has `locator: abstract`, and the cited source's record carries its abstract (PubMed `AB`, RIS `AB`/`N2`, BibTeX `abstract`, CSL `abstract`, kept by `evident import`), but the quote is not in it. Whitespace, curly quotes, dashes and the case of the first letter are forgiven, and `…` or `[...]` may stand for left-out words; nothing else, so a changed number or word is caught. The hint shows the passage of the abstract closest to the quote.",
+            "quote: \"Relactation was successful in 48 mothers\"   # the abstract says 49",
+            "Copy the passage from the abstract exactly (mark left-out words with `…`), set `locator:` to where in the source the quote really is, or add `allow: [{code: quote-not-in-source, reason: \"…\"}]` saying why it differs (a translated quote, say).",
+        ),
         Code::GradeAboveDesign => (
             "The claim's certainty is higher than the designs of its cited sources can carry under GRADE (randomised trials and systematic reviews up to high; cohort, case-control, cross-sectional and pharmacokinetic studies up to low; case series, case reports, surveys, reviews, guidelines, databases and opinion very low).",
             "certainty: high on a claim citing only a case series",

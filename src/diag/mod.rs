@@ -126,6 +126,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds the hints given, after those already given (an optional hint, say).
+    pub fn hints(mut self, hints: impl IntoIterator<Item = String>) -> Self {
+        self.hints.extend(hints);
+        self
+    }
+
     /// Adds another place that explains the problem, with what is there.
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
         self.related.push(Related {
@@ -327,6 +333,7 @@ codes! {
     MissingBasis = "missing-basis": "A practice point does not say why it is given.";
     MissingQuote = "missing-quote": "A claim-to-source link has no quote to check the claim against.";
     UnsupportedFigure = "unsupported-figure": "A number in a claim is not found in any quote of its cited sources.";
+    QuoteNotInSource = "quote-not-in-source": "A quote located in the abstract is not in the abstract its source's record carries.";
     GradeAboveDesign = "grade-above-design": "A certainty higher than the designs of the cited sources can carry.";
     EmbedsRetired = "embeds-retired": "A page embeds a retired claim.";
     ReplacedByCycle = "replaced-by-cycle": "Retired claims replace each other in a circle.";

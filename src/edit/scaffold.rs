@@ -82,6 +82,9 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
             crate::text::slugify(id)
         );
     }
+    if kind == NewKind::Topic {
+        refuse_taken_slug(root, id)?;
+    }
     let (path, text) = match kind {
         NewKind::Claim => (
             root.join("content/claims").join(format!("{id}.yaml")),
@@ -98,6 +101,36 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
     };
     create_in_folder(&path, &text)?;
     Ok(path)
+}
+
+/// A new topic `content/<id>/index.md` has the slug `id`: refused when evident uses it for
+/// its own pages or a page of the site already has it (by `slug:` or by its file name).
+fn refuse_taken_slug(root: &Path, id: &str) -> anyhow::Result<()> {
+    if crate::model::RESERVED_SLUGS.contains(&id) {
+        bail!(
+            "`{id}` is a slug evident uses for its own pages ({}); choose another topic id",
+            crate::model::RESERVED_SLUGS.join(", ")
+        );
+    }
+    let project = crate::project::Project::new(root);
+    let config = crate::model::config::Config::default();
+    for path in crate::load::walk(&project.content_dir()) {
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let Some(file) = crate::load::load_content_file(&project, &path, &config) else {
+            continue;
+        };
+        if let crate::load::Parsed::Topic(topic) = file.parsed
+            && topic.slug.value == id
+        {
+            bail!(
+                "a page already has the slug `{id}`: {}; choose another topic id",
+                file.rel
+            );
+        }
+    }
+    Ok(())
 }
 
 fn name(kind: NewKind) -> &'static str {

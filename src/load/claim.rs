@@ -41,6 +41,7 @@ pub fn parse_claim(
         Err(e) => {
             diagnostics.push(
                 Diagnostic::error(Code::MalformedYaml, Location::new(path, e.line, e.column), e.message)
+                    .hints(e.hint)
                     .hint("a claim file is YAML: `key: value` lines, lists as `- item`; quote text containing `: ` or starting with a special character"),
             );
             return None;

@@ -60,6 +60,7 @@ pub fn parse_topic(
                         Location::new(path, e.line + offset, e.column),
                         e.message,
                     )
+                    .hints(e.hint)
                     .hint("front matter is YAML: `key: value` lines between two `---` lines"),
                 );
                 return None;

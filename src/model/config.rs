@@ -398,6 +398,7 @@ impl Config {
                         crate::diag::Location::new(path, e.line, e.column),
                         e.message,
                     )
+                    .hints(e.hint)
                     .hint("fix the YAML syntax; every key of evident.yaml is optional"),
                 );
                 return config;

@@ -15,6 +15,7 @@ use crate::model::idmap::IdMap;
 use crate::model::{Claim, EffectiveStatus, Kind, ReviewStatus, Source, design_ceiling};
 use crate::text::fields::closest;
 use crate::text::figures;
+use crate::text::passage::{Normalised, closest_passage};
 
 /// Everything about one claim that depends on the claim, the site's configuration and the
 /// sources it cites, but on no other claim or topic (its `used_by` is left empty: see
@@ -23,12 +24,20 @@ pub(super) fn resolve_claim(
     claim: Claim,
     config: &Config,
     sources: &IdMap<Source>,
+    abstracts: &BTreeMap<String, Normalised>,
     texts: &BTreeMap<String, String>,
     today: Date,
     diagnostics: &mut Diagnostics,
 ) -> ResolvedClaim {
     let mut checks = Diagnostics::new();
     check_claim(&claim, config, sources, &mut checks);
+    check_quotes(
+        &claim,
+        sources,
+        abstracts,
+        texts.get(&claim.path).map(String::as_str),
+        &mut checks,
+    );
     check_figures(
         &claim,
         sources,
@@ -251,7 +260,9 @@ fn check_claim(
 
 /// Every figure of the statement and of each audience wording must be backed by a quote of a
 /// cited source, a cited source's sample size or year, or a declared `derived` figure; a
-/// practice point's figures by its `basis`.
+/// practice point's figures by its `basis`. A figure is reported once per claim, at its first
+/// place, naming every wording it is in. A link to an unknown source is already an error:
+/// its quote still counts, and figures are not reported as uncheckable because of it.
 fn check_figures(
     claim: &Claim,
     sources: &IdMap<Source>,
@@ -263,10 +274,10 @@ fn check_figures(
         .iter()
         .filter_map(|l| sources.get(&l.id.value))
         .collect();
+    let cites_unknown = cited.len() < claim.sources.len();
     let mut quotes: Vec<&str> = claim
         .sources
         .iter()
-        .filter(|l| sources.contains_key(&l.id.value))
         .filter_map(|l| l.quote.as_ref().map(|q| q.value.as_str()))
         .collect();
     if let Some(basis) = &claim.basis {
@@ -295,35 +306,145 @@ fn check_figures(
     let searched: Vec<&str> = claim
         .sources
         .iter()
-        .filter(|l| l.quote.is_some() && sources.contains_key(&l.id.value))
+        .filter(|l| l.quote.is_some())
         .map(|l| l.id.value.as_str())
         .collect();
+    if searched.is_empty() && cites_unknown {
+        return;
+    }
+    // Each unsupported figure, in order of first place, with every place it is written.
+    let mut found: Vec<(String, Vec<Place>)> = Vec::new();
     for (audience, wording) in wordings {
         for figure in figures::unsupported(&wording.value, &evidence) {
             let (line, column) =
                 crate::text::fields::position_in_value(file, wording, figure.start, &figure.text);
-            let whose = audience
-                .map(|a| format!(" ({a} wording)"))
-                .unwrap_or_default();
-            let message = if searched.is_empty() {
-                format!(
-                    "figure `{}`{whose} cannot be checked: no cited source has a quote",
-                    figure.text
-                )
-            } else {
-                let names: Vec<String> = searched.iter().map(|s| format!("`{s}`")).collect();
-                format!(
-                    "figure `{}`{whose} is not in the quote of {}, nor a cited sample size or year",
-                    figure.text,
-                    names.join(", ")
-                )
-            };
-            diagnostics.push(
-                Diagnostic::warning(Code::UnsupportedFigure, Location::new(&claim.path, line, column), message)
-                .width(figure.text.chars().count())
-                .hint("quote the sentence of the source that gives this number, correct the number, or declare it under `derived:` with how it was computed"),
-            );
+            let at = Location::new(&claim.path, line, column);
+            match found.iter_mut().find(|(text, _)| *text == figure.text) {
+                Some((_, places)) => places.push((audience, at)),
+                None => found.push((figure.text, vec![(audience, at)])),
+            }
         }
+    }
+    for (figure, places) in found {
+        let whose = wordings_named(&places);
+        let message = if searched.is_empty() {
+            format!("figure `{figure}`{whose} cannot be checked: no cited source has a quote")
+        } else {
+            let names: Vec<String> = searched.iter().map(|s| format!("`{s}`")).collect();
+            format!(
+                "figure `{figure}`{whose} is not in the quote of {}, nor a cited sample size or year",
+                names.join(", ")
+            )
+        };
+        let mut places = places.into_iter();
+        let Some((_, first)) = places.next() else {
+            continue;
+        };
+        let mut d = Diagnostic::warning(Code::UnsupportedFigure, first, message)
+            .width(figure.chars().count())
+            .hint("quote the sentence of the source that gives this number, correct the number, or declare it under `derived:` with how it was computed");
+        for (audience, at) in places {
+            let wording =
+                audience.map_or("the statement".to_string(), |a| format!("the {a} wording"));
+            d = d.related(at, format!("also in {wording}"));
+        }
+        diagnostics.push(d);
+    }
+}
+
+/// Where a figure is written: the audience of the wording (None for the statement) and the
+/// place in the file.
+type Place<'a> = (Option<&'a str>, Location);
+
+/// The wordings a figure is in, for its message: nothing when only the statement,
+/// ` (patient wording)` for one audience, ` (in the statement and the patient and
+/// clinician wordings)` for more.
+fn wordings_named(places: &[Place]) -> String {
+    let mut audiences: Vec<&str> = Vec::new();
+    let mut statement = false;
+    for (audience, _) in places {
+        match audience {
+            None => statement = true,
+            Some(a) if !audiences.contains(a) => audiences.push(a),
+            Some(_) => {}
+        }
+    }
+    let listed = match audiences.as_slice() {
+        [] => String::new(),
+        [one] => format!("{one} wording"),
+        [rest @ .., last] => format!("{} and {last} wordings", rest.join(", ")),
+    };
+    match (statement, audiences.len()) {
+        (_, 0) => String::new(),
+        (false, 1) => format!(" ({listed})"),
+        (false, _) => format!(" (in the {listed})"),
+        (true, _) => format!(" (in the statement and the {listed})"),
+    }
+}
+
+/// The abstract of every source whose record carries one (CSL `abstract`, which the readers
+/// fill from PubMed `AB`, RIS `AB`/`N2` and BibTeX `abstract`), normalised once.
+pub(super) fn abstracts(sources: &IdMap<Source>) -> BTreeMap<String, Normalised> {
+    use rayon::prelude::*;
+    let with: Vec<(&String, &str)> = sources
+        .iter()
+        .filter_map(|(id, s)| Some((id, s.csl_str("abstract")?)))
+        .collect();
+    with.into_par_iter()
+        .map(|(id, text)| (id.clone(), Normalised::new(text)))
+        .collect()
+}
+
+/// Whether a link's `locator:` says the quote is from the abstract: `abstract`, in any case,
+/// alone or followed by more (`Abstract, results`).
+fn is_abstract(locator: Option<&str>) -> bool {
+    let Some(locator) = locator.map(|l| l.trim().to_lowercase()) else {
+        return false;
+    };
+    locator
+        .strip_prefix("abstract")
+        .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+}
+
+/// A quote located in the abstract of a source whose record carries the abstract must be in
+/// it (DESIGN §4; [`crate::text::passage`] says what is forgiven).
+fn check_quotes(
+    claim: &Claim,
+    sources: &IdMap<Source>,
+    abstracts: &BTreeMap<String, Normalised>,
+    file: Option<&str>,
+    diagnostics: &mut Diagnostics,
+) {
+    if claim.allows(Code::QuoteNotInSource) {
+        return;
+    }
+    for link in &claim.sources {
+        let (Some(quote), Some(normalised)) = (&link.quote, abstracts.get(&link.id.value)) else {
+            continue;
+        };
+        if !is_abstract(link.locator.as_deref()) || normalised.contains(&quote.value) {
+            continue;
+        }
+        let id = &link.id.value;
+        let written = file
+            .zip(quote.pos.offset)
+            .and_then(|(f, at)| f.get(at..at + quote.pos.len))
+            .map_or(quote.value.chars().count(), |raw| raw.chars().count());
+        let mut d = Diagnostic::warning(
+            Code::QuoteNotInSource,
+            Location::new(&claim.path, quote.pos.line, quote.pos.column),
+            format!("the quote from `{id}` is not in its abstract"),
+        )
+        .width(written);
+        let text = sources.get(id).and_then(|s| s.csl_str("abstract"));
+        if let Some(passage) = text.and_then(|t| closest_passage(t, &quote.value, 200)) {
+            d = d.hint(format!(
+                "the closest passage of the abstract: \"{passage}\""
+            ));
+        }
+        diagnostics.push(d.hint(
+            "copy the passage exactly (mark left-out words with `…`), or set `locator:` to where in the source the quote is",
+        ));
     }
 }
 

@@ -37,6 +37,7 @@ use crate::load::Corpus;
 use crate::load::citations::SourceRecord;
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, Source, Topic};
+use crate::text::passage::Normalised;
 
 pub use approved::public;
 pub use links::replacement;
@@ -54,6 +55,9 @@ pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
 pub struct Resolution {
     /// Every source as merged from its records, before back-links.
     sources: IdMap<Source>,
+    /// The abstract of every source whose record carries one, normalised once for the
+    /// quote checks of all the claims citing it.
+    abstracts: BTreeMap<String, Normalised>,
     /// Of merging the records of one id (duplicates, shared identifiers, slug clashes).
     merge: Diagnostics,
     /// Of indexing claims and topics by id (invalid, duplicate, reserved).
@@ -133,6 +137,7 @@ impl Resolution {
         } = corpus;
         let mut state = Resolution::default();
         state.sources = sources::merge_sources(records, &mut state.merge);
+        state.abstracts = claims::abstracts(&state.sources);
         let claims = index::index_claims(claims, &mut state.index);
         let topics = index::index_topics(topics, &mut state.index);
 
@@ -230,6 +235,7 @@ impl Resolution {
                     }
                 }
             }
+            self.abstracts = claims::abstracts(&merged);
             self.sources = merged;
         }
 
@@ -319,6 +325,7 @@ impl Resolution {
     /// Step 3: `claims` resolved on both cores, in their order; their diagnostics kept.
     fn resolve_claims(&mut self, kb: &KnowledgeBase, claims: Vec<Claim>) -> Vec<ResolvedClaim> {
         let sources = &self.sources;
+        let abstracts = &self.abstracts;
         let resolved: Vec<(ResolvedClaim, Diagnostics)> = claims
             .into_par_iter()
             .map(|claim| {
@@ -327,6 +334,7 @@ impl Resolution {
                     claim,
                     &kb.config,
                     sources,
+                    abstracts,
                     &kb.texts,
                     kb.today,
                     &mut diagnostics,

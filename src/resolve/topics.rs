@@ -1,6 +1,6 @@
 //! Topics: each topic page resolved against the claims it embeds (which are resolved
-//! first) — unknown ids, embeds of retired claims, its reference numbering, its own review
-//! state and the status it shows.
+//! first) — unknown ids (and claim files that could not be read), embeds of retired
+//! claims, its reference numbering, its own review state and the status it shows.
 
 use super::links::replacement;
 use super::review::{due_date, is_changed};
@@ -30,20 +30,7 @@ pub(super) fn resolve_topic(
         match &r.kind {
             PageRefKind::Embed | PageRefKind::ClaimLink => {
                 let Some(claim) = kb.claims.get(&r.id) else {
-                    let mut d = Diagnostic::error(
-                        Code::UnknownClaim,
-                        at,
-                        format!("unknown claim `{}`", r.id),
-                    )
-                    .width(r.id.chars().count() + 4);
-                    d = match closest(&r.id, kb.claims.keys().map(String::as_str)) {
-                        Some(c) => d.hint(format!("did you mean `[[{c}]]`?")),
-                        None => d.hint(format!(
-                            "create it with `evident new claim {}` or fix the id",
-                            r.id
-                        )),
-                    };
-                    diagnostics.push(d);
+                    diagnostics.push(unknown_claim(kb, &r.id, at));
                     continue;
                 };
                 if r.kind != PageRefKind::Embed {
@@ -88,9 +75,27 @@ pub(super) fn resolve_topic(
                         format!("unknown source `{}` cited in prose", r.id),
                     )
                     .width(r.id.chars().count() + 1);
-                    d = match closest(&r.id, kb.sources.keys().map(String::as_str)) {
-                        Some(c) => d.hint(format!("did you mean `[@{c}]`?")),
-                        None => d.hint("add the source's record to citations/, or fix the id"),
+                    d = if let Some(claim) = kb.claims.get(&r.id) {
+                        let cited: Vec<String> = claim
+                            .claim
+                            .sources
+                            .iter()
+                            .filter(|l| kb.sources.contains_key(&l.id.value))
+                            .map(|l| format!("`[@{}]`", l.id.value))
+                            .collect();
+                        let its = match cited.as_slice() {
+                            [] => String::new(),
+                            _ => format!(", or cite its source: {}", cited.join(", ")),
+                        };
+                        d.hint(format!(
+                            "`{0}` is a claim, not a source: embed it with `[[{0}]]` alone on its line{its}",
+                            r.id
+                        ))
+                    } else {
+                        match closest(&r.id, kb.sources.keys().map(String::as_str)) {
+                            Some(c) => d.hint(format!("did you mean `[@{c}]`?")),
+                            None => d.hint("add the source's record to citations/, or fix the id"),
+                        }
                     };
                     diagnostics.push(d);
                 }
@@ -140,4 +145,59 @@ pub(super) fn resolve_topic(
         claims,
         published: true,
     }
+}
+
+/// The error for `[[id]]` naming no claim of the site: a source's id is said to be one; a
+/// claim file of that name that could not be read points at its first error, since the fix
+/// is there (creating the claim, the usual hint, would clash with that file).
+fn unknown_claim(kb: &KnowledgeBase, id: &str, at: Location) -> Diagnostic {
+    let width = id.chars().count() + 4;
+    if let Some(error) = unreadable_claim(kb, id) {
+        return Diagnostic::error(
+            Code::UnknownClaim,
+            at,
+            format!("claim `{id}` could not be read (see {error})"),
+        )
+        .width(width)
+        .hint("fix the problem reported in that file; this page shows the claim once it reads");
+    }
+    let d = Diagnostic::error(Code::UnknownClaim, at, format!("unknown claim `{id}`")).width(width);
+    if kb.sources.contains_key(id) {
+        return d.hint(format!(
+            "`{id}` is a source, not a claim: cite it in prose with `[@{id}]`, or embed a claim that cites it"
+        ));
+    }
+    match closest(id, kb.claims.keys().map(String::as_str)) {
+        Some(c) => d.hint(format!("did you mean `[[{c}]]`?")),
+        None => d.hint(format!(
+            "create it with `evident new claim {id}` or fix the id"
+        )),
+    }
+}
+
+/// Where the claim file named `id` (`content/**/<id>.yaml` or `.yml`) first goes wrong,
+/// when there is one that does not read as a claim. Only reached for an unknown id, so the
+/// file is parsed again here rather than its problems kept for every claim.
+fn unreadable_claim(kb: &KnowledgeBase, id: &str) -> Option<Location> {
+    let (path, text) = kb.texts.iter().find(|(path, _)| {
+        path.starts_with("content/")
+            && [".yaml", ".yml"].iter().any(|ext| {
+                path.strip_suffix(ext)
+                    .and_then(|p| p.rsplit('/').next())
+                    .is_some_and(|stem| stem == id)
+            })
+    })?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Some(Location::file(path));
+    }
+    let mut found = Diagnostics::new();
+    if crate::load::parse_claim(text, path, id, &kb.config, &mut found).is_some() {
+        return None;
+    }
+    let first = found
+        .sorted()
+        .into_iter()
+        .find(|d| d.severity == crate::diag::Severity::Error)
+        .map_or_else(|| Location::file(path), |d| d.location);
+    Some(first)
 }

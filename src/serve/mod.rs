@@ -95,6 +95,7 @@ pub fn start(project: Project, options: ServeOptions) -> anyhow::Result<Handle> 
         changed,
         stopping,
         on_rebuild: options.on_rebuild,
+        told: Mutex::new(Vec::new()),
     });
     let indexer = state.clone();
     std::thread::Builder::new()
@@ -225,6 +226,8 @@ fn rebuild(state: &State, changed: Vec<String>, seen: Option<Instant>) {
         event_to_reload: None,
         event_to_aggregates: None,
         diagnostics: Vec::new(),
+        new: Vec::new(),
+        gone: Vec::new(),
         texts: Arc::new(BTreeMap::new()),
         outcome: Outcome::ContentErrors,
     };
@@ -237,7 +240,7 @@ fn rebuild(state: &State, changed: Vec<String>, seen: Option<Instant>) {
         report.elapsed = started.elapsed();
         report.outcome = served_outcome(session);
         report.diagnostics = session.kb().diagnostics.clone().sorted();
-        return tell(state, &report);
+        return tell(state, report);
     }
     let first = seen.is_none();
     match session.render_pages() {
@@ -359,13 +362,49 @@ fn finish(state: &State, mut report: Rebuild, failure: Option<String>) {
         *current = Arc::new(next);
     }
     state.changed.send_modify(|n| *n += 1);
-    tell(state, &report);
+    tell(state, report);
 }
 
-fn tell(state: &State, report: &Rebuild) {
-    if let Some(on_rebuild) = &state.on_rebuild {
-        on_rebuild(report);
+/// Tells the build to whoever asked, with the diagnostics that are new or gone since the
+/// build told before. A build that could not run has no diagnostics to compare: it leaves
+/// the last ones as they were.
+fn tell(state: &State, mut report: Rebuild) {
+    if !matches!(report.outcome, Outcome::Failed(_)) {
+        let mut told = state.told.lock().unwrap_or_else(|e| e.into_inner());
+        (report.new, report.gone) = difference(&told, &report.diagnostics);
+        told.clone_from(&report.diagnostics);
     }
+    if let Some(on_rebuild) = &state.on_rebuild {
+        on_rebuild(&report);
+    }
+}
+
+/// What `now` has that `before` had not, and what `before` had that `now` has not, each in
+/// its own order; a diagnostic is matched by severity, code, file and message, as many times
+/// as it occurs.
+fn difference(before: &[Diagnostic], now: &[Diagnostic]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    (only_in(now, before), only_in(before, now))
+}
+
+/// The diagnostics of `list` left once each of `other` has taken away one that matches it.
+fn only_in(list: &[Diagnostic], other: &[Diagnostic]) -> Vec<Diagnostic> {
+    fn key(d: &Diagnostic) -> (Severity, crate::diag::Code, &str, &str) {
+        (d.severity, d.code, &d.location.path, &d.message)
+    }
+    let mut left: BTreeMap<_, usize> = BTreeMap::new();
+    for d in other {
+        *left.entry(key(d)).or_default() += 1;
+    }
+    list.iter()
+        .filter(|d| match left.get_mut(&key(d)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .cloned()
+        .collect()
 }
 
 /// Asks the indexing thread for the index of the pages just served, superseding any older
@@ -454,5 +493,31 @@ fn search_loop(state: &State) {
                 elapsed,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Code, Location};
+
+    fn d(code: Code, line: u32, message: &str) -> Diagnostic {
+        Diagnostic::error(code, Location::new("content/a.yaml", line, 1), message)
+    }
+
+    #[test]
+    fn a_problem_that_only_moved_is_neither_new_nor_gone() {
+        let before = [
+            d(Code::UnknownSource, 3, "x"),
+            d(Code::UnknownSource, 5, "x"),
+        ];
+        let now = [
+            d(Code::UnknownSource, 4, "x"),
+            d(Code::MissingQuote, 9, "y"),
+        ];
+        let (new, gone) = difference(&before, &now);
+        assert_eq!(new, [d(Code::MissingQuote, 9, "y")]);
+        // Two of the same before, one now: one was fixed.
+        assert_eq!(gone, [d(Code::UnknownSource, 5, "x")]);
     }
 }

@@ -64,6 +64,13 @@ pub struct Rebuild {
     pub event_to_aggregates: Option<Duration>,
     /// Every diagnostic of this build, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics of this build that the build told before it did not have (all of
+    /// them for the first build), sorted. A problem is the same when its severity, code, file
+    /// and message are: one that only moved because lines were added above it is not new.
+    pub new: Vec<Diagnostic>,
+    /// The diagnostics of the build told before that this one no longer has (the problems
+    /// fixed), as they were reported then.
+    pub gone: Vec<Diagnostic>,
     /// The text of every file read, to show the lines diagnostics point at.
     pub texts: Arc<BTreeMap<String, String>>,
     /// Whether the new site went up, and if not, why.

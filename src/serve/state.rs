@@ -9,6 +9,7 @@ use std::time::Instant;
 use jiff::civil::Date;
 use tokio::sync::watch as signal;
 
+use crate::diag::Diagnostic;
 use crate::project::Project;
 use crate::serve::options::{OnRebuild, OnSearchIndex};
 use crate::serve::session::{Files, Session};
@@ -53,6 +54,8 @@ pub(super) struct State {
     /// Set once when the server stops, so endless SSE streams end and shutdown can finish.
     pub(super) stopping: signal::Sender<bool>,
     pub(super) on_rebuild: Option<OnRebuild>,
+    /// The diagnostics of the last build told (see [`super::Rebuild::new`]).
+    pub(super) told: Mutex<Vec<Diagnostic>>,
 }
 
 impl State {

@@ -1,11 +1,14 @@
 //! Text formats and text helpers that know nothing of claims or sources: YAML with spans, typed
-//! fields read from it, Markdown, the figures of a sentence, word diffs and escaping.
+//! fields read from it, Markdown, the figures of a sentence, quotes found in a longer text,
+//! word diffs and escaping.
 
 pub mod diff;
 pub mod escape;
 pub mod fields;
 pub mod figures;
+pub mod indent;
 pub mod markdown;
+pub mod passage;
 pub mod yaml;
 
 /// 1-based line and column (in characters) of a byte offset; offsets inside a character or

@@ -195,6 +195,9 @@ pub struct YamlError {
     pub line: u32,
     /// 1-based column.
     pub column: u32,
+    /// How to fix it, when evident recognised the mistake (an indentation error); the caller
+    /// adds its own hint about the file's shape after it.
+    pub hint: Option<String>,
 }
 
 impl fmt::Display for YamlError {
@@ -209,7 +212,18 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         with_snippet: false,
     };
     let spanned: Located<RawValue> =
-        serde_saphyr::from_str_with_options(text, options).map_err(|e| to_yaml_error(&e))?;
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+            let error = to_yaml_error(&e);
+            match super::indent::problem(text, error.line) {
+                Some(p) => YamlError {
+                    message: p.message,
+                    line: p.line,
+                    column: p.column,
+                    hint: Some(p.hint),
+                },
+                None => error,
+            }
+        })?;
     let mut node = from_spanned(spanned);
     fill_raw(&mut node, text);
     Ok(node)
@@ -256,6 +270,7 @@ fn to_yaml_error(error: &serde_saphyr::Error) -> YamlError {
         },
         line: line.max(1),
         column: column.max(1),
+        hint: None,
     }
 }
 

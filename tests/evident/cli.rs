@@ -82,6 +82,67 @@ fn a_missing_root_folder_exits_2() {
     assert!(!site.beside("no-such-folder").exists());
 }
 
+#[test]
+fn check_or_build_outside_a_site_exits_2_and_creates_nothing() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let empty = tmp.path().join("not-a-site");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("notes.txt"), "x").unwrap();
+    for command in ["check", "build"] {
+        evident(&empty)
+            .arg(command)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "not-a-site is not an evident site: it has no evident.yaml, content/ or citations/",
+            ))
+            .stderr(predicate::function(|e: &str| e.lines().count() == 1));
+    }
+    let left: Vec<_> = std::fs::read_dir(&empty).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
+#[test]
+fn new_topic_refuses_a_slug_a_page_has() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    evident(tmp.path()).args(["init", "s"]).assert().code(0);
+    let root = tmp.path().join("s");
+    std::fs::write(
+        root.join("content/other.md"),
+        "---\ntitle: Other\nquestion: Which?\nslug: taken\nreview:\n  status: draft\n---\n\nText.\n",
+    )
+    .unwrap();
+    evident(&root)
+        .args(["new", "topic", "taken"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a page already has the slug `taken`: content/other.md",
+        ));
+    assert!(!root.join("content/taken").exists());
+    // A page without `slug:` has its file name's.
+    std::fs::write(
+        root.join("content/plain.md"),
+        "---\ntitle: Plain\nquestion: Which?\nreview:\n  status: draft\n---\n\nText.\n",
+    )
+    .unwrap();
+    evident(&root)
+        .args(["new", "topic", "plain"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("content/plain.md"));
+    evident(&root)
+        .args(["new", "topic", "claims"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("evident uses for its own pages"));
+    evident(&root)
+        .args(["new", "topic", "fresh"])
+        .assert()
+        .code(0);
+}
+
 const JSON_KEYS: [&str; 8] = [
     "code", "column", "hint", "line", "message", "path", "related", "severity",
 ];

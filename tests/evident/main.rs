@@ -15,6 +15,7 @@ mod incremental;
 mod layout;
 mod links;
 mod original_page;
+mod quotes;
 mod review;
 mod serve;
 mod site;

@@ -342,3 +342,41 @@ fn a_taken_port_is_refused_clearly() {
         "{stderr}"
     );
 }
+
+/// Each build tells the diagnostics it brought and those it fixed, so the terminal can print
+/// them rather than only a count.
+#[test]
+fn each_rebuild_tells_the_diagnostics_new_and_gone() {
+    let site = Site::fixture("minimal");
+    // The codes of each build's new and gone diagnostics.
+    type Told = Vec<(Vec<String>, Vec<String>)>;
+    let told: Arc<Mutex<Told>> = Arc::default();
+    let mut options = ServeOptions::local(0, today());
+    let sink = told.clone();
+    options.on_rebuild = Some(Arc::new(move |r: &Rebuild| {
+        let codes = |list: &[evident::diag::Diagnostic]| {
+            list.iter().map(|d| d.code.to_string()).collect::<Vec<_>>()
+        };
+        sink.lock().unwrap().push((codes(&r.new), codes(&r.gone)));
+    }));
+    let handle = serve::start(site.project(), options).unwrap();
+    let last = || told.lock().unwrap().last().cloned();
+    assert_eq!(last(), Some((vec![], vec![])), "the minimal site is clean");
+
+    let claim = "content/claims/claim-a.yaml";
+    let good = site.read(claim);
+    site.write(claim, &good.replace("id: src-a", "id: src-b"));
+    wait_for("the unknown source to be told as new", || {
+        last().is_some_and(|(new, _)| new.contains(&"unknown-source".to_string()))
+    });
+    let (_, gone) = last().unwrap();
+    assert!(gone.is_empty(), "{gone:?}");
+
+    site.write(claim, &good);
+    wait_for("the unknown source to be told as gone", || {
+        last().is_some_and(|(new, gone)| {
+            new.is_empty() && gone.contains(&"unknown-source".to_string())
+        })
+    });
+    handle.shutdown().unwrap();
+}

@@ -27,6 +27,7 @@ pub fn read_csl_yaml(text: &str, path: &str, diagnostics: &mut Diagnostics) -> V
                     Location::new(path, e.line, e.column),
                     e.message,
                 )
+                .hints(e.hint)
                 .hint("a CSL-YAML file is a list of items (`- id: …`) or one item"),
             );
             Vec::new()
