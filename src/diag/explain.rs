@@ -18,7 +18,7 @@ pub struct Explanation {
 pub fn explain(code: Code) -> Explanation {
     let (meaning, example, fix) = match code {
         Code::MalformedYaml => (
-            "A YAML file (a claim, a page's front matter, a CSL-YAML or CSL-JSON source file, or evident.yaml) is not valid YAML or JSON, so nothing in it can be read. Duplicate keys and alias bombs are refused here too.",
+            "A YAML file (a claim, a page's front matter, a CSL-YAML or CSL-JSON source file, or evident.yaml) is not valid YAML or JSON, so nothing in it can be read. Duplicate keys and alias bombs are refused here too. Indentation mistakes are named in words at their line: a tab, a key or list item indented differently from the lines beside it, a key indented under a line that already has a value.",
             "statement: In a trial: 98% relactated   # a second `: ` inside plain text",
             "Quote text that contains `: ` or starts with a special character (\"…\"), indent with spaces (never tabs), and remove repeated keys.",
         ),
@@ -98,9 +98,9 @@ pub fn explain(code: Code) -> Explanation {
             "Fix the id (the hint suggests the closest one) or add the record to citations/ (`evident new source ID`, `evident import FILE`).",
         ),
         Code::UnknownClaim => (
-            "A page embeds or links `[[id]]` but no claim has that id.",
+            "A page embeds or links `[[id]]` but no claim has that id. When a claim file of that name exists but could not be read, the message says so and points at the file's first error; when the id is a source's, it says so.",
             "- [[relactation-sucess-seema-trial]]",
-            "Fix the id, or create the claim with `evident new claim ID`.",
+            "Fix the id, fix the claim file the message points at, cite a source with `[@id]` instead, or create the claim with `evident new claim ID`.",
         ),
         Code::UnknownCitation => (
             "A page cites `[@id]` in its prose but no source has that id.",

@@ -422,6 +422,19 @@ mod tests {
         }
     }
 
+    /// The abstract an export carries is written, for the quote check (`quote-not-in-source`).
+    #[test]
+    fn the_abstract_is_written() {
+        let text = "TY  - JOUR\nID  - kites\nTI  - Kites\nPY  - 2020\nAB  - Forty kites: 31 stayed up,\n      for an hour.\nER  - \n";
+        let mut d = Diagnostics::new();
+        let record = read_file("ris", text, "k.ris", &mut d).unwrap().remove(0);
+        let yaml = to_csl_yaml(&record, "k.ris");
+        assert!(
+            yaml.contains("\nabstract: \"Forty kites: 31 stayed up, for an hour.\"\n"),
+            "{yaml}"
+        );
+    }
+
     #[test]
     fn awkward_values_round_trip() {
         let json = r##"[{"id": "x", "type": "book", "title": "yes", "note": "a: b #c\nline", "volume": "43",

@@ -82,8 +82,10 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
             crate::text::slugify(id)
         );
     }
-    if kind == NewKind::Topic {
-        refuse_taken_slug(root, id)?;
+    match kind {
+        NewKind::Topic => refuse_taken_slug(root, id)?,
+        NewKind::Claim => refuse_taken_claim_id(root, id)?,
+        NewKind::Source => {}
     }
     let (path, text) = match kind {
         NewKind::Claim => (
@@ -129,6 +131,25 @@ fn refuse_taken_slug(root: &Path, id: &str) -> anyhow::Result<()> {
                 file.rel
             );
         }
+    }
+    Ok(())
+}
+
+/// A claim's id is its file stem, in any folder of `content/`: a second file of that name
+/// elsewhere would be a duplicate id.
+fn refuse_taken_claim_id(root: &Path, id: &str) -> anyhow::Result<()> {
+    let project = crate::project::Project::new(root);
+    let taken = crate::load::walk(&project.content_dir())
+        .into_iter()
+        .find(|path| {
+            path.file_stem().is_some_and(|s| s == id)
+                && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+        });
+    if let Some(path) = taken {
+        bail!(
+            "a claim with the id `{id}` already exists: {}; choose another claim id",
+            project.relative(&path)
+        );
     }
     Ok(())
 }

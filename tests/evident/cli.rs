@@ -104,7 +104,7 @@ fn check_or_build_outside_a_site_exits_2_and_creates_nothing() {
 }
 
 #[test]
-fn new_topic_refuses_a_slug_a_page_has() {
+fn new_refuses_a_topic_slug_or_claim_id_already_taken() {
     let tmp = tempfile::TempDir::new().unwrap();
     evident(tmp.path()).args(["init", "s"]).assert().code(0);
     let root = tmp.path().join("s");
@@ -141,6 +141,17 @@ fn new_topic_refuses_a_slug_a_page_has() {
         .args(["new", "topic", "fresh"])
         .assert()
         .code(0);
+    // A claim's id is its file name in any folder.
+    std::fs::create_dir_all(root.join("content/deep")).unwrap();
+    std::fs::write(root.join("content/deep/kept.yaml"), "statement: x\n").unwrap();
+    evident(&root)
+        .args(["new", "claim", "kept"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a claim with the id `kept` already exists: content/deep/kept.yaml",
+        ));
+    assert!(!root.join("content/claims/kept.yaml").exists());
 }
 
 const JSON_KEYS: [&str; 8] = [

@@ -167,6 +167,30 @@ fn each_kind_of_edit_is_incremental_and_gives_a_clean_build_s_bytes() {
         );
     }
 
+    // A made-up abstract without the claim's quote: the quote check warns as in a full
+    // check. Every page listing the source's reference is rendered again (its CSL record
+    // changed), so this edit is not held to the page count above.
+    let json = "citations/relactation.json";
+    edit(
+        &site,
+        json,
+        "\"title\": \"Relactation: an effective intervention to promote exclusive breastfeeding\",",
+        "\"title\": \"Relactation: an effective intervention to promote exclusive breastfeeding\",\n    \"abstract\": \"A made-up abstract for this test, without the quoted sentence.\",",
+    );
+    assert_eq!(
+        session.update(&[json.to_string()]).unwrap(),
+        Mode::Incremental
+    );
+    render_and_compare(&mut session, &site, "a source's abstract");
+    assert!(
+        session
+            .kb()
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "quote-not-in-source" && d.location.path == CLAIM),
+        "the quote check ran on the edit"
+    );
+
     // The search index, once built from the served pages, is the clean build's too.
     let input = session.search_input().unwrap();
     let index = evident::render::search::index_pages(

@@ -231,7 +231,13 @@ fn serves_rebuilds_and_keeps_the_last_good_site_through_errors() {
     let stopped = Instant::now();
     handle.shutdown().unwrap();
     assert!(stopped.elapsed() < Duration::from_secs(10));
-    assert!(events.next().is_none(), "the event stream ends on shutdown");
+    // Events sent before the shutdown may still be read (the search index of the last build
+    // lands after its pages, later on a loaded machine); then the stream ends.
+    let mut left = 0;
+    while events.next().is_some() {
+        left += 1;
+        assert!(left < 5, "the event stream ends on shutdown");
+    }
     assert!(TcpStream::connect(addr).is_err(), "the port is closed");
 }
 
