@@ -417,4 +417,12 @@ fn the_claim_page_shows_the_allow_reasons_and_what_a_source_graded() {
         main.contains("Certainty as graded by the source: Moderate (recommendation 3)"),
         "{main}"
     );
+    let api: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("api/claims.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        api[0]["allow"],
+        serde_json::json!([{"code": "unsupported-figure", "reason": "The 47% is the fixture's own."}])
+    );
+    assert_eq!(api[0]["sources"][0]["graded"], "moderate");
 }
