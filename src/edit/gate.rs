@@ -79,6 +79,25 @@ pub fn check(
     new_text: &str,
     what: &str,
 ) -> Result<(), Refusal> {
+    if resolution.has_id_problems() {
+        // Which of two files with one id is in the site depends on every file, so one item
+        // cannot be resolved again alone; those are errors `evident build` stops on anyway.
+        let mut shown = Diagnostics::new();
+        for d in kb.diagnostics.iter().filter(|d| {
+            matches!(
+                d.code,
+                Code::DuplicateId | Code::InvalidId | Code::ReservedSlug | Code::SlugClash
+            ) && d.severity == Severity::Error
+        }) {
+            shown.push(d.clone());
+        }
+        return Err(Refusal {
+            message: format!(
+                "cannot {what}: the site has claims or pages left out for their ids, so the item cannot be checked at its new status; fix those errors first (`evident check`)"
+            ),
+            diagnostics: shown.sorted(),
+        });
+    }
     let mut loaded = Diagnostics::new();
     let mut edits = Edits {
         texts: vec![(path.to_string(), Some(new_text.to_string()))],

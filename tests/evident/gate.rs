@@ -472,3 +472,26 @@ fn topics_pass_the_gate_too() {
         "{refusal}"
     );
 }
+
+#[test]
+fn a_site_with_id_problems_is_refused_rather_than_checked_in_part() {
+    let site = Site::fixture("invalid/duplicate-id--claims");
+    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
+    let target = Target::parse("claim-a", &kb).unwrap();
+    let decision = Decision {
+        action: ReviewAction::Submit,
+        by: "author".into(),
+        note: None,
+        reason: None,
+        replaced_by: None,
+        next_review: None,
+    };
+    let refusal = decide(&kb, &resolution, &target, &decision, today()).unwrap_err();
+    assert!(
+        refusal
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "duplicate-id"),
+        "{refusal}"
+    );
+}
