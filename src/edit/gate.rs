@@ -247,6 +247,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn errors_and_integrity_warnings_block_and_nothing_else() {
+        let at = || Location::new("c.yaml", 1, 1);
+        let warning = |code| Diagnostic::warning(code, at(), "x");
+        assert!(blocks(
+            &Diagnostic::error(Code::UnknownReviewer, at(), "x"),
+            true
+        ));
+        assert!(blocks(&warning(Code::UnsupportedFigure), false));
+        assert!(blocks(&warning(Code::CitesSuperseded), false));
+        assert!(blocks(&warning(Code::MissingQuote), true));
+        assert!(!blocks(&warning(Code::MissingQuote), false));
+        assert!(!blocks(&warning(Code::ChangedSinceApproval), true));
+        assert!(!blocks(&warning(Code::RawHtml), true));
+        // Point 4's code is gated by name until it exists, then as soon as it does.
+        assert!(crate::diag::EVIDENCE_INTEGRITY.contains(&"quote-not-in-source"));
+        for name in crate::diag::EVIDENCE_INTEGRITY {
+            if let Some(code) = Code::parse(name) {
+                assert!(blocks(&warning(code), true), "{name}");
+            }
+        }
+    }
+
+    #[test]
     fn places_move_past_the_changed_block() {
         let old = "a: 1\nreview:\n  status: draft\nb: 2\n";
         let new = "a: 1\nreview:\n  status: submitted\n  history:\n    - x\nb: 2\n";
