@@ -25,6 +25,8 @@ struct ClaimRecord<'a> {
     last_review: Option<String>,
     next_review: Option<String>,
     fingerprint: &'a str,
+    /// Evidence-integrity warnings the editors gave a reason for (approved with the claim).
+    allow: Vec<AllowRecord<'a>>,
     tags: &'a [String],
     topics: &'a [String],
     url: String,
@@ -36,6 +38,14 @@ struct LinkRecord<'a> {
     locator: Option<&'a str>,
     quote: Option<&'a str>,
     relation: &'static str,
+    /// The certainty the source itself reports for this evidence (`graded:`).
+    graded: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AllowRecord<'a> {
+    code: &'a str,
+    reason: &'a str,
 }
 
 /// Records serialized together, on every core; the pieces are then joined into one buffer
@@ -81,6 +91,7 @@ fn claim_record<'a>(kb: &'a KnowledgeBase, resolved: &'a ResolvedClaim) -> Claim
                 locator: l.locator.as_deref(),
                 quote: l.quote.as_ref().map(|q| q.value.as_str()),
                 relation: l.relation.name(),
+                graded: l.graded.as_ref().map(|g| g.value.as_str()),
             })
             .collect(),
         recorded_status: c.review.status.name(),
@@ -88,6 +99,14 @@ fn claim_record<'a>(kb: &'a KnowledgeBase, resolved: &'a ResolvedClaim) -> Claim
         last_review: c.review.last_entry().map(|e| e.date.to_string()),
         next_review: resolved.due.map(|d| d.to_string()),
         fingerprint: resolved.fingerprint_shown(),
+        allow: c
+            .allow
+            .iter()
+            .map(|a| AllowRecord {
+                code: &a.code,
+                reason: &a.reason,
+            })
+            .collect(),
         tags: &c.tags,
         topics: &resolved.used_by,
         url: format!("{}claims/{}/", kb.config.base_url, c.id),

@@ -417,4 +417,81 @@ fn the_claim_page_shows_the_allow_reasons_and_what_a_source_graded() {
         main.contains("Certainty as graded by the source: Moderate (recommendation 3)"),
         "{main}"
     );
+    let api: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("api/claims.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        api[0]["allow"],
+        serde_json::json!([{"code": "unsupported-figure", "reason": "The 47% is the fixture's own."}])
+    );
+    assert_eq!(api[0]["sources"][0]["graded"], "moderate");
+}
+
+#[test]
+fn a_v1_approval_counts_towards_the_approvals_required() {
+    let site = site(IN_REVIEW);
+    site.write(
+        "evident.yaml",
+        &format!("{CONFIG}review:\n  approvals_required: 2\n"),
+    );
+    let v1 = v1_fingerprint(&site);
+    site.write(
+        CLAIM,
+        &IN_REVIEW.replace(
+            "action: start}\n",
+            &format!("action: start}}\n    - {{date: 2026-11-03, by: second, action: approve, fingerprint: \"{v1}\"}}\n"),
+        ),
+    );
+    let edit = act(&site, ReviewAction::Approve, "reviewer").unwrap();
+    assert_eq!(edit.status.name(), "approved", "{}", edit.summary);
+}
+
+#[test]
+fn topics_pass_the_gate_too() {
+    let site = site(IN_REVIEW);
+    site.write(
+        "content/topic.md",
+        "---\ntitle: A topic\nquestion: What is known?\nreview:\n  status: draft\n---\n\nProse cites a source [@src-a].\n\n- [[claim-b]]\n",
+    );
+    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
+    let target = Target::parse("topic:topic", &kb).unwrap();
+    let decision = Decision {
+        action: ReviewAction::Submit,
+        by: "author".into(),
+        note: None,
+        reason: None,
+        replaced_by: None,
+        next_review: None,
+    };
+    let refusal = decide(&kb, &resolution, &target, &decision, today()).unwrap_err();
+    assert!(
+        refusal
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "unknown-claim"),
+        "{refusal}"
+    );
+}
+
+#[test]
+fn a_site_with_id_problems_is_refused_rather_than_checked_in_part() {
+    let site = Site::fixture("invalid/duplicate-id--claims");
+    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
+    let target = Target::parse("claim-a", &kb).unwrap();
+    let decision = Decision {
+        action: ReviewAction::Submit,
+        by: "author".into(),
+        note: None,
+        reason: None,
+        replaced_by: None,
+        next_review: None,
+    };
+    let refusal = decide(&kb, &resolution, &target, &decision, today()).unwrap_err();
+    assert!(
+        refusal
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "duplicate-id"),
+        "{refusal}"
+    );
 }

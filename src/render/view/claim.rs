@@ -149,7 +149,9 @@ pub struct ClaimPageView {
     /// The status recorded in the claim file (draft, submitted, in-review,
     /// changes-requested, approved, retired), which the shown status may override.
     pub recorded_status: &'static str,
-    /// The claim's current fingerprint, what an approval records.
+    /// The claim's fingerprint, what an approval records: the one its last approval
+    /// recorded while that approval holds (a `v1:` one for an approval made before `v2:`),
+    /// else its current (`v2:`) one.
     pub fingerprint: String,
     /// When its next review is due (YYYY-MM-DD): the earlier of its `next_review` and its
     /// last approval plus `review.max_age_days`; None until it is approved.
