@@ -350,12 +350,16 @@ struct ReviewPolicyConfig {
     publish: Option<String>,
     #[schemars(default, schema_with = "dashboard")]
     dashboard: Option<String>,
+    #[schemars(default, schema_with = "notes")]
+    notes: Option<String>,
 }
 
 /// The values the loader accepts for `review.publish` in evident.yaml.
-pub const PUBLISH_NAMES: &[&str] = &["all-with-banner", "approved-only"];
+pub const PUBLISH_NAMES: &[&str] = crate::model::config::Publish::NAMES;
 /// The values the loader accepts for `review.dashboard` in evident.yaml.
 pub const DASHBOARD_NAMES: &[&str] = &["private", "public"];
+/// The values the loader accepts for `review.notes` in evident.yaml.
+pub const NOTES_NAMES: &[&str] = &["private", "public"];
 /// The values the loader accepts for `kind` in a page's front matter.
 pub const PAGE_KIND_NAMES: &[&str] = &["topic", "page"];
 /// The values the loader accepts for `question` in a claim's `level` block.
@@ -415,6 +419,10 @@ fn publish(_: &mut SchemaGenerator) -> Schema {
 
 fn dashboard(_: &mut SchemaGenerator) -> Schema {
     names(DASHBOARD_NAMES)
+}
+
+fn notes(_: &mut SchemaGenerator) -> Schema {
+    names(NOTES_NAMES)
 }
 
 fn code(_: &mut SchemaGenerator) -> Schema {
@@ -610,7 +618,7 @@ mod tests {
 
         let config = "grading: {evidence: grade, recommendations: grade}\naudiences: [{id: a, label: A}]\n\
             reviewers: [{id: r, name: R, credentials: MD, role: x}]\n\
-            review: {max_age_days: 1, approvals_required: 1, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public}\n";
+            review: {max_age_days: 1, approvals_required: 1, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public, notes: public}\n";
         let mut d = Diagnostics::new();
         crate::model::config::Config::parse(config, "evident.yaml", &mut d);
         assert!(d.is_empty(), "{:?}", d.sorted());
@@ -621,7 +629,7 @@ mod tests {
             ("ReviewerConfig", "credentials id name role"),
             (
                 "ReviewPolicyConfig",
-                "approvals_required dashboard forbid_self_approval max_age_days publish require_quotes",
+                "approvals_required dashboard forbid_self_approval max_age_days notes publish require_quotes",
             ),
         ] {
             let pointer = format!("/definitions/{definition}/properties");

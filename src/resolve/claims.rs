@@ -9,7 +9,8 @@ use jiff::civil::Date;
 use super::review::{due_date, is_changed};
 use super::types::ResolvedClaim;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::model::config::{Config, Publish};
+use crate::model::config::Config;
+use crate::model::face::Face;
 use crate::model::fingerprint;
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, EffectiveStatus, Kind, ReviewStatus, Source, design_ceiling};
@@ -24,7 +25,7 @@ pub(super) fn resolve_claim(
     config: &Config,
     sources: &IdMap<Source>,
     texts: &BTreeMap<String, String>,
-    today: Date,
+    (today, face): (Date, Face),
     diagnostics: &mut Diagnostics,
 ) -> ResolvedClaim {
     check_claim(&claim, config, sources, diagnostics);
@@ -53,10 +54,7 @@ pub(super) fn resolve_claim(
     }
     let status = EffectiveStatus::of(claim.review.status, cites_retracted, changed_since_approval);
     let (due, overdue) = due_date(&claim.review, config, today);
-    let published = match config.review.publish {
-        Publish::AllWithBanner => true,
-        Publish::ApprovedOnly => status.is_approved(),
-    };
+    let published = face.shows_claim(config.review.publish, &claim, status);
     ResolvedClaim {
         claim,
         fingerprint,

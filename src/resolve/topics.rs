@@ -128,7 +128,11 @@ pub(super) fn resolve_topic(
             )),
         );
     }
+    let published = kb
+        .face
+        .shows_topic(kb.config.review.publish, &topic, own_status);
     ResolvedTopic {
+        published,
         topic,
         fingerprint,
         own_status,

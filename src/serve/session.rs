@@ -147,7 +147,7 @@ impl Session {
             .enumerate()
             .map(|(i, f)| (f.rel.clone(), i))
             .collect();
-        let (kb, resolution) = Resolution::new(corpus, today);
+        let (kb, resolution) = Resolution::new(corpus, today, options.face);
         let graph = DepGraph::of(&kb);
         Ok(Session {
             project,

@@ -312,18 +312,24 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
         level,
         basis: c.basis.clone(),
         sources,
-        history: history_view(config, &c.review.history),
+        history: public_history(kb, history_view(config, &c.review.history)),
         used_by: claim
             .used_by
             .iter()
             .filter_map(|slug| kb.topics.get(slug))
+            .filter(|t| t.published)
             .map(|t| LinkView {
                 title: t.topic.title.clone(),
                 url: links.page(&PagePath::topic(&t.topic.slug.value)),
             })
             .collect(),
         recorded_status: c.review.status.name(),
-        fingerprint: claim.fingerprint.clone(),
+        // The public face's HTML carries no fingerprint (api/claims.json has them).
+        fingerprint: if kb.face.is_public() {
+            String::new()
+        } else {
+            claim.fingerprint.clone()
+        },
         next_review: claim.due.map(date),
         tags: c.tags.clone(),
         allowed: c
@@ -391,4 +397,15 @@ fn scale_name(scale: &str) -> String {
         "grade" => "GRADE".into(),
         other => other.to_string(),
     }
+}
+
+/// A review history as the face shows it: on the public face without its notes unless
+/// `review.notes` is `public`.
+fn public_history(kb: &KnowledgeBase, mut history: Vec<HistoryView>) -> Vec<HistoryView> {
+    if !kb.face.shows_notes(kb.config.review.notes) {
+        for entry in &mut history {
+            entry.note = None;
+        }
+    }
+    history
 }

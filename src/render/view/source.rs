@@ -112,6 +112,7 @@ pub fn source_page(kb: &KnowledgeBase, resolved: &ResolvedSource, links: &Links)
             .cited_in
             .iter()
             .filter_map(|slug| kb.topics.get(slug))
+            .filter(|t| t.published)
             .map(|t| LinkView {
                 title: t.topic.title.clone(),
                 url: links.page(&PagePath::topic(&t.topic.slug.value)),
