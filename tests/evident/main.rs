@@ -8,6 +8,7 @@ mod browser;
 mod bundled;
 mod cli;
 mod diagnostics;
+mod faces;
 mod handout;
 mod incremental;
 mod layout;
