@@ -92,14 +92,26 @@ impl Site {
         fs::remove_file(self.path(rel)).unwrap();
     }
 
+    /// Resolves the site for the editors' preview (every claim and topic shown).
     #[track_caller]
     pub fn check(&self) -> KnowledgeBase {
         evident::check(&self.project(), today()).unwrap()
     }
 
+    /// Resolves the site for the public face (`published` as the public site shows it).
+    #[track_caller]
+    pub fn check_public(&self) -> KnowledgeBase {
+        evident::check_face(&self.project(), today(), Face::Public).unwrap()
+    }
+
     /// Builds the public site into `out` (absolute, or relative to the site root).
     pub fn build_into(&self, out: &Path) -> anyhow::Result<Built> {
         self.build_face_into(out, Face::Public)
+    }
+
+    /// Builds the editors' preview into `out` (absolute, or relative to the site root).
+    pub fn build_preview_into(&self, out: &Path) -> anyhow::Result<Built> {
+        self.build_face_into(out, Face::Preview)
     }
 
     /// Builds `face` into `out` (absolute, or relative to the site root).
