@@ -11,7 +11,9 @@
 //!    exactly a full build's.
 //! 3. **Render**: the [`DepGraph`] names the pages that show anything that changed; those are
 //!    rendered ([`Session::render_pages`]), then the pages made from the whole site
-//!    ([`Session::render_aggregates`]), then, in the background, the search index.
+//!    ([`Session::render_aggregates`]), then, in the background, the search index. A page
+//!    that appears on or leaves the face served (a topic approved on the public face, or
+//!    sent back to review) is in other pages' navigation and links: every page is rendered.
 //!
 //! Anything it cannot classify safely falls back to the full path, with the reason: the
 //! configuration or the theme changed, a file was created, deleted or renamed, a file no
@@ -366,7 +368,23 @@ impl Session {
                 .filter(|f| !f.diagnostics.is_empty())
                 .map(|f| f.diagnostics.clone()),
         );
+        // Whether each edited page is published on this face, before the edit: a page that
+        // appears or goes is in the navigation, the home page and links of other pages.
+        let published_before: Vec<(String, bool)> = items
+            .topics
+            .iter()
+            .filter_map(|t| {
+                let slug = &t.slug.value;
+                Some((slug.clone(), self.kb.topics.get(slug)?.published))
+            })
+            .collect();
         let update = self.resolution.update(&mut self.kb, items, loaded);
+        if published_before
+            .iter()
+            .any(|(slug, before)| self.kb.topics.get(slug).map(|t| t.published) != Some(*before))
+        {
+            self.stale = Stale::Everything;
+        }
 
         // Pages that read what changed, through the relations before the edit; then the
         // relations of the changed items are replaced by their new ones.

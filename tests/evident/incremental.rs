@@ -321,3 +321,39 @@ fn changes_it_cannot_classify_take_the_full_path() {
     );
     render_and_compare(&mut session, &site, "a topic's title");
 }
+
+#[test]
+fn on_the_public_face_approving_or_editing_what_it_shows_gives_a_clean_build_s_bytes() {
+    let site = Site::bundled();
+    let config = site
+        .read("evident.yaml")
+        .replace("publish: all-with-banner", "publish: approved");
+    site.write("evident.yaml", &config);
+    let mut session = Session::load(site.project(), today(), serve_options(Face::Public)).unwrap();
+    render_and_compare(&mut session, &site, "the first build");
+
+    // The topic is approved: it appears on the public face, in every page's header.
+    site.approve_relactation_topic();
+    session.update(&[TOPIC.to_string()]).unwrap();
+    render_and_compare(&mut session, &site, "approving a topic");
+
+    // An approved claim is edited: it leaves the public face until it is approved again.
+    edit(
+        &site,
+        CLAIM,
+        "statement: In a trial of 50 mothers of hospitalised infants,",
+        "statement: In a trial of 50 mothers of infants in hospital,",
+    );
+    session.update(&[CLAIM.to_string()]).unwrap();
+    render_and_compare(&mut session, &site, "editing an approved claim");
+
+    // The topic goes back to review: it leaves the public face.
+    edit(
+        &site,
+        TOPIC,
+        "  status: approved\n",
+        "  status: in-review\n",
+    );
+    session.update(&[TOPIC.to_string()]).unwrap();
+    render_and_compare(&mut session, &site, "a topic back in review");
+}
