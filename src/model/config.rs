@@ -239,8 +239,8 @@ pub enum Notes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Dashboard {
-    /// `private` (the default): not in the site; `serve` shows it and `build --dashboard
-    /// DIR` writes it apart.
+    /// `private` (the default): not on the public site; the editors' preview (`build
+    /// --preview`, `serve`) always has it, and `build --dashboard DIR` writes it apart.
     Private,
     /// `public`: written into the site.
     Public,
@@ -574,6 +574,23 @@ mod tests {
         assert_eq!(c.review.notes, Notes::Public);
         assert_eq!(c.notice.as_deref(), Some("Demo"));
         assert!(c.pretty_urls);
+    }
+
+    #[test]
+    fn publish_defaults_to_approved_and_reads_its_alias() {
+        assert_eq!(Config::default().review.publish, Publish::Approved);
+        assert_eq!(Config::default().review.notes, Notes::Private);
+        for (value, publish) in [
+            ("approved", Publish::Approved),
+            ("approved-only", Publish::Approved),
+            ("all-with-banner", Publish::AllWithBanner),
+        ] {
+            let mut d = Diagnostics::new();
+            let text = format!("review:\n  publish: {value}\n");
+            let c = Config::parse(&text, "evident.yaml", &mut d);
+            assert!(d.is_empty(), "{d:?}");
+            assert_eq!(c.review.publish, publish, "{value}");
+        }
     }
 
     #[test]

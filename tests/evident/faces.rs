@@ -119,6 +119,11 @@ fn the_public_site_never_shows_an_unapproved_wording_a_note_a_fingerprint_or_the
         }
     }
 
+    assert!(
+        !pages["search/index.html"].contains("Review status"),
+        "no status filter"
+    );
+
     // One quiet review line, with the reviewer's name and credentials.
     let topic = &pages["relactation/index.html"];
     assert!(
