@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let url = format!("http://{}/", handle.addr);
-    if !handle.addr.ip().is_loopback() {
+    if !handle.addr.ip().is_loopback() && !args.public {
         eprintln!(
             "warning: listening on {}: the preview, drafts and the editor dashboard are \
              reachable from other machines",

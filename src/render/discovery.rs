@@ -42,8 +42,13 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
     xml
 }
 
-/// `robots.txt`: everything may be crawled; the sitemap is named by its absolute URL.
-pub fn robots(base_url: &str) -> String {
+/// `robots.txt`: on the public site everything may be crawled and the sitemap is named by
+/// its absolute URL; the editors' preview, should it be put online, asks crawlers to stay out.
+pub fn robots(kb: &KnowledgeBase) -> String {
+    if !kb.face.is_public() {
+        return "User-agent: *\nDisallow: /\n".to_string();
+    }
+    let base_url = &kb.config.base_url;
     format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n")
 }
 
@@ -226,7 +231,11 @@ mod tests {
 
     #[test]
     fn robots_points_to_the_sitemap() {
-        assert!(robots("https://x.org/").ends_with("Sitemap: https://x.org/sitemap.xml\n"));
+        let mut kb = KnowledgeBase::default();
+        kb.config.base_url = "https://x.org/".into();
+        assert!(robots(&kb).ends_with("Sitemap: https://x.org/sitemap.xml\n"));
+        kb.face = crate::model::face::Face::Preview;
+        assert_eq!(robots(&kb), "User-agent: *\nDisallow: /\n");
     }
 
     #[test]

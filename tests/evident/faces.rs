@@ -80,6 +80,10 @@ fn the_public_site_never_shows_an_unapproved_wording_a_note_a_fingerprint_or_the
     assert!(pages.len() > 20);
     for (path, html) in &pages {
         assert!(!html.contains("v1:"), "{path} carries a fingerprint");
+        assert!(
+            !html.contains("noindex"),
+            "{path} is hidden from search engines"
+        );
         assert!(!html.contains("badge status"), "{path} has a status badge");
         assert!(!html.contains("banner-pending"), "{path} has a banner");
         assert!(
@@ -192,6 +196,14 @@ fn the_preview_shows_statuses_notes_the_dashboard_and_what_changed_since_approva
     assert!(claim.contains("Corrected attribution"), "the review note");
     assert!(claim.contains("Fingerprint <code>v1:"), "the fingerprint");
     assert!(claim.contains("badge status"), "the status badge");
+    assert!(
+        pages["index.html"].contains("<meta name=\"robots\" content=\"noindex, nofollow\">"),
+        "the preview asks not to be indexed"
+    );
+    assert_eq!(
+        fs::read_to_string(preview.join("robots.txt")).unwrap(),
+        "User-agent: *\nDisallow: /\n"
+    );
     let domperidone = &pages["domperidone/index.html"];
     assert!(
         domperidone.contains("Pending review"),
