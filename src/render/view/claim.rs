@@ -399,9 +399,13 @@ fn scale_name(scale: &str) -> String {
     }
 }
 
-/// A review history as the face shows it: on the public face without its notes unless
-/// `review.notes` is `public`.
+/// A review history as the face shows it: without the workflow's steps (submitted, review
+/// started, changes requested) where pages do not show the workflow, so approvals and
+/// retirements; without its notes unless the face shows them.
 fn public_history(kb: &KnowledgeBase, mut history: Vec<HistoryView>) -> Vec<HistoryView> {
+    if !kb.face.shows_workflow(kb.config.review.publish) {
+        history.retain(|entry| matches!(entry.action, "approve" | "retire"));
+    }
     if !kb.face.shows_notes(kb.config.review.notes) {
         for entry in &mut history {
             entry.note = None;

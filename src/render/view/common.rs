@@ -195,6 +195,9 @@ pub struct GradeView {
 /// One decision of a review history.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryView {
+    /// Its place in the whole history, from 1: the anchor `review-N` of its row, which the
+    /// feed links to (a face may leave some decisions out).
+    pub position: usize,
     /// When (YYYY-MM-DD).
     pub date: String,
     /// The reviewer or editor, by name and credentials ("Dr A. Reviewer, IBCLC").
@@ -340,7 +343,9 @@ fn action_label(action: ReviewAction) -> &'static str {
 pub fn history_view(config: &Config, entries: &[HistoryEntry]) -> Vec<HistoryView> {
     entries
         .iter()
-        .map(|e| HistoryView {
+        .enumerate()
+        .map(|(i, e)| HistoryView {
+            position: i + 1,
             date: date(e.date),
             by: reviewer_name(config, &e.by.value),
             action: e.action.name(),
