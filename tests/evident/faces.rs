@@ -136,6 +136,12 @@ fn the_public_site_never_shows_an_unapproved_wording_a_note_a_fingerprint_or_the
     );
     assert!(!topic.contains("Not yet approved"));
     let claim = &pages[&format!("claims/{TRIAL_ID}/index.html")];
+    assert!(claim.contains("<td>Approved</td>"), "the approval in the history");
+    assert!(
+        !claim.contains("Review started") && !claim.contains("Submitted for review"),
+        "no workflow steps in the history"
+    );
+    assert!(!claim.contains("Editors' preview"));
     assert!(claim.contains(
         "Reviewed by Example Reviewer (fictional), IBCLC on 2026-06-19<span class=\"sep\" aria-hidden=\"true\"> · </span>Next review due 2027-06-19"
     ));
@@ -183,6 +189,7 @@ fn the_preview_shows_statuses_notes_the_dashboard_and_what_changed_since_approva
     let preview = site.build_preview();
     let pages = html_files(&preview);
     assert!(preview.join("review/index.html").exists(), "the dashboard");
+    assert!(pages["index.html"].contains("Editors' preview"));
     let claim = main_of(&pages[&format!("claims/{TRIAL_ID}/index.html")]).to_string();
     assert!(
         claim.contains("infants cared for in hospital"),
