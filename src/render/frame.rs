@@ -66,6 +66,7 @@ pub(crate) fn page_view(
     let policy = kb
         .topics
         .get(POLICY_SLUG)
+        .filter(|t| t.published)
         .map(|t| links.page(&PagePath::topic(&t.topic.slug.value)));
     let canonical = links.canonical(path);
     let json_ld = json_ld_page(kb, kind, title, description, &canonical, topic);

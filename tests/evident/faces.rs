@@ -136,7 +136,10 @@ fn the_public_site_never_shows_an_unapproved_wording_a_note_a_fingerprint_or_the
     );
     assert!(!topic.contains("Not yet approved"));
     let claim = &pages[&format!("claims/{TRIAL_ID}/index.html")];
-    assert!(claim.contains("<td>Approved</td>"), "the approval in the history");
+    assert!(
+        claim.contains("<td>Approved</td>"),
+        "the approval in the history"
+    );
     assert!(
         !claim.contains("Review started") && !claim.contains("Submitted for review"),
         "no workflow steps in the history"
