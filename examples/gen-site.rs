@@ -113,10 +113,12 @@ struct Source {
 
 fn generate(root: &Path, n: usize, seed: u64) {
     let mut rng = Rng(seed);
+    // Everything published under banners, as before the public site showed approved
+    // content only: the benchmark renders every page, comparable with earlier measurements.
     write(
         root,
         "evident.yaml",
-        "title: Synthetic knowledge base\nbase_url: https://example.org/\naudiences:\n  - {id: patient, label: Parent or caregiver}\n  - {id: clinician, label: Healthcare professional}\nreviewers:\n  - {id: author, name: Synthetic Author (fictional), role: author}\n  - {id: reviewer, name: Synthetic Reviewer (fictional), role: clinical reviewer}\nreview:\n  dashboard: public\n",
+        "title: Synthetic knowledge base\nbase_url: https://example.org/\naudiences:\n  - {id: patient, label: Parent or caregiver}\n  - {id: clinician, label: Healthcare professional}\nreviewers:\n  - {id: author, name: Synthetic Author (fictional), role: author}\n  - {id: reviewer, name: Synthetic Reviewer (fictional), role: clinical reviewer}\nreview:\n  publish: all-with-banner\n  dashboard: public\n",
     );
     let source_count = (n / 5).max(1);
     // Sources come 100 to a file, the files rotating through the five formats editors export.

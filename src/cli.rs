@@ -134,9 +134,13 @@ pub enum ListFormat {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Output folder
+    /// Output folder (default ./public, or ./preview with --preview)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Build the editors' preview (current text, statuses, dashboard, notes) instead of the
+    /// public site
+    #[arg(long)]
+    pub preview: bool,
     /// Treat warnings as errors
     #[arg(long)]
     pub strict: bool,
@@ -225,6 +229,9 @@ pub struct ServeArgs {
     /// Open the site in the browser once it is served
     #[arg(long)]
     pub open: bool,
+    /// Serve the public face (what `evident build` writes) instead of the editors' preview
+    #[arg(long)]
+    pub public: bool,
 }
 
 #[derive(Debug, Args)]

@@ -45,27 +45,32 @@ use jiff::civil::Date;
 use crate::diag::Diagnostics;
 use crate::project::Project;
 use crate::render::sink::CountingPages;
-use crate::render::{Collected, Handouts, RenderOptions, Search, Themes};
+use crate::render::{Collected, Face, Handouts, RenderOptions, Search, Themes};
 use crate::resolve::KnowledgeBase;
 use crate::write::WriteReport;
 
-/// Loads and resolves a site: everything `check` needs, nothing written.
+/// Loads and resolves a site: everything `check` needs, nothing written. Resolved for the
+/// editors' preview (the diagnostics are the same on both faces).
 pub fn check(project: &Project, today: Date) -> anyhow::Result<KnowledgeBase> {
-    let corpus = load::load(project)?;
-    Ok(resolve::resolve(corpus, today))
+    check_face(project, today, Face::Preview)
 }
 
-/// Loads and resolves a site as its public face shows it: under `publish: approved`, each
-/// claim and topic in its approved version ([`resolve::public`]), with the problems of the
-/// approved versions kept in `reviewed/` added to the site's own. Otherwise as [`check`].
+/// Loads and resolves a site for one of its faces. The public face under `publish:
+/// approved` shows each claim and topic in its approved version ([`resolve::public`]), with
+/// the problems of the approved versions kept in `reviewed/` added to the site's own.
+pub fn check_face(project: &Project, today: Date, face: Face) -> anyhow::Result<KnowledgeBase> {
+    let corpus = load::load(project)?;
+    Ok(resolve_face(project, corpus, today, face))
+}
+
+/// [`check_face`] for the public face: what `evident build` publishes and reports.
 pub fn public(project: &Project, today: Date) -> anyhow::Result<KnowledgeBase> {
-    let corpus = load::load(project)?;
-    Ok(resolve_public(project, corpus, today))
+    check_face(project, today, Face::Public)
 }
 
-fn resolve_public(project: &Project, corpus: load::Corpus, today: Date) -> KnowledgeBase {
-    let (kb, mut resolution) = resolve::Resolution::new(corpus, today);
-    if kb.config.review.publish != model::config::Publish::ApprovedOnly {
+fn resolve_face(project: &Project, corpus: load::Corpus, today: Date, face: Face) -> KnowledgeBase {
+    let (kb, mut resolution) = resolve::Resolution::new(corpus, today, face);
+    if !face.is_public() || kb.config.review.publish != model::config::Publish::Approved {
         return kb;
     }
     let reviewed = load::reviewed::reviewed(project, &kb.config);
@@ -79,7 +84,7 @@ pub fn check_resolution(
     today: Date,
 ) -> anyhow::Result<(KnowledgeBase, resolve::Resolution)> {
     let corpus = load::load(project)?;
-    Ok(resolve::Resolution::new(corpus, today))
+    Ok(resolve::Resolution::new(corpus, today, Face::Preview))
 }
 
 /// Renders a resolved site in memory with its themes, search index included: every output
@@ -98,9 +103,12 @@ pub fn render_site(
 /// What `build` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
-    /// The output folder (`--out`); the project's default (`public/`) when None. Relative
-    /// paths are taken from the site's root.
+    /// The output folder (`--out`); when None, the project's default for the face
+    /// (`public/`, or `preview/` for the preview). Relative paths are taken from the site's
+    /// root.
     pub out: Option<PathBuf>,
+    /// The public site (the default) or the editors' preview (`--preview`).
+    pub face: Face,
     /// Warnings count as errors (`--strict`): the build stops before writing anything.
     pub strict: bool,
     /// A folder of its own for the editor dashboard (`--dashboard DIR`), apart from the site.
@@ -179,7 +187,7 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
     stage(Stage::Load);
     let corpus = load::load(project)?;
     stage(Stage::Resolve);
-    let mut kb = resolve_public(project, corpus, today);
+    let mut kb = resolve_face(project, corpus, today, options.face);
     if options.strict {
         kb.diagnostics.promote_warnings();
     }
@@ -221,13 +229,13 @@ impl BuildOptions {
     /// available.
     fn render_options(&self) -> RenderOptions {
         RenderOptions {
+            face: self.face,
             search: if self.no_search {
                 Search::Off
             } else {
                 Search::On
             },
             handouts: Handouts::for_build(self.no_pdf),
-            ..RenderOptions::default()
         }
     }
 }
@@ -282,11 +290,18 @@ impl Folders {
     /// Refuses a dashboard folder nested with the output folder, before anything is written,
     /// so that a bad `--dashboard` leaves the site as it was.
     fn of(project: &Project, options: &BuildOptions) -> anyhow::Result<Folders> {
-        let out = options
-            .out
-            .clone()
-            .unwrap_or_else(|| project.default_output());
-        let site = absolute(&project.root, &out);
+        let site = match &options.out {
+            Some(out) => absolute(&project.root, out),
+            None if options.face.is_public() => project.default_output(),
+            None => project.default_preview_output(),
+        };
+        if !options.face.is_public() && site == project.default_output() {
+            anyhow::bail!(
+                "the preview is never written into {}, the public site's folder: \
+                 drop --out (the preview goes into ./preview) or choose another folder",
+                site.display()
+            );
+        }
         let dashboard = options
             .dashboard_dir
             .as_deref()

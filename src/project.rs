@@ -69,6 +69,12 @@ impl Project {
         self.root.join("public")
     }
 
+    /// `preview/`, where `build --preview` writes the editors' preview when no output folder
+    /// is given (never `public/`, so a preview is not published by mistake).
+    pub fn default_preview_output(&self) -> PathBuf {
+        self.root.join("preview")
+    }
+
     /// Everything a build reads, which no output folder may contain.
     pub fn inputs(&self) -> Vec<PathBuf> {
         vec![

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use evident::render::Face;
 use evident::{BuildOptions, Progress, Stage};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -32,6 +33,11 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         no_pdf: args.no_pdf,
         progress: Some(timer.clone() as Arc<dyn Progress>),
         no_search: args.no_search,
+        face: if args.preview {
+            Face::Preview
+        } else {
+            Face::Public
+        },
     };
     let built = evident::build(&ctx.project, ctx.today, &options);
     if let Some(bar) = bar {
@@ -47,9 +53,18 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         eprintln!("build stopped: fix the errors above; the previous output was left as it was");
         return Ok(ExitCode::from(1));
     };
-    let out = options.out.unwrap_or_else(|| ctx.project.default_output());
+    let out = match options.out {
+        Some(out) => out,
+        None if args.preview => ctx.project.default_preview_output(),
+        None => ctx.project.default_output(),
+    };
+    let face = if args.preview {
+        "the editors' preview"
+    } else {
+        "the public site"
+    };
     ctx.say(format!(
-        "built {} pages ({} claims, {} sources, {} warnings) into {} in {:.2?}: {} written, {} unchanged, {} removed",
+        "built {face}, {} pages ({} claims, {} sources, {} warnings) into {} in {:.2?}: {} written, {} unchanged, {} removed",
         built.pages,
         built.kb.claims.len(),
         built.kb.sources.len(),

@@ -3,13 +3,21 @@
 use std::process::ExitCode;
 
 use evident::edit::handout::{Target, write_standalone};
+use evident::render::Face;
 use evident::render::handout::{HandoutOptions, HandoutTheme, Paper};
 
 use crate::cli::{HandoutArgs, PaperArg};
 use crate::cmd::{Context, print_diagnostics};
 
 pub fn run(ctx: &Context, args: &HandoutArgs) -> anyhow::Result<ExitCode> {
-    let kb = evident::check(&ctx.project, ctx.today)?;
+    // A handout follows the face: a draft shows the current text of everything (the
+    // preview's), a handout for readers only what the public site shows.
+    let face = if args.draft {
+        Face::Preview
+    } else {
+        Face::Public
+    };
+    let kb = evident::check_face(&ctx.project, ctx.today, face)?;
     if kb.diagnostics.has_errors() {
         // Like build: a handout is never made from content that does not check.
         let diagnostics = kb.diagnostics.clone().sorted();

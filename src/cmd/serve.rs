@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
 
+use evident::render::Face;
 use evident::serve::session::Mode;
 use evident::serve::{self, BindError, Outcome, Rebuild, SearchIndexed, ServeOptions};
 
@@ -15,6 +16,11 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let options = ServeOptions {
         addr: SocketAddr::new(args.bind, args.port),
         today: ctx.today,
+        face: if args.public {
+            Face::Public
+        } else {
+            Face::Preview
+        },
         watch: true,
         on_rebuild: Some(Arc::new(move |rebuild: &Rebuild| {
             report(rebuild, quiet, verbose, color);
@@ -51,7 +57,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let url = format!("http://{}/", handle.addr);
-    if !handle.addr.ip().is_loopback() {
+    if !handle.addr.ip().is_loopback() && !args.public {
         eprintln!(
             "warning: listening on {}: the preview, drafts and the editor dashboard are \
              reachable from other machines",

@@ -376,18 +376,27 @@ struct ReviewPolicyConfig {
     require_quotes: Option<bool>,
     /// Whoever submitted may not approve (default true).
     forbid_self_approval: Option<bool>,
-    /// all-with-banner (default): every claim, unapproved ones under a banner; approved-only.
+    /// approved (default; approved-only is read as the same): the public site shows each
+    /// claim and topic exactly as it was approved, and nothing never approved;
+    /// all-with-banner: everything, the unapproved under a banner (internal sites).
     #[schemars(default, schema_with = "publish")]
     publish: Option<String>,
-    /// private (default): the review dashboard is not in the site; public: it is.
+    /// private (default): the review dashboard is only in the editors' preview; public: it
+    /// is in the public site too.
     #[schemars(default, schema_with = "dashboard")]
     dashboard: Option<String>,
+    /// private (default): review notes are only in the editors' preview; public: public
+    /// pages show them too.
+    #[schemars(default, schema_with = "notes")]
+    notes: Option<String>,
 }
 
 /// The values the loader accepts for `review.publish` in evident.yaml.
-pub const PUBLISH_NAMES: &[&str] = &["all-with-banner", "approved-only"];
+pub const PUBLISH_NAMES: &[&str] = crate::model::config::Publish::NAMES;
 /// The values the loader accepts for `review.dashboard` in evident.yaml.
 pub const DASHBOARD_NAMES: &[&str] = &["private", "public"];
+/// The values the loader accepts for `review.notes` in evident.yaml.
+pub const NOTES_NAMES: &[&str] = &["private", "public"];
 /// The values the loader accepts for `kind` in a page's front matter.
 pub const PAGE_KIND_NAMES: &[&str] = &["topic", "page"];
 /// The values the loader accepts for `question` in a claim's `level` block.
@@ -472,6 +481,10 @@ fn publish(_: &mut SchemaGenerator) -> Schema {
 
 fn dashboard(_: &mut SchemaGenerator) -> Schema {
     names(DASHBOARD_NAMES)
+}
+
+fn notes(_: &mut SchemaGenerator) -> Schema {
+    names(NOTES_NAMES)
 }
 
 fn code(_: &mut SchemaGenerator) -> Schema {
@@ -667,7 +680,7 @@ mod tests {
 
         let config = "grading: {evidence: grade, recommendations: grade}\naudiences: [{id: a, label: A}]\n\
             reviewers: [{id: r, name: R, credentials: MD, role: x}]\n\
-            review: {max_age_days: 1, approvals_required: {default: 1, topic: 2}, roles: {x: [submit]}, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public}\n";
+            review: {max_age_days: 1, approvals_required: {default: 1, topic: 2}, roles: {x: [submit]}, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public, notes: public}\n";
         let mut d = Diagnostics::new();
         crate::model::config::Config::parse(config, "evident.yaml", &mut d);
         assert!(d.is_empty(), "{:?}", d.sorted());
@@ -678,7 +691,7 @@ mod tests {
             ("ReviewerConfig", "credentials id name role"),
             (
                 "ReviewPolicyConfig",
-                "approvals_required dashboard forbid_self_approval max_age_days publish require_quotes roles",
+                "approvals_required dashboard forbid_self_approval max_age_days notes publish require_quotes roles",
             ),
         ] {
             let pointer = format!("/definitions/{definition}/properties");

@@ -201,23 +201,50 @@ pub struct Reviewer {
     pub role: Option<String>,
 }
 
-/// What the site publishes (`review.publish`).
+/// What the public site publishes (`review.publish`); the editors' preview always shows
+/// the current text of everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Publish {
-    /// `all-with-banner` (the default): every claim is published, those not approved
-    /// under a "pending review" banner.
+    /// `approved` (the default; `approved-only` is read as this): every claim and topic as it
+    /// was approved; what was never approved is not published.
+    Approved,
+    /// `all-with-banner`: every claim and topic in its current text, those not approved
+    /// under a "pending review" banner (internal sites).
     AllWithBanner,
-    /// `approved-only`: only approved claims are published.
-    ApprovedOnly,
+}
+
+impl Publish {
+    /// The spellings of `review.publish`; `approved-only` is an alias of `approved`.
+    pub const NAMES: &'static [&'static str] = &["approved", "all-with-banner", "approved-only"];
+
+    /// The policy spelled `name` in evident.yaml, or None.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "approved" | "approved-only" => Some(Self::Approved),
+            "all-with-banner" => Some(Self::AllWithBanner),
+            _ => None,
+        }
+    }
+}
+
+/// Whether review notes are shown on the public site (`review.notes`); the preview always
+/// shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Notes {
+    /// `private` (the default): only in the preview.
+    Private,
+    /// `public`: on public pages too.
+    Public,
 }
 
 /// Where the editors' review dashboard goes (`review.dashboard`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Dashboard {
-    /// `private` (the default): not in the site; `serve` shows it and `build --dashboard
-    /// DIR` writes it apart.
+    /// `private` (the default): not on the public site; the editors' preview (`build
+    /// --preview`, `serve`) always has it, and `build --dashboard DIR` writes it apart.
     Private,
     /// `public`: written into the site.
     Public,
@@ -238,10 +265,12 @@ pub struct ReviewPolicy {
     pub require_quotes: bool,
     /// `forbid_self_approval`: whoever submitted may not approve (default true).
     pub forbid_self_approval: bool,
-    /// `publish`: whether claims that are not approved are published.
+    /// `publish`: what the public site shows of claims and topics (default `approved`).
     pub publish: Publish,
-    /// `dashboard`: whether the review dashboard is part of the site.
+    /// `dashboard`: whether the review dashboard is part of the public site.
     pub dashboard: Dashboard,
+    /// `notes`: whether review notes are shown on the public site (default `private`).
+    pub notes: Notes,
 }
 
 /// `review.approvals_required`: a number for every kind (`2`), or a map by kind (`{default:
@@ -350,8 +379,9 @@ impl Default for Config {
                 roles: Roles::default(),
                 require_quotes: true,
                 forbid_self_approval: true,
-                publish: Publish::AllWithBanner,
+                publish: Publish::Approved,
                 dashboard: Dashboard::Private,
+                notes: Notes::Private,
             },
             disclaimer: "Educational purpose only. Not a substitute for professional advice."
                 .into(),
@@ -638,18 +668,21 @@ fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewP
     if let Some(v) = fields.boolean("forbid_self_approval") {
         policy.forbid_self_approval = v.value;
     }
-    if let Some(v) = fields.choice("publish", &["all-with-banner", "approved-only"]) {
-        policy.publish = if v.value == "approved-only" {
-            Publish::ApprovedOnly
-        } else {
-            Publish::AllWithBanner
-        };
+    if let Some(v) = fields.choice("publish", Publish::NAMES) {
+        policy.publish = Publish::from_name(&v.value).unwrap_or(Publish::Approved);
     }
     if let Some(v) = fields.choice("dashboard", &["private", "public"]) {
         policy.dashboard = if v.value == "public" {
             Dashboard::Public
         } else {
             Dashboard::Private
+        };
+    }
+    if let Some(v) = fields.choice("notes", &["private", "public"]) {
+        policy.notes = if v.value == "public" {
+            Notes::Public
+        } else {
+            Notes::Private
         };
     }
     fields.finish(
@@ -661,6 +694,7 @@ fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewP
             "forbid_self_approval",
             "publish",
             "dashboard",
+            "notes",
         ],
         "`review`",
     );
@@ -820,7 +854,7 @@ mod tests {
 
     #[test]
     fn reads_every_section() {
-        let text = "title: T\nbase_url: https://x.org\ngrading: {evidence: oxford-cebm, recommendations: sort}\naudiences: [{id: patient, label: Parent}]\nreviewers:\n  - {id: r1, name: R One, credentials: IBCLC, role: Pharmacist}\nreview:\n  max_age_days: 30\n  approvals_required: {default: 2, topic: 1}\n  roles: {pharmacist: [submit, start]}\n  publish: approved-only\n  dashboard: public\nnotice: Demo\npretty_urls: true\n";
+        let text = "title: T\nbase_url: https://x.org\ngrading: {evidence: oxford-cebm, recommendations: sort}\naudiences: [{id: patient, label: Parent}]\nreviewers:\n  - {id: r1, name: R One, credentials: IBCLC, role: Pharmacist}\nreview:\n  max_age_days: 30\n  approvals_required: {default: 2, topic: 1}\n  roles: {pharmacist: [submit, start]}\n  publish: approved-only\n  dashboard: public\n  notes: public\nnotice: Demo\npretty_urls: true\n";
         let mut d = Diagnostics::new();
         let c = Config::parse(text, "evident.yaml", &mut d);
         assert!(d.is_empty(), "{d:?}");
@@ -839,7 +873,8 @@ mod tests {
             refused.contains("no role under `review.roles` may approve"),
             "{refused}"
         );
-        assert_eq!(c.review.publish, Publish::ApprovedOnly);
+        assert_eq!(c.review.publish, Publish::Approved);
+        assert_eq!(c.review.notes, Notes::Public);
         assert_eq!(c.notice.as_deref(), Some("Demo"));
         assert!(c.pretty_urls);
     }
@@ -860,6 +895,23 @@ mod tests {
         assert!(c.permits("e", ReviewAction::Retire).is_ok());
         for action in [ReviewAction::Approve, ReviewAction::Retire] {
             assert!(c.permits("n", action).is_ok(), "no role: every action");
+        }
+    }
+
+    #[test]
+    fn publish_defaults_to_approved_and_reads_its_alias() {
+        assert_eq!(Config::default().review.publish, Publish::Approved);
+        assert_eq!(Config::default().review.notes, Notes::Private);
+        for (value, publish) in [
+            ("approved", Publish::Approved),
+            ("approved-only", Publish::Approved),
+            ("all-with-banner", Publish::AllWithBanner),
+        ] {
+            let mut d = Diagnostics::new();
+            let text = format!("review:\n  publish: {value}\n");
+            let c = Config::parse(&text, "evident.yaml", &mut d);
+            assert!(d.is_empty(), "{d:?}");
+            assert_eq!(c.review.publish, publish, "{value}");
         }
     }
 

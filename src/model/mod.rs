@@ -2,6 +2,7 @@
 //! These types never reach templates (they see `render::view`), so they can change freely.
 
 pub mod config;
+pub mod face;
 pub mod fingerprint;
 pub mod idmap;
 

@@ -1,5 +1,6 @@
 //! `api/claims.json` and `api/sources.json`: the published knowledge base as data, for other
-//! tools. Only what the publish policy publishes; deterministic (sorted by id).
+//! tools. Only what the face shows; deterministic (sorted by id). On the public face each
+//! claim's fingerprint is its approval's, so anyone can verify the approved version.
 
 use std::collections::BTreeMap;
 
@@ -28,7 +29,7 @@ struct ClaimRecord<'a> {
     /// Evidence-integrity warnings the editors gave a reason for (approved with the claim).
     allow: Vec<AllowRecord<'a>>,
     tags: &'a [String],
-    topics: &'a [String],
+    topics: Vec<&'a str>,
     url: String,
 }
 
@@ -98,7 +99,15 @@ fn claim_record<'a>(kb: &'a KnowledgeBase, resolved: &'a ResolvedClaim) -> Claim
         effective_status: resolved.status.name(),
         last_review: c.review.last_entry().map(|e| e.date.to_string()),
         next_review: resolved.due.map(|d| d.to_string()),
-        fingerprint: resolved.fingerprint_shown(),
+        // Under its approval's fingerprint on the public face, so that anyone can verify it.
+        fingerprint: if kb.face.is_public() {
+            c.review
+                .last_approval()
+                .and_then(|a| a.fingerprint.as_deref())
+                .unwrap_or(resolved.fingerprint_shown())
+        } else {
+            resolved.fingerprint_shown()
+        },
         allow: c
             .allow
             .iter()
@@ -108,7 +117,12 @@ fn claim_record<'a>(kb: &'a KnowledgeBase, resolved: &'a ResolvedClaim) -> Claim
             })
             .collect(),
         tags: &c.tags,
-        topics: &resolved.used_by,
+        topics: resolved
+            .used_by
+            .iter()
+            .filter(|slug| kb.topics.get(slug.as_str()).is_some_and(|t| t.published))
+            .map(String::as_str)
+            .collect(),
         url: format!("{}claims/{}/", kb.config.base_url, c.id),
     }
 }

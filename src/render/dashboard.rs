@@ -3,7 +3,6 @@
 
 use minijinja::value::Serde;
 
-use crate::model::config::Publish;
 use crate::render::frame::{Nav, page_view};
 use crate::render::theme::Theme;
 use crate::render::urls::{Links, PagePath};
@@ -46,11 +45,7 @@ pub(crate) fn render_dashboard(
             .iter_mut()
             .for_each(|t| t.url = absolute(&t.url));
     }
-    let mut dashboard = view::dashboard_view(
-        kb,
-        &links,
-        kb.config.review.publish == Publish::ApprovedOnly && !apart,
-    );
+    let mut dashboard = view::dashboard_view(kb, &links, kb.face.is_public());
     if apart {
         for row in &mut dashboard.rows {
             row.url = row
@@ -59,7 +54,10 @@ pub(crate) fn render_dashboard(
                 .map(|u| format!("{}{}", kb.config.base_url, u));
         }
         for topic in &mut dashboard.topics {
-            topic.url = format!("{}{}", kb.config.base_url, topic.url);
+            topic.url = topic
+                .url
+                .as_deref()
+                .map(|u| format!("{}{}", kb.config.base_url, u));
         }
         page.stylesheet = "../static/style.css".into();
         page.script = "../static/evident.js".into();

@@ -42,8 +42,13 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
     xml
 }
 
-/// `robots.txt`: everything may be crawled; the sitemap is named by its absolute URL.
-pub fn robots(base_url: &str) -> String {
+/// `robots.txt`: on the public site everything may be crawled and the sitemap is named by
+/// its absolute URL; the editors' preview, should it be put online, asks crawlers to stay out.
+pub fn robots(kb: &KnowledgeBase) -> String {
+    if !kb.face.is_public() {
+        return "User-agent: *\nDisallow: /\n".to_string();
+    }
+    let base_url = &kb.config.base_url;
     format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n")
 }
 
@@ -65,19 +70,24 @@ struct Event {
 const FEED_LIMIT: usize = 200;
 
 /// `feed.xml`: the dated review events (submitted, approved, retired) of the published
-/// claims and of the topic pages, newest first. Entry ids are the page's canonical URL with
+/// claims and of the topic pages, newest first; on the public face approvals only, with
+/// their notes only under `review.notes: public`. Entry ids are the page's canonical URL with
 /// `#review-N`, N the event's place in the page's history (the claim page has that anchor).
 /// The feed's `updated` is its newest event's date; a site without events gets the Unix
 /// epoch, a fixed date, because the clock would make two builds differ.
 pub fn feed(kb: &KnowledgeBase) -> String {
     let base = &kb.config.base_url;
+    let public = kb.face.is_public();
+    let notes = kb.face.shows_notes(kb.config.review.notes);
+    let listed = |action: ReviewAction| match action {
+        ReviewAction::Approve => true,
+        ReviewAction::Submit | ReviewAction::Retire => !public,
+        ReviewAction::Start | ReviewAction::RequestChanges => false,
+    };
     let mut events: Vec<Event> = Vec::new();
     let mut push = |url: String, subject: String, history: &[HistoryEntry]| {
         for (i, entry) in history.iter().enumerate() {
-            if matches!(
-                entry.action,
-                ReviewAction::Submit | ReviewAction::Approve | ReviewAction::Retire
-            ) {
+            if listed(entry.action) {
                 events.push(Event {
                     date: entry.date,
                     url: url.clone(),
@@ -85,7 +95,7 @@ pub fn feed(kb: &KnowledgeBase) -> String {
                     action: entry.action,
                     subject: subject.clone(),
                     by: view::reviewer_name(&kb.config, &entry.by.value),
-                    note: entry.note.clone(),
+                    note: entry.note.clone().filter(|_| notes),
                 });
             }
         }
@@ -123,10 +133,12 @@ pub fn feed(kb: &KnowledgeBase) -> String {
         "  <title>{}: review activity</title>",
         escape::xml(&kb.config.title)
     );
-    let _ = writeln!(
-        xml,
-        "  <subtitle>Statements and pages submitted for review, approved or retired.</subtitle>"
-    );
+    let subtitle = if public {
+        "Statements and pages approved by a reviewer."
+    } else {
+        "Statements and pages submitted for review, approved or retired."
+    };
+    let _ = writeln!(xml, "  <subtitle>{subtitle}</subtitle>");
     let _ = writeln!(
         xml,
         "  <id>{}</id>",
@@ -219,7 +231,11 @@ mod tests {
 
     #[test]
     fn robots_points_to_the_sitemap() {
-        assert!(robots("https://x.org/").ends_with("Sitemap: https://x.org/sitemap.xml\n"));
+        let mut kb = KnowledgeBase::default();
+        kb.config.base_url = "https://x.org/".into();
+        assert!(robots(&kb).ends_with("Sitemap: https://x.org/sitemap.xml\n"));
+        kb.face = crate::model::face::Face::Preview;
+        assert_eq!(robots(&kb), "User-agent: *\nDisallow: /\n");
     }
 
     #[test]

@@ -39,12 +39,18 @@ pub(crate) fn site_view(kb: &KnowledgeBase) -> SiteView {
             })
             .collect(),
         scale: c.grading.evidence.name().into(),
+        face: kb.face.name(),
+        workflow: kb.face.shows_workflow(c.review.publish),
+        notes: kb.face.shows_notes(c.review.notes),
     }
 }
 
 /// Whether every page's header lists the topics, so that a topic's title is on every page.
 pub fn nav_lists_topics(kb: &KnowledgeBase) -> bool {
-    kb.topic_pages().nth(MAX_NAV_TOPICS).is_none()
+    kb.topic_pages()
+        .filter(|t| t.published)
+        .nth(MAX_NAV_TOPICS)
+        .is_none()
 }
 
 pub(crate) fn page_view(
@@ -60,6 +66,7 @@ pub(crate) fn page_view(
     let policy = kb
         .topics
         .get(POLICY_SLUG)
+        .filter(|t| t.published)
         .map(|t| links.page(&PagePath::topic(&t.topic.slug.value)));
     let canonical = links.canonical(path);
     let json_ld = json_ld_page(kb, kind, title, description, &canonical, topic);
@@ -83,6 +90,7 @@ pub(crate) fn page_view(
             Vec::new()
         } else {
             kb.topic_pages()
+                .filter(|t| t.published)
                 .map(|t| LinkView {
                     title: t.topic.title.clone(),
                     url: links.page(&PagePath::topic(&t.topic.slug.value)),
@@ -91,6 +99,7 @@ pub(crate) fn page_view(
         },
         json_ld,
         last_reviewed: None,
+        review_line: None,
         search_url: nav.search.then(|| links.page(&PagePath::named("search"))),
         feed_url: nav.feed.then(|| links.file("feed.xml")),
         indexed: false,

@@ -29,7 +29,7 @@ pub mod view;
 
 pub use frame::nav_lists_topics;
 pub use handout::Written;
-pub use options::{DashboardPage, Handouts, RenderOptions, Search};
+pub use options::{Face, Handouts, RenderOptions, Search};
 pub use pages::{Listed, Listing, Page, RenderedPage, Renderer};
 pub use sink::{Collected, PageSink};
 

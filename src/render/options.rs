@@ -1,15 +1,7 @@
-//! What a render of the site builds beyond what `evident.yaml` says: the dashboard, search and
-//! the handout formats, each said by a type of its own.
+//! What a render of the site builds beyond what `evident.yaml` says: the face (public site
+//! or editors' preview), search and the handout formats, each said by a type of its own.
 
-/// Whether the site carries the editor dashboard (`review/`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum DashboardPage {
-    /// As `review.dashboard` in `evident.yaml` says (`build`).
-    #[default]
-    AsConfigured,
-    /// Always (`serve`'s preview is for editors).
-    Included,
-}
+pub use crate::model::face::Face;
 
 /// Whether the site has a search page, a search box on every page and a search index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,8 +43,9 @@ impl Handouts {
 /// What to render of a site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Whether the editor dashboard is written and linked from every page.
-    pub dashboard: DashboardPage,
+    /// The public site or the editors' preview; the knowledge base rendered must have been
+    /// resolved for the same face (it says what the face shows).
+    pub face: Face,
     /// Whether the site has search; off, no search page, box or index.
     pub search: Search,
     /// Which handout formats are written beside the pages.

@@ -11,7 +11,7 @@ use crate::render::body::render_body;
 use crate::render::discovery;
 use crate::render::frame::{Nav, page_view, site_view};
 use crate::render::jsonld::{json_ld_claim, json_ld_source};
-use crate::render::options::{DashboardPage, RenderOptions, Search};
+use crate::render::options::{RenderOptions, Search};
 use crate::render::sink::PageSink;
 use crate::render::theme::Theme;
 use crate::render::urls::{Links, PagePath};
@@ -76,13 +76,13 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// A renderer of `kb` with `theme`. The dashboard is linked when `options` include it or
-    /// `review.dashboard` in evident.yaml is `public`; search when `options` leave it on.
+    /// A renderer of `kb` with `theme`. The dashboard is linked on the preview, and on the
+    /// public face when `review.dashboard` in evident.yaml is `public`; search when `options`
+    /// leave it on. `kb` must have been resolved for `options.face`.
     pub fn new(kb: &'a KnowledgeBase, theme: &'a Theme, options: &'a RenderOptions) -> Self {
-        let with_dashboard = match options.dashboard {
-            DashboardPage::AsConfigured => kb.config.review.dashboard == Dashboard::Public,
-            DashboardPage::Included => true,
-        };
+        debug_assert_eq!(kb.face, options.face, "render a face with its own resolve");
+        let with_dashboard =
+            !options.face.is_public() || kb.config.review.dashboard == Dashboard::Public;
         Renderer {
             kb,
             theme,
@@ -212,6 +212,7 @@ impl<'a> Renderer<'a> {
             Some(topic),
         );
         page.last_reviewed = topic_view.last_reviewed.as_ref().map(|s| s.date.clone());
+        page.review_line = view::review_line(&kb.config, &topic.topic.review, topic.due);
         page.indexed = true;
         page.facets = view::topic_facets(kb, topic);
         let template = if topic.topic.page_kind == PageKind::Page {
@@ -241,6 +242,7 @@ impl<'a> Renderer<'a> {
             .review
             .last_approval()
             .map(|e| view::date(e.date));
+        page.review_line = view::review_line(&kb.config, &claim.claim.review, claim.due);
         page.json_ld = json_ld_claim(kb, claim, &page);
         page.indexed = true;
         page.facets = view::claim_facets(kb, claim);

@@ -120,7 +120,7 @@ impl Renderer<'_> {
                         [
                             ("sitemap.xml", discovery::sitemap(&sitemap)),
                             ("feed.xml", discovery::feed(kb)),
-                            ("robots.txt", discovery::robots(&kb.config.base_url)),
+                            ("robots.txt", discovery::robots(kb)),
                         ]
                     },
                 )

@@ -9,12 +9,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::Value;
+
 use super::{Edits, KnowledgeBase, Resolution};
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::load::Parsed;
 use crate::load::reviewed::{ApprovedVersion, Reviewed};
+use crate::model::idmap::IdMap;
 use crate::model::{
-    Claim, EffectiveStatus, Review, ReviewAction, ReviewStatus, Topic, fingerprint,
+    Claim, EffectiveStatus, Review, ReviewAction, ReviewStatus, Source, Topic, fingerprint,
 };
 
 /// What the public site shows of one claim or topic.
@@ -52,7 +55,10 @@ pub fn public(
             .map(|v| approved_claim(current, v, resolution, &mut problems));
         let shown = if current.review.status == ReviewStatus::Retired {
             Shown::Hidden
-        } else if current.review.status == ReviewStatus::Approved && !claim.changed_since_approval {
+        } else if current.review.status == ReviewStatus::Approved
+            && (!claim.changed_since_approval
+                || changed_only_by_a_retraction(current, &resolution.sources))
+        {
             Shown::Current
         } else {
             match version {
@@ -190,6 +196,30 @@ pub fn public(
     diagnostics.extend(problems);
     kb.diagnostics = diagnostics;
     kb
+}
+
+/// Whether an approved claim's fingerprint changed only because a source it cites was since
+/// retracted or superseded (both part of a cited source's identity): its own content is what
+/// was approved, and the public site shows it under the retraction's notice.
+fn changed_only_by_a_retraction(claim: &Claim, sources: &IdMap<Source>) -> bool {
+    let Some(approved) = claim
+        .review
+        .last_approval()
+        .and_then(|e| e.fingerprint.as_deref())
+    else {
+        return false;
+    };
+    let mut cited = fingerprint::cited(claim, |id| sources.get(id));
+    if let Value::Array(items) = &mut cited {
+        for item in items {
+            if let Value::Object(identity) = item {
+                identity.insert("retracted".into(), Value::Bool(false));
+                identity.insert("superseded_by".into(), Value::Null);
+            }
+        }
+    }
+    fingerprint::claim_with_cited(claim, cited, fingerprint::version_of(approved)).as_deref()
+        == Some(approved)
 }
 
 /// The claim of an approved version, when it is the approved version of `current`.

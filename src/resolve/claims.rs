@@ -9,7 +9,8 @@ use jiff::civil::Date;
 use super::review::{due_date, is_changed};
 use super::types::ResolvedClaim;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity};
-use crate::model::config::{Config, Publish};
+use crate::model::config::Config;
+use crate::model::face::Face;
 use crate::model::fingerprint;
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, EffectiveStatus, Kind, ReviewStatus, Source, design_ceiling};
@@ -26,7 +27,7 @@ pub(super) fn resolve_claim(
     sources: &IdMap<Source>,
     abstracts: &BTreeMap<String, Normalised>,
     texts: &BTreeMap<String, String>,
-    today: Date,
+    (today, face): (Date, Face),
     diagnostics: &mut Diagnostics,
 ) -> ResolvedClaim {
     let mut checks = Diagnostics::new();
@@ -87,10 +88,7 @@ pub(super) fn resolve_claim(
     }
     let status = EffectiveStatus::of(claim.review.status, cites_retracted, changed_since_approval);
     let (due, overdue) = due_date(&claim.review, config, today);
-    let published = match config.review.publish {
-        Publish::AllWithBanner => true,
-        Publish::ApprovedOnly => status.is_approved(),
-    };
+    let published = face.shows_claim(config.review.publish, &claim, status);
     ResolvedClaim {
         claim,
         fingerprint,

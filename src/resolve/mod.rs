@@ -35,6 +35,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostics;
 use crate::load::Corpus;
 use crate::load::citations::SourceRecord;
+use crate::model::face::Face;
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, Source, Topic};
 use crate::text::passage::Normalised;
@@ -43,9 +44,9 @@ pub use approved::public;
 pub use links::replacement;
 pub use types::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
 
-/// Resolves a whole site.
-pub fn resolve(corpus: Corpus, today: Date) -> KnowledgeBase {
-    Resolution::new(corpus, today).0
+/// Resolves a whole site for one of its faces (what the face shows is settled here, once).
+pub fn resolve(corpus: Corpus, today: Date, face: Face) -> KnowledgeBase {
+    Resolution::new(corpus, today, face).0
 }
 
 /// What a resolve keeps beside the [`KnowledgeBase`] so that it can later be redone for a
@@ -125,7 +126,7 @@ pub struct Update {
 
 impl Resolution {
     /// Resolves a whole site, keeping what [`Resolution::update`] starts from.
-    pub fn new(corpus: Corpus, today: Date) -> (KnowledgeBase, Resolution) {
+    pub fn new(corpus: Corpus, today: Date, face: Face) -> (KnowledgeBase, Resolution) {
         let Corpus {
             config,
             claims,
@@ -144,6 +145,7 @@ impl Resolution {
         let mut kb = KnowledgeBase {
             config,
             today,
+            face,
             texts,
             style,
             ..KnowledgeBase::default()
@@ -336,7 +338,7 @@ impl Resolution {
                     sources,
                     abstracts,
                     &kb.texts,
-                    kb.today,
+                    (kb.today, kb.face),
                     &mut diagnostics,
                 );
                 (resolved, diagnostics)
@@ -517,7 +519,7 @@ mod tests {
         };
         let loaded = corpus.diagnostics.clone();
         let update = state.update(kb, edits, [loaded]);
-        let full = resolve(corpus, today());
+        let full = resolve(corpus, today(), Face::Public);
         assert_eq!(kb.claims, full.claims, "claims after editing {path}");
         assert_eq!(kb.topics, full.topics, "topics after editing {path}");
         assert_eq!(kb.sources, full.sources, "sources after editing {path}");
@@ -530,7 +532,7 @@ mod tests {
     fn an_update_resolves_as_a_full_resolve_would() {
         let dir = site();
         let corpus = crate::load::load(&crate::project::Project::new(dir.path())).unwrap();
-        let (mut kb, mut state) = Resolution::new(corpus, today());
+        let (mut kb, mut state) = Resolution::new(corpus, today(), Face::Public);
         let claim = "content/claims/new.yaml";
 
         // The claim replacing a retired one was retired in turn: the topic embedding the

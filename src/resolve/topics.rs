@@ -133,7 +133,11 @@ pub(super) fn resolve_topic(
             )),
         );
     }
+    let published = kb
+        .face
+        .shows_topic(kb.config.review.publish, &topic, own_status);
     ResolvedTopic {
+        published,
         topic,
         fingerprint,
         own_status,
@@ -143,7 +147,6 @@ pub(super) fn resolve_topic(
         overdue,
         references,
         claims,
-        published: true,
     }
 }
 

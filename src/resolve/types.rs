@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use crate::diag::Diagnostics;
 use crate::model::config::Config;
+use crate::model::face::Face;
 use crate::model::idmap::IdMap;
 use crate::model::{Claim, EffectiveStatus, PageKind, Relation, Source, Topic};
 
@@ -33,7 +34,8 @@ pub struct ResolvedClaim {
     pub due: Option<Date>,
     /// The due date is before the knowledge base's `today` (false when there is none).
     pub overdue: bool,
-    /// Shown on public pages under the site's publish policy.
+    /// Shown on the knowledge base's face: on the preview always, on the public face as
+    /// [`Face::shows_claim`] says under the site's publish policy.
     pub published: bool,
     /// Slugs of the topics that embed it, in topic order.
     pub used_by: Vec<String>,
@@ -84,9 +86,9 @@ pub struct ResolvedTopic {
     pub references: Vec<String>,
     /// Embedded claim ids that exist, in order.
     pub claims: Vec<String>,
-    /// Whether the site shows the page: always, but on a public site under `publish:
-    /// approved` (`resolve::public`) only a page approved, or one with neither claims nor a
-    /// review block.
+    /// Shown on the knowledge base's face: on the preview always, on the public face as
+    /// [`Face::shows_topic`] says under the site's publish policy (and, under `publish:
+    /// approved`, as `resolve::public` decides from the approved versions).
     pub published: bool,
 }
 
@@ -136,6 +138,8 @@ pub struct KnowledgeBase {
     /// The day the site was resolved as of (`--today`, else the current date): due dates
     /// and overdue reviews are measured against it.
     pub today: Date,
+    /// The face it was resolved for: what its claims' and topics' `published` say.
+    pub face: Face,
     /// Every claim kept after the id checks, by id.
     pub claims: IdMap<ResolvedClaim>,
     /// Every topic and other page kept after the id checks, by slug (see

@@ -278,7 +278,11 @@ mod tests {
             &mut d,
         )
         .unwrap();
-        crate::resolve::resolve(corpus, "2026-11-29".parse().unwrap())
+        crate::resolve::resolve(
+            corpus,
+            "2026-11-29".parse().unwrap(),
+            crate::model::face::Face::Preview,
+        )
     }
 
     fn changed(claims: &[&str], topics: &[&str], sources: &[&str]) -> Changed {

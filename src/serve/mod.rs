@@ -34,7 +34,7 @@ use tokio::sync::{mpsc, watch as signal};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::project::Project;
-use crate::render::{DashboardPage, Handouts, RenderOptions};
+use crate::render::{Handouts, RenderOptions};
 use crate::serve::session::{Mode, Session};
 use crate::serve::state::{SearchRequest, Site, State};
 use crate::serve::watch::Trigger;
@@ -87,6 +87,7 @@ pub fn start(project: Project, options: ServeOptions) -> anyhow::Result<Handle> 
     let state = Arc::new(State {
         project,
         today: options.today,
+        face: options.face,
         session: Mutex::new(None),
         site: RwLock::new(Arc::new(Site::default())),
         content: AtomicU64::new(0),
@@ -204,7 +205,7 @@ fn rebuild(state: &State, changed: Vec<String>, seen: Option<Instant>) {
     let mut guard = state.session.lock().unwrap_or_else(|e| e.into_inner());
     // PDF handouts are left out of the preview: Typst would add seconds to every reload.
     let options = RenderOptions {
-        dashboard: DashboardPage::Included,
+        face: state.face,
         handouts: Handouts::HtmlOnly,
         ..RenderOptions::default()
     };

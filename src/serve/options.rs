@@ -9,6 +9,7 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::diag::Diagnostic;
+use crate::model::face::Face;
 use crate::serve::session::Mode;
 
 /// Called after every build, the first one included, on a worker thread.
@@ -23,6 +24,8 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     /// The date builds use for due dates.
     pub today: Date,
+    /// The editors' preview (`serve`) or the public face (`serve --public`).
+    pub face: Face,
     /// Watch the site's files and rebuild on change (tests of the server alone may turn it off).
     pub watch: bool,
     /// Told about every build.
@@ -37,6 +40,7 @@ impl ServeOptions {
         ServeOptions {
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
             today,
+            face: Face::Preview,
             watch: true,
             on_rebuild: None,
             on_search_index: None,

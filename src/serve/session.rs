@@ -11,7 +11,9 @@
 //!    exactly a full build's.
 //! 3. **Render**: the [`DepGraph`] names the pages that show anything that changed; those are
 //!    rendered ([`Session::render_pages`]), then the pages made from the whole site
-//!    ([`Session::render_aggregates`]), then, in the background, the search index.
+//!    ([`Session::render_aggregates`]), then, in the background, the search index. A page
+//!    that appears on or leaves the face served (a topic approved on the public face, or
+//!    sent back to review) is in other pages' navigation and links: every page is rendered.
 //!
 //! Anything it cannot classify safely falls back to the full path, with the reason: the
 //! configuration or the theme changed, a file was created, deleted or renamed, a file no
@@ -147,7 +149,11 @@ impl Session {
             .enumerate()
             .map(|(i, f)| (f.rel.clone(), i))
             .collect();
-        let (kb, resolution) = Resolution::new(corpus, today);
+        let (mut kb, mut resolution) = Resolution::new(corpus, today, options.face);
+        if shows_approved_versions(&kb, &options) {
+            let reviewed = crate::load::reviewed::reviewed(&project, &kb.config);
+            kb = crate::resolve::public(kb, &mut resolution, reviewed);
+        }
         let graph = DepGraph::of(&kb);
         Ok(Session {
             project,
@@ -186,6 +192,14 @@ impl Session {
             Err("the last build could not read the site".to_string())
         } else {
             self.plan(changed)
+        };
+        // The approved versions stand in for the files they copy: an edit changes what the
+        // public face shows only through them, so it is read again whole.
+        let plan = match plan {
+            Ok(edits) if !edits.is_empty() && shows_approved_versions(&self.kb, &self.options) => {
+                Err("the public face shows the approved versions: read again whole".to_string())
+            }
+            plan => plan,
         };
         match plan {
             Ok(edits) if edits.is_empty() => Ok(Mode::Unchanged),
@@ -366,7 +380,23 @@ impl Session {
                 .filter(|f| !f.diagnostics.is_empty())
                 .map(|f| f.diagnostics.clone()),
         );
+        // Whether each edited page is published on this face, before the edit: a page that
+        // appears or goes is in the navigation, the home page and links of other pages.
+        let published_before: Vec<(String, bool)> = items
+            .topics
+            .iter()
+            .filter_map(|t| {
+                let slug = &t.slug.value;
+                Some((slug.clone(), self.kb.topics.get(slug)?.published))
+            })
+            .collect();
         let update = self.resolution.update(&mut self.kb, items, loaded);
+        if published_before
+            .iter()
+            .any(|(slug, before)| self.kb.topics.get(slug).map(|t| t.published) != Some(*before))
+        {
+            self.stale = Stale::Everything;
+        }
 
         // Pages that read what changed, through the relations before the edit; then the
         // relations of the changed items are replaced by their new ones.
@@ -553,6 +583,12 @@ enum Kind {
     Content,
     Citations,
     Other,
+}
+
+/// Whether the site is served as its public face under `publish: approved`, which shows
+/// each claim and topic in its approved version ([`crate::resolve::public`]).
+fn shows_approved_versions(kb: &KnowledgeBase, options: &RenderOptions) -> bool {
+    options.face.is_public() && kb.config.review.publish == crate::model::config::Publish::Approved
 }
 
 fn classify(rel: &str) -> Kind {

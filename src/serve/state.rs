@@ -41,6 +41,8 @@ pub(super) struct Site {
 pub(super) struct State {
     pub(super) project: Project,
     pub(super) today: Date,
+    /// The face served: the editors' preview, or the public site (`serve --public`).
+    pub(super) face: crate::model::face::Face,
     /// What the last build read, resolved and rendered; None until a build could read the site.
     pub(super) session: Mutex<Option<Session>>,
     pub(super) site: RwLock<Arc<Site>>,

@@ -196,10 +196,20 @@ pub fn render(body: &str, hooks: &mut dyn Hooks) -> String {
     let mut heading_ids = HeadingIds::default();
     let mut skip_until_link_end = 0usize;
     let mut pending_heading: Option<(usize, HeadingLevel)> = None;
+    let mut vanished: Vec<usize> = Vec::new();
     for (item, range) in BlockEvents::new(body) {
         let event = match item {
             Item::Embed(id) => {
-                events.push(Event::Html(hooks.embed(&id).into()));
+                let html = hooks.embed(&id);
+                if html.is_empty() {
+                    // An embed the hooks leave out vanishes: with its list item, when it was
+                    // the item's only content (see `drop_vanished`).
+                    if let Some(Event::Start(Tag::Item)) = events.last() {
+                        vanished.push(events.len() - 1);
+                    }
+                } else {
+                    events.push(Event::Html(html.into()));
+                }
                 continue;
             }
             Item::Event(e) => e,
@@ -304,9 +314,36 @@ pub fn render(body: &str, hooks: &mut dyn Hooks) -> String {
             other => events.push(other),
         }
     }
+    let events = drop_vanished(events, &vanished);
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Removes the list items left empty by embeds that vanished (`starts`: the positions of
+/// their `Start(Item)`), then the lists left with no item, so nothing shows a gap.
+fn drop_vanished<'a>(events: Vec<Event<'a>>, starts: &[usize]) -> Vec<Event<'a>> {
+    if starts.is_empty() {
+        return events;
+    }
+    let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter().enumerate().peekable();
+    while let Some((i, event)) = iter.next() {
+        if starts.binary_search(&i).is_ok()
+            && matches!(iter.peek(), Some((_, Event::End(TagEnd::Item))))
+        {
+            iter.next();
+            continue;
+        }
+        if let Event::End(TagEnd::List(_)) = event
+            && let Some(Event::Start(Tag::List(_))) = out.last()
+        {
+            out.pop();
+            continue;
+        }
+        out.push(event);
+    }
+    out
 }
 
 /// Renders a claim statement (Markdown inline text) to inline HTML.
@@ -606,6 +643,9 @@ mod tests {
     struct Test;
     impl Hooks for Test {
         fn embed(&mut self, id: &str) -> String {
+            if id.starts_with("gone") {
+                return String::new();
+            }
             format!("<div class=\"claim\">{}</div>\n", escape::html(id))
         }
         fn claim_link(&mut self, id: &str, text: &str) -> String {
@@ -668,6 +708,18 @@ mod tests {
         assert_eq!(
             html,
             "<ul>\n<li><div class=\"claim\">c1</div>\n</li>\n<li>text</li>\n</ul>\n<div class=\"claim\">c2</div>\n"
+        );
+    }
+
+    #[test]
+    fn embeds_left_out_vanish_without_a_gap() {
+        let html = render(
+            "- [[gone1]]\n- [[c1]]\n- [[gone2]]\n\nText.\n\n- [[gone3]]\n\n[[gone4]]\n\nEnd.\n",
+            &mut Test,
+        );
+        assert_eq!(
+            html,
+            "<ul>\n<li><div class=\"claim\">c1</div>\n</li>\n</ul>\n<p>Text.</p>\n<p>End.</p>\n"
         );
     }
 

@@ -279,7 +279,21 @@ fn init_creates_a_skeleton_that_checks_and_builds() {
         .assert()
         .code(0);
     assert!(tmp.path().join("out/index.html").is_file());
-    assert!(tmp.path().join("out/example/index.html").is_file());
+    // The skeleton's topic is a draft: not on the public site until it is approved, in the
+    // editors' preview at once.
+    assert!(!tmp.path().join("out/example/index.html").exists());
+    evident(tmp.path())
+        .args([
+            "--root",
+            "new-site",
+            "build",
+            "--preview",
+            "--out",
+            "preview",
+        ])
+        .assert()
+        .code(0);
+    assert!(tmp.path().join("preview/example/index.html").is_file());
     // init never writes over a site.
     evident(tmp.path())
         .args(["init", "new-site"])

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use evident::diag::Diagnostic;
 use evident::diag::report::Format;
 use evident::project::Project;
+use evident::render::Face;
 use evident::resolve::KnowledgeBase;
 use evident::{BuildOptions, Built};
 use jiff::civil::Date;
@@ -91,25 +92,56 @@ impl Site {
         fs::remove_file(self.path(rel)).unwrap();
     }
 
+    /// Resolves the site for the editors' preview (every claim and topic shown).
     #[track_caller]
     pub fn check(&self) -> KnowledgeBase {
         evident::check(&self.project(), today()).unwrap()
     }
 
-    /// Builds into `out` (absolute, or relative to the site root).
+    /// Resolves the site for the public face (`published` as the public site shows it).
+    #[track_caller]
+    pub fn check_public(&self) -> KnowledgeBase {
+        evident::check_face(&self.project(), today(), Face::Public).unwrap()
+    }
+
+    /// Builds the public site into `out` (absolute, or relative to the site root).
     pub fn build_into(&self, out: &Path) -> anyhow::Result<Built> {
+        self.build_face_into(out, Face::Public)
+    }
+
+    /// Builds the editors' preview into `out` (absolute, or relative to the site root).
+    pub fn build_preview_into(&self, out: &Path) -> anyhow::Result<Built> {
+        self.build_face_into(out, Face::Preview)
+    }
+
+    /// Builds `face` into `out` (absolute, or relative to the site root).
+    pub fn build_face_into(&self, out: &Path, face: Face) -> anyhow::Result<Built> {
         let options = BuildOptions {
             out: Some(out.to_path_buf()),
+            face,
             ..BuildOptions::default()
         };
         evident::build(&self.project(), today(), &options)
     }
 
-    /// Builds into `<tmp>/out` and returns that folder; panics on content errors.
+    /// Builds the public site into `<tmp>/out` and returns that folder; panics on content
+    /// errors.
     #[track_caller]
     pub fn build(&self) -> PathBuf {
-        let out = self.beside("out");
-        let built = self.build_into(&out).unwrap();
+        self.build_face(Face::Public, "out")
+    }
+
+    /// Builds the editors' preview into `<tmp>/preview` and returns that folder; panics on
+    /// content errors.
+    #[track_caller]
+    pub fn build_preview(&self) -> PathBuf {
+        self.build_face(Face::Preview, "preview")
+    }
+
+    #[track_caller]
+    fn build_face(&self, face: Face, folder: &str) -> PathBuf {
+        let out = self.beside(folder);
+        let built = self.build_face_into(&out, face).unwrap();
         let errors: Vec<String> = built
             .kb
             .diagnostics
@@ -120,6 +152,29 @@ impl Site {
         assert!(errors.is_empty(), "content errors: {errors:#?}");
         assert!(built.report.is_some());
         out
+    }
+}
+
+impl Site {
+    /// Records an approval of the bundled topic `relactation` (in review on the bundled
+    /// site) by `example-pharmacist` on 2026-11-18, with its current fingerprint.
+    #[track_caller]
+    pub fn approve_relactation_topic(&self) {
+        let fingerprint = self.check().topics["relactation"].fingerprint.clone();
+        let rel = "content/relactation/index.md";
+        let text = self.read(rel);
+        let from = "  status: in-review\n";
+        assert!(text.contains(from));
+        let approval = format!(
+            "    - date: 2026-11-18\n      by: example-pharmacist\n      action: approve\n      fingerprint: \"{fingerprint}\"\n---\n"
+        );
+        let text = text.replacen(from, "  status: approved\n", 1).replacen(
+            "      action: start\n---\n",
+            &format!("      action: start\n{approval}"),
+            1,
+        );
+        self.write(rel, &text);
+        assert!(self.check().topics["relactation"].own_status.is_approved());
     }
 }
 

@@ -7,25 +7,26 @@
 use std::collections::BTreeMap;
 
 use evident::diag::Diagnostic;
-use evident::render::{DashboardPage, Handouts, RenderOptions};
+use evident::render::{Face, Handouts, RenderOptions};
 use evident::serve::session::{Mode, Session};
 
 use crate::harness::{Site, today};
 
-/// What `serve` renders: the dashboard in, HTML handouts only, search on.
-fn serve_options() -> RenderOptions {
+/// What `serve` renders of `face` (`serve` the preview, `serve --public` the public face):
+/// HTML handouts only, search on.
+fn serve_options(face: Face) -> RenderOptions {
     RenderOptions {
-        dashboard: DashboardPage::Included,
+        face,
         handouts: Handouts::HtmlOnly,
         ..RenderOptions::default()
     }
 }
 
-/// A clean check and render of the site as it is on disk.
+/// A clean check and render of `face` of the site as it is on disk.
 #[track_caller]
-fn clean(site: &Site) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
-    let kb = site.check();
-    let files = evident::render_site(&site.project(), &kb, &serve_options()).unwrap();
+fn clean(site: &Site, face: Face) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+    let kb = evident::check_face(&site.project(), today(), face).unwrap();
+    let files = evident::render_site(&site.project(), &kb, &serve_options(face)).unwrap();
     (files, kb.diagnostics.sorted())
 }
 
@@ -65,12 +66,13 @@ fn assert_same_files(served: BTreeMap<&str, &[u8]>, clean: BTreeMap<&str, &[u8]>
 /// Renders both phases, then compares everything but the search index with a clean build.
 #[track_caller]
 fn render_and_compare(session: &mut Session, site: &Site, after: &str) -> usize {
+    let face = session.kb().face;
     let rendered = session
         .render_pages()
         .unwrap()
         .unwrap_or_else(|| panic!("after {after}: content errors {:#?}", errors(session)));
     session.render_aggregates().unwrap();
-    let (files, diagnostics) = clean(site);
+    let (files, diagnostics) = clean(site, face);
     assert_same_files(
         without_index(&served(session)),
         without_index(&files),
@@ -108,8 +110,18 @@ const EVIDENCE: &str = "citations/evidence.yaml";
 
 #[test]
 fn each_kind_of_edit_is_incremental_and_gives_a_clean_build_s_bytes() {
+    edits_are_incremental(Face::Preview);
+}
+
+#[test]
+fn on_the_public_face_too() {
+    edits_are_incremental(Face::Public);
+}
+
+#[track_caller]
+fn edits_are_incremental(face: Face) {
     let site = Site::bundled();
-    let mut session = Session::load(site.project(), today(), serve_options()).unwrap();
+    let mut session = Session::load(site.project(), today(), serve_options(face)).unwrap();
     let everything = render_and_compare(&mut session, &site, "the first build");
 
     let edits: [(&str, &str, &str, &str); 7] = [
@@ -202,7 +214,7 @@ fn each_kind_of_edit_is_incremental_and_gives_a_clean_build_s_bytes() {
     .unwrap()
     .unwrap();
     session.install_search_index(index);
-    let (files, _) = clean(&site);
+    let (files, _) = clean(&site, face);
     let served = served(&session);
     assert!(served.keys().any(|p| p.starts_with("pagefind/")));
     assert_same_files(
@@ -221,7 +233,7 @@ fn each_kind_of_edit_is_incremental_and_gives_a_clean_build_s_bytes() {
 #[test]
 fn a_save_that_changes_nothing_renders_nothing() {
     let site = Site::bundled();
-    let mut session = Session::load(site.project(), today(), serve_options()).unwrap();
+    let mut session = Session::load(site.project(), today(), serve_options(Face::Preview)).unwrap();
     session.render_pages().unwrap().unwrap();
     let text = site.read(CLAIM);
     site.write(CLAIM, &text);
@@ -241,7 +253,7 @@ fn a_save_that_changes_nothing_renders_nothing() {
 #[test]
 fn a_content_error_keeps_the_last_good_site_until_it_is_fixed() {
     let site = Site::bundled();
-    let mut session = Session::load(site.project(), today(), serve_options()).unwrap();
+    let mut session = Session::load(site.project(), today(), serve_options(Face::Preview)).unwrap();
     render_and_compare(&mut session, &site, "the first build");
     let good = served(&session);
 
@@ -261,7 +273,7 @@ fn a_content_error_keeps_the_last_good_site_until_it_is_fixed() {
     );
     assert_eq!(
         session.kb().diagnostics.clone().sorted(),
-        clean(&site).1,
+        clean(&site, Face::Preview).1,
         "the errors are a full check's"
     );
 
@@ -283,7 +295,7 @@ fn a_content_error_keeps_the_last_good_site_until_it_is_fixed() {
 #[test]
 fn changes_it_cannot_classify_take_the_full_path() {
     let site = Site::bundled();
-    let mut session = Session::load(site.project(), today(), serve_options()).unwrap();
+    let mut session = Session::load(site.project(), today(), serve_options(Face::Preview)).unwrap();
     render_and_compare(&mut session, &site, "the first build");
 
     let new_claim = "content/claims/relactation/a-new-claim.yaml";
@@ -332,4 +344,40 @@ fn changes_it_cannot_classify_take_the_full_path() {
         "{mode:?}"
     );
     render_and_compare(&mut session, &site, "a topic's title");
+}
+
+#[test]
+fn on_the_public_face_approving_or_editing_what_it_shows_gives_a_clean_build_s_bytes() {
+    let site = Site::bundled();
+    let config = site
+        .read("evident.yaml")
+        .replace("publish: all-with-banner", "publish: approved");
+    site.write("evident.yaml", &config);
+    let mut session = Session::load(site.project(), today(), serve_options(Face::Public)).unwrap();
+    render_and_compare(&mut session, &site, "the first build");
+
+    // The topic is approved: it appears on the public face, in every page's header.
+    site.approve_relactation_topic();
+    session.update(&[TOPIC.to_string()]).unwrap();
+    render_and_compare(&mut session, &site, "approving a topic");
+
+    // An approved claim is edited: it leaves the public face until it is approved again.
+    edit(
+        &site,
+        CLAIM,
+        "statement: In a trial of 50 mothers of hospitalised infants,",
+        "statement: In a trial of 50 mothers of infants in hospital,",
+    );
+    session.update(&[CLAIM.to_string()]).unwrap();
+    render_and_compare(&mut session, &site, "editing an approved claim");
+
+    // The topic goes back to review: it leaves the public face.
+    edit(
+        &site,
+        TOPIC,
+        "  status: approved\n",
+        "  status: in-review\n",
+    );
+    session.update(&[TOPIC.to_string()]).unwrap();
+    render_and_compare(&mut session, &site, "a topic back in review");
 }

@@ -67,6 +67,36 @@ fn the_crosslinks_fixture_has_no_broken_links() {
     let out = site.build();
     let checked = check_links(&out);
     assert!(checked > 50, "only {checked} links checked");
+    let checked = check_links(&site.build_preview());
+    assert!(checked > 100, "only {checked} links checked in the preview");
+}
+
+/// Under `publish: approved` the public site leaves pages out: nothing may link to them.
+#[test]
+fn both_faces_of_an_approved_only_site_have_no_broken_links() {
+    let site = Site::bundled();
+    let config = site
+        .read("evident.yaml")
+        .replace("publish: all-with-banner", "publish: approved");
+    site.write("evident.yaml", &config);
+    // With one topic approved and one not, and an editorial policy under review.
+    site.approve_relactation_topic();
+    let policy = site.read("content/editorial-policy.md");
+    site.write(
+        "content/editorial-policy.md",
+        &policy.replacen(
+            "slug: editorial-policy\n",
+            "slug: editorial-policy\nreview:\n  status: draft\n",
+            1,
+        ),
+    );
+    let public = site.build();
+    assert!(!public.join("editorial-policy/index.html").exists());
+    assert!(!public.join("domperidone/index.html").exists());
+    let checked = check_links(&public);
+    assert!(checked > 300, "only {checked} links checked");
+    let checked = check_links(&site.build_preview());
+    assert!(checked > 500, "only {checked} links checked in the preview");
 }
 
 /// The checker itself finds a missing page, a missing fragment and a link out of the site.

@@ -99,26 +99,20 @@ fn an_edited_approved_claim_shows_changed_since_approval_everywhere() {
 #[test]
 fn approved_only_keeps_unapproved_claims_off_public_pages() {
     let site = Site::bundled();
+    // `approved-only` is read as `approved`.
     let config = site
         .read("evident.yaml")
         .replace("publish: all-with-banner", "publish: approved-only");
     site.write("evident.yaml", &config);
-    // A topic is public once approved (its claims each on their own approval).
-    let decision = evident::edit::review::Decision {
-        action: evident::model::ReviewAction::Approve,
-        by: "example-reviewer".into(),
-        note: None,
-        reason: None,
-        replaced_by: None,
-        next_review: None,
-    };
-    let topic = evident::edit::review::Target::Topic("relactation".into());
-    let (kb, resolution) =
-        evident::check_resolution(&site.project(), crate::harness::today()).unwrap();
-    let edit =
-        evident::edit::review::decide(&kb, &resolution, &topic, &decision, crate::harness::today())
-            .unwrap();
-    evident::edit::review::write_edit(&site.root, &edit).unwrap();
+    // A topic never approved is not published; nor is its handout.
+    let out = site.build();
+    assert!(!out.join("relactation/index.html").exists());
+    assert!(!out.join("handouts/relactation.html").exists());
+    assert!(!out.join("domperidone/index.html").exists());
+    // Pages without claims and without a review block are published as they are.
+    assert!(out.join("editorial-policy/index.html").exists());
+
+    site.approve_relactation_topic();
     let out = site.build();
     let kb = site.check();
     let (approved, pending): (Vec<_>, Vec<_>) =

@@ -64,7 +64,7 @@ fn references_are_numbered_per_page_in_order_of_first_use() {
 #[test]
 fn pages_show_their_numbers_and_a_typed_reference_list() {
     let site = Site::fixture("crosslinks");
-    let out = site.build();
+    let out = site.build_preview();
 
     let alpha = page(&out, "alpha/index.html");
     assert_eq!(cited_numbers(&alpha), [1, 2, 3, 1, 2, 4]);
@@ -111,7 +111,7 @@ fn pages_show_their_numbers_and_a_typed_reference_list() {
 #[test]
 fn topics_claims_and_sources_link_both_ways() {
     let site = Site::fixture("crosslinks");
-    let out = site.build();
+    let out = site.build_preview();
     let has = |from: &str, to: &str| {
         let links = links_from(&out, from);
         assert!(
@@ -155,7 +155,7 @@ fn topics_claims_and_sources_link_both_ways() {
 #[test]
 fn internal_links_are_relative_and_end_in_index_html() {
     let site = Site::fixture("crosslinks");
-    let out = site.build();
+    let out = site.build_preview();
     let mut checked = 0;
     for (path, html) in crate::harness::html_files(&out) {
         for link in attributes(&html, "href") {
@@ -178,6 +178,6 @@ fn internal_links_are_relative_and_end_in_index_html() {
 #[test]
 fn topic_page_main_snapshot() {
     let site = Site::fixture("crosslinks");
-    let out = site.build();
+    let out = site.build_preview();
     insta::assert_snapshot!(main_of(&page(&out, "alpha/index.html")));
 }

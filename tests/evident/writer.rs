@@ -1,6 +1,7 @@
 //! The writer's guarantees, end to end through `evident::build`: all or nothing, foreign files
 //! kept, stale pages removed, byte-identical output, output folders that would hit the
-//! sources refused.
+//! sources refused. The fixture's content is all draft, so most tests build its preview,
+//! which has every page.
 
 use std::fs;
 
@@ -11,7 +12,7 @@ use crate::harness::{Site, today, tree};
 #[test]
 fn a_build_with_a_content_error_leaves_the_previous_output_untouched() {
     let site = Site::fixture("crosslinks");
-    let out = site.build();
+    let out = site.build_preview();
     let before = tree(&out);
     // A real edit and a broken one: neither may reach the output.
     let alpha = site.read("content/alpha.md");
@@ -25,7 +26,7 @@ fn a_build_with_a_content_error_leaves_the_previous_output_untouched() {
             .read("content/claims/shared-finding.yaml")
             .replace("id: cohort-2018", "id: cohort-2081"),
     );
-    let built = site.build_into(&out).unwrap();
+    let built = site.build_preview_into(&out).unwrap();
     assert!(built.kb.diagnostics.has_errors());
     assert!(built.report.is_none());
     assert_eq!(tree(&out), before);
@@ -34,11 +35,11 @@ fn a_build_with_a_content_error_leaves_the_previous_output_untouched() {
 #[test]
 fn files_the_writer_does_not_own_are_kept() {
     let site = Site::fixture("crosslinks");
-    let out = site.beside("out");
+    let out = site.beside("preview");
     fs::create_dir_all(out.join(".git")).unwrap();
     fs::write(out.join("CNAME"), "example.org\n").unwrap();
     fs::write(out.join(".git/x"), "git data").unwrap();
-    site.build();
+    site.build_preview();
     assert!(out.join("alpha/index.html").is_file());
     // A rebuild that removes pages leaves them alone too.
     site.remove("content/claims/review-finding.yaml");
@@ -48,7 +49,7 @@ fn files_the_writer_does_not_own_are_kept() {
             .read("content/alpha.md")
             .replace("- [[review-finding]]\n", ""),
     );
-    site.build();
+    site.build_preview();
     assert_eq!(
         fs::read_to_string(out.join("CNAME")).unwrap(),
         "example.org\n"
@@ -59,7 +60,7 @@ fn files_the_writer_does_not_own_are_kept() {
 #[test]
 fn a_removed_claims_page_is_removed_on_rebuild() {
     let site = Site::fixture("crosslinks");
-    let out = site.build();
+    let out = site.build_preview();
     assert!(out.join("claims/review-finding/index.html").is_file());
     site.remove("content/claims/review-finding.yaml");
     site.write(
@@ -68,7 +69,7 @@ fn a_removed_claims_page_is_removed_on_rebuild() {
             .read("content/alpha.md")
             .replace("- [[review-finding]]\n", ""),
     );
-    let built = site.build_into(&out).unwrap();
+    let built = site.build_preview_into(&out).unwrap();
     let report = built.report.expect("built");
     assert!(report.removed >= 1, "{report:?}");
     assert!(!out.join("claims/review-finding").exists());
@@ -169,7 +170,7 @@ fn break_claim_template(site: &Site) {
 #[test]
 fn a_render_failing_half_way_leaves_the_previous_output_untouched() {
     let site = Site::fixture("crosslinks");
-    let out = site.build();
+    let out = site.build_preview();
     let before = tree(&out);
     site.write(
         "content/alpha.md",
@@ -178,7 +179,7 @@ fn a_render_failing_half_way_leaves_the_previous_output_untouched() {
             .replace("Background reading", "Changed reading"),
     );
     break_claim_template(&site);
-    let error = site.build_into(&out).unwrap_err();
+    let error = site.build_preview_into(&out).unwrap_err();
     // Failing while rendering (not while loading the theme): topic pages went out first.
     assert!(
         format!("{error:#}").contains("rendering claim.html"),
@@ -196,13 +197,13 @@ fn a_render_failing_half_way_into_a_fresh_folder_leaves_no_half_site() {
     let site = Site::fixture("crosslinks");
     break_claim_template(&site);
     let missing = site.beside("fresh");
-    assert!(site.build_into(&missing).is_err());
+    assert!(site.build_preview_into(&missing).is_err());
     assert!(
         !missing.exists(),
         "a folder the build created must go again"
     );
     let empty = site.beside("empty");
     fs::create_dir_all(&empty).unwrap();
-    assert!(site.build_into(&empty).is_err());
+    assert!(site.build_preview_into(&empty).is_err());
     assert!(tree(&empty).is_empty(), "{:?}", tree(&empty).keys());
 }

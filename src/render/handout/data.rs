@@ -240,6 +240,12 @@ pub struct Handout {
     /// A sentence saying how many were left out ("3 statements awaiting review are not
     /// included."), printed as a note; None when none were.
     pub omitted_note: Option<String>,
+    /// Claims left out because a source they cite was retracted after their approval (0 in
+    /// drafts, which show them with their status).
+    pub withdrawn: usize,
+    /// "One statement is withdrawn pending review." (or "N statements are …"), printed as a
+    /// prominent note; None when none is.
+    pub withdrawn_note: Option<String>,
     /// The handout's own numbered reference list, in order of first use by the claims shown;
     /// only sources the knowledge base knows. Empty: no References section.
     pub references: Vec<HandoutReference>,
@@ -322,6 +328,7 @@ pub fn handout(
     let mut sections: Vec<HandoutSection> = Vec::new();
     let mut references: Vec<String> = Vec::new();
     let mut omitted = 0usize;
+    let mut withdrawn = 0usize;
     let mut dates = Vec::new();
     for id in &topic.claims {
         let Some(claim) = kb.claims.get(id) else {
@@ -331,7 +338,12 @@ pub fn handout(
             continue;
         }
         let approved = claim.status.is_approved();
-        if !approved && !options.draft {
+        if !options.draft && claim.status == EffectiveStatus::CitesRetracted && claim.published {
+            withdrawn += 1;
+            continue;
+        }
+        let shown = approved && claim.published;
+        if !shown && !options.draft {
             omitted += 1;
             continue;
         }
@@ -411,6 +423,8 @@ pub fn handout(
         claim_count,
         omitted,
         omitted_note: omitted_note(omitted),
+        withdrawn,
+        withdrawn_note: withdrawn_note(withdrawn),
         references: references
             .iter()
             .enumerate()
@@ -443,6 +457,18 @@ fn omitted_note(omitted: usize) -> Option<String> {
         0 => None,
         1 => Some("1 statement awaiting review is not included.".into()),
         n => Some(format!("{n} statements awaiting review are not included.")),
+    }
+}
+
+fn withdrawn_note(withdrawn: usize) -> Option<String> {
+    match withdrawn {
+        0 => None,
+        1 => Some(
+            "One statement is withdrawn pending review: a source it cites was retracted.".into(),
+        ),
+        n => Some(format!(
+            "{n} statements are withdrawn pending review: a source they cite was retracted."
+        )),
     }
 }
 

@@ -29,9 +29,10 @@ pub fn put_site_handouts(
     formats: Handouts,
     sink: &dyn PageSink,
 ) -> anyhow::Result<Written> {
-    let options = HandoutOptions::site_default(&kb.config);
+    let options = site_options(kb);
     let topics: Vec<&str> = kb
         .topic_pages()
+        .filter(|t| t.published)
         .map(|t| t.topic.slug.value.as_str())
         .collect();
     // Handouts are independent of each other (a PDF is a whole Typst compilation): made on
@@ -73,13 +74,23 @@ pub fn put_site_handouts(
     Ok(written)
 }
 
+/// The options of a site's handouts: the site's first audience and paper; on the preview a
+/// draft (every statement in its current text, stamped DRAFT), on the public face only what
+/// the public site shows.
+fn site_options(kb: &KnowledgeBase) -> HandoutOptions {
+    HandoutOptions {
+        draft: !kb.face.is_public(),
+        ..HandoutOptions::site_default(&kb.config)
+    }
+}
+
 /// Where a topic's HTML handout goes in a site's output.
 pub fn site_html_path(slug: &str) -> String {
     output_path(slug, "html")
 }
 
 /// The HTML handout of one topic as [`put_site_handouts`] writes it; None for a slug that is
-/// not a topic page (plain pages have no handout).
+/// not a topic page (plain pages have no handout) or one the face does not publish.
 pub fn site_html(
     kb: &KnowledgeBase,
     theme: &HandoutTheme,
@@ -88,10 +99,10 @@ pub fn site_html(
     let is_topic = kb
         .topics
         .get(slug)
-        .is_some_and(|t| t.topic.page_kind == PageKind::Topic);
+        .is_some_and(|t| t.topic.page_kind == PageKind::Topic && t.published);
     if !is_topic {
         return Ok(None);
     }
-    let handout = handout(kb, slug, &HandoutOptions::site_default(&kb.config))?;
+    let handout = handout(kb, slug, &site_options(kb))?;
     Ok(Some(render_html(theme, &handout)?))
 }

@@ -323,7 +323,7 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
         level,
         basis: c.basis.clone(),
         sources,
-        history: history_view(config, &c.review.history),
+        history: public_history(kb, history_view(config, &c.review.history)),
         used_by: claim
             .used_by
             .iter()
@@ -335,7 +335,12 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
             })
             .collect(),
         recorded_status: c.review.status.name(),
-        fingerprint: claim.fingerprint_shown().to_string(),
+        // The public face's HTML carries no fingerprint (api/claims.json has them).
+        fingerprint: if kb.face.is_public() {
+            String::new()
+        } else {
+            claim.fingerprint_shown().to_string()
+        },
         next_review: claim.due.map(date),
         tags: c.tags.clone(),
         allowed: c
@@ -407,4 +412,19 @@ fn scale_name(scale: &str) -> String {
         "grade" => "GRADE".into(),
         other => other.to_string(),
     }
+}
+
+/// A review history as the face shows it: without the workflow's steps (submitted, review
+/// started, changes requested) where pages do not show the workflow, so approvals and
+/// retirements; without its notes unless the face shows them.
+fn public_history(kb: &KnowledgeBase, mut history: Vec<HistoryView>) -> Vec<HistoryView> {
+    if !kb.face.shows_workflow(kb.config.review.publish) {
+        history.retain(|entry| matches!(entry.action, "approve" | "retire"));
+    }
+    if !kb.face.shows_notes(kb.config.review.notes) {
+        for entry in &mut history {
+            entry.note = None;
+        }
+    }
+    history
 }

@@ -27,6 +27,16 @@ pub struct SiteView {
     pub audiences: Vec<AudienceView>,
     /// The evidence scale: `grade` or `oxford-cebm`.
     pub scale: String,
+    /// Which face of the site this is: `public` (what readers see) or `preview` (the
+    /// editors' view). Fingerprints are shown on the preview only.
+    pub face: &'static str,
+    /// Whether pages show the review workflow: status badges, "pending review" banners, the
+    /// review tracker and history. On the preview, and on a public site under
+    /// `publish: all-with-banner`.
+    pub workflow: bool,
+    /// Whether pages show the notes recorded with review decisions: on the preview, and on
+    /// the public site under `review.notes: public`.
+    pub notes: bool,
 }
 
 /// One audience of the site: a kind of reader a claim can have its own wording for.
@@ -94,6 +104,9 @@ pub struct PageView {
     pub json_ld: String,
     /// The date (YYYY-MM-DD) a reviewer last approved the page's text, when one has.
     pub last_reviewed: Option<String>,
+    /// The page's one quiet review line ("Reviewed by NAME, CREDENTIALS on DATE · Next review
+    /// due DATE"), for topic and claim pages a reviewer approved.
+    pub review_line: Option<ReviewLineView>,
     /// The search page, for the search box in the header; None when the site has no search.
     pub search_url: Option<String>,
     /// The Atom feed of review events, for `<link rel="alternate">`.
@@ -102,6 +115,32 @@ pub struct PageView {
     pub indexed: bool,
     /// The search filters this page is found under (see [`FacetView`]).
     pub facets: Vec<FacetView>,
+}
+
+/// Who last approved a page's text, when, and when it is due for review again.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewLineView {
+    /// The reviewer, by name and credentials from evident.yaml ("A. Reviewer, IBCLC").
+    pub by: String,
+    /// The day of the approval (YYYY-MM-DD).
+    pub date: String,
+    /// The day the next review is due (YYYY-MM-DD), when there is one.
+    pub next_review: Option<String>,
+}
+
+/// The review line of content whose review is `review`, due again on `due`; None when no
+/// reviewer approved it.
+pub fn review_line(
+    config: &Config,
+    review: &crate::model::Review,
+    due: Option<jiff::civil::Date>,
+) -> Option<ReviewLineView> {
+    let approval = review.last_approval()?;
+    Some(ReviewLineView {
+        by: reviewer_name(config, &approval.by.value),
+        date: date(approval.date),
+        next_review: due.or(review.next_review).map(date),
+    })
 }
 
 /// A link: the text to show and where it goes.
@@ -156,6 +195,9 @@ pub struct GradeView {
 /// One decision of a review history.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryView {
+    /// Its place in the whole history, from 1: the anchor `review-N` of its row, which the
+    /// feed links to (a face may leave some decisions out).
+    pub position: usize,
     /// When (YYYY-MM-DD).
     pub date: String,
     /// The reviewer or editor, by name and credentials ("Dr A. Reviewer, IBCLC").
@@ -301,7 +343,9 @@ fn action_label(action: ReviewAction) -> &'static str {
 pub fn history_view(config: &Config, entries: &[HistoryEntry]) -> Vec<HistoryView> {
     entries
         .iter()
-        .map(|e| HistoryView {
+        .enumerate()
+        .map(|(i, e)| HistoryView {
+            position: i + 1,
             date: date(e.date),
             by: reviewer_name(config, &e.by.value),
             action: e.action.name(),

@@ -55,7 +55,8 @@ pub struct DashboardView {
     /// Every claim, published or not, by review status, worst first; a status no claim has
     /// is left out.
     pub by_status: Vec<CountView>,
-    /// The review queues, in a fixed order; a queue may be empty.
+    /// The review queues, in a fixed order, claims citing a retracted source first; a queue
+    /// may be empty.
     pub queues: Vec<QueueView>,
     /// Every claim, in id order.
     pub rows: Vec<DashboardRow>,
@@ -70,8 +71,8 @@ pub struct DashboardTopicRow {
     pub slug: String,
     /// The page's title.
     pub title: String,
-    /// The page.
-    pub url: String,
+    /// The page; None on a public dashboard for a page the published site does not show.
+    pub url: Option<String>,
     /// The status the page shows: the lowest of its own text's and its claims'.
     pub status: StatusView,
     /// The review status of the page's own text.
@@ -125,7 +126,12 @@ pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> Dashbo
                 .map(|(i, _)| i)
                 .collect(),
         };
+    // Claims approved and now citing a retracted source come first: readers may still see
+    // their approved version, under a retraction notice, until someone acts.
     let queues = vec![
+        queue("cites-retracted", "Cites a retracted source", &|r| {
+            r.status.name == "cites-retracted"
+        }),
         queue("submitted", "Submitted, waiting for a reviewer", &|r| {
             r.status.name == "submitted"
         }),
@@ -135,9 +141,6 @@ pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> Dashbo
         }),
         queue("changed-since-approval", "Changed since approval", &|r| {
             r.status.name == "changed-since-approval"
-        }),
-        queue("cites-retracted", "Cites a retracted source", &|r| {
-            r.status.name == "cites-retracted"
         }),
         queue("overdue", "Review overdue", &|r| r.overdue),
         queue("missing-quote", "Missing quote", &|r| {
@@ -159,7 +162,8 @@ pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> Dashbo
             .map(|t| DashboardTopicRow {
                 slug: t.topic.slug.value.clone(),
                 title: t.topic.title.clone(),
-                url: links.page(&PagePath::topic(&t.topic.slug.value)),
+                url: (t.published || !public)
+                    .then(|| links.page(&PagePath::topic(&t.topic.slug.value))),
                 status: status_view(t.status),
                 own_status: status_view(t.own_status),
                 last_review: t.topic.review.last_entry().map(|e| date(e.date)),

@@ -76,6 +76,7 @@ pub fn index_view(kb: &KnowledgeBase, links: &Links) -> IndexView {
     IndexView {
         topics: kb
             .topic_pages()
+            .filter(|t| t.published)
             .map(|t| TopicCardView {
                 title: t.topic.title.clone(),
                 question: t.topic.question.clone(),
@@ -92,7 +93,7 @@ pub fn index_view(kb: &KnowledgeBase, links: &Links) -> IndexView {
         pages: kb
             .topics
             .values()
-            .filter(|t| t.topic.page_kind == PageKind::Page)
+            .filter(|t| t.topic.page_kind == PageKind::Page && t.published)
             .map(|t| LinkView {
                 title: t.topic.title.clone(),
                 url: links.page(&PagePath::topic(&t.topic.slug.value)),

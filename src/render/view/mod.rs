@@ -27,9 +27,9 @@ pub use claim::{
     WordingChangeView, WordingView, claim_embed, claim_page,
 };
 pub use common::{
-    AudienceView, CountView, GradeView, HistoryView, LinkView, PageView, SiteView, StatusView,
-    audience_key, counts_by_status, date, grade_view, history_view, plain_certainty,
-    relation_label, reviewer_name, source_links, status_view,
+    AudienceView, CountView, GradeView, HistoryView, LinkView, PageView, ReviewLineView, SiteView,
+    StatusView, audience_key, counts_by_status, date, grade_view, history_view, plain_certainty,
+    relation_label, review_line, reviewer_name, source_links, status_view,
 };
 pub use dashboard::{DashboardRow, DashboardTopicRow, DashboardView, QueueView, dashboard_view};
 pub use grading::{DesignView, GradingView, LevelView, grading_view};

@@ -54,11 +54,10 @@ pub fn claim_facets(kb: &KnowledgeBase, claim: &ResolvedClaim) -> Vec<FacetView>
         Some(c) => scale.label(&c.value),
         None => scale.label("not-applicable"),
     };
-    let mut facets = vec![
-        facet("type", "Statement"),
-        facet("grade", grade),
-        facet("status", claim.status.label()),
-    ];
+    let mut facets = vec![facet("type", "Statement"), facet("grade", grade)];
+    if kb.face.shows_workflow(kb.config.review.publish) {
+        facets.push(facet("status", claim.status.label()));
+    }
     let own: Vec<_> = kb
         .config
         .audiences
@@ -78,10 +77,10 @@ pub fn claim_facets(kb: &KnowledgeBase, claim: &ResolvedClaim) -> Vec<FacetView>
 /// claims, every audience (its audience switch shows each one its wording).
 pub fn topic_facets(kb: &KnowledgeBase, topic: &ResolvedTopic) -> Vec<FacetView> {
     let is_page = topic.topic.page_kind == PageKind::Page;
-    let mut facets = vec![
-        facet("type", if is_page { "Page" } else { "Topic" }),
-        facet("status", topic.status.label()),
-    ];
+    let mut facets = vec![facet("type", if is_page { "Page" } else { "Topic" })];
+    if kb.face.shows_workflow(kb.config.review.publish) {
+        facets.push(facet("status", topic.status.label()));
+    }
     if !topic.claims.is_empty() {
         facets.extend(
             kb.config
