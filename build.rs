@@ -1,5 +1,6 @@
-//! Embeds the bundled relactation site (evident.yaml, content/, citations/) into the binary
-//! for `evident init DIR --example`, so the example always matches the repository's own site.
+//! Embeds the bundled relactation site (evident.yaml, content/, citations/, reviewed/) into
+//! the binary for `evident init DIR --example`, so the example always matches the
+//! repository's own site.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let mut files = vec![root.join("evident.yaml")];
-    for dir in ["content", "citations"] {
+    for dir in ["content", "citations", "reviewed"] {
         collect(&root.join(dir), &mut files);
         println!("cargo:rerun-if-changed={dir}");
     }

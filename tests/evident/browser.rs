@@ -160,7 +160,7 @@ fn axe_finds_no_wcag_violation_and_audience_switch_and_search_work() {
     require(&chromium, "Chromium");
     ensure_node_modules();
 
-    let site = Site::bundled();
+    let site = Site::bundled_internal();
     let out = site.build();
     let server = Server::start(&out);
     let (status, stdout, stderr) = run_a11y(&server.url, &out);

@@ -43,10 +43,34 @@ impl Site {
         Site::copy_of(&fixtures().join(name), &["."])
     }
 
-    /// A copy of the bundled site: the repository's evident.yaml, content/ and citations/.
+    /// A copy of the bundled site: the repository's evident.yaml, content/, citations/ and
+    /// reviewed/.
     #[track_caller]
     pub fn bundled() -> Site {
-        Site::copy_of(&repo(), &["evident.yaml", "content", "citations"])
+        Site::copy_of(
+            &repo(),
+            &["evident.yaml", "content", "citations", "reviewed"],
+        )
+    }
+
+    /// The bundled site as an internal site publishes it (`publish: all-with-banner`,
+    /// `dashboard: public`: every claim and the dashboard on the public build), for tests of
+    /// the pages an editor sees as much as a reader.
+    #[track_caller]
+    pub fn bundled_internal() -> Site {
+        let site = Site::bundled();
+        let config = site.read("evident.yaml");
+        let from = "  forbid_self_approval: true\n";
+        assert!(config.contains(from));
+        site.write(
+            "evident.yaml",
+            &config.replacen(
+                from,
+                "  forbid_self_approval: true\n  publish: all-with-banner\n  dashboard: public\n",
+                1,
+            ),
+        );
+        site
     }
 
     #[track_caller]
@@ -160,6 +184,9 @@ impl Site {
     /// site) by `example-pharmacist` on 2026-11-18, with its current fingerprint.
     #[track_caller]
     pub fn approve_relactation_topic(&self) {
+        if self.check().topics["relactation"].own_status.is_approved() {
+            return;
+        }
         let fingerprint = self.check().topics["relactation"].fingerprint.clone();
         let rel = "content/relactation/index.md";
         let text = self.read(rel);
