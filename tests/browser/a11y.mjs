@@ -6,6 +6,8 @@
 // 3. search: "domperidone" typed on the search page, and in the header box of the home
 //    page, finds a domperidone claim; with SITE_DIR (the same site on disk), the search page
 //    opened from file:// says that search needs a server.
+// With EVIDENT_FACE=public (the public site: no dashboard, only approved claims), the
+// dashboard is not visited and the search is for "metoclopramide", an approved claim's word.
 // Prints one JSON report on stdout; exits 0 only when every check passed.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,6 +23,8 @@ if (!base || !/^https?:\/\//.test(base)) {
 }
 const url = (path) => new URL(path, base.endsWith("/") ? base : base + "/").href;
 
+const PUBLIC = process.env.EVIDENT_FACE === "public";
+const QUERY = PUBLIC ? "metoclopramide" : "domperidone";
 const PAGES = {
   home: "index.html",
   topic: "relactation/index.html",
@@ -28,8 +32,9 @@ const PAGES = {
   source: "sources/pmid9283123/index.html",
   review: "review/index.html",
   grading: "grading/index.html",
-  search: "search/index.html?q=domperidone",
+  search: `search/index.html?q=${QUERY}`,
 };
+if (PUBLIC) delete PAGES.review;
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -94,12 +99,12 @@ try {
   if (violations.length) fail(`topic with the clinician wording: ${violations.map((v) => v.id).join(", ")}`);
 
   // Search, typed as a reader would: on the search page, then in the header box of the home
-  // page (a GET form to the search page). Both must list a domperidone claim.
+  // page (a GET form to the search page). Both must list a claim named for the query.
   async function searchFrom(path, input) {
     await open(page, path);
-    await page.locator(input).fill("domperidone");
+    await page.locator(input).fill(QUERY);
     await Promise.all([
-      page.waitForURL(/search\/index\.html\?q=domperidone/),
+      page.waitForURL(new RegExp(`search/index\\.html\\?q=${QUERY}`)),
       page.locator(input).press("Enter"),
     ]);
     await page.waitForSelector("#search-results li", { timeout: 30_000 });
@@ -107,20 +112,20 @@ try {
       links.map((a) => ({ title: a.textContent.trim(), href: a.href })),
     );
     const status = (await page.locator("#search-status").innerText()).trim();
-    const hit = results.find((r) => /\/claims\/domperidone-[^/]+\//.test(r.href) && /domperidone/i.test(r.title));
-    if (!hit) fail(`search from ${path}: no domperidone claim among ${results.length} result(s)`);
+    const hit = results.find((r) => new RegExp(`/claims/${QUERY}-[^/]+/`).test(r.href) && new RegExp(QUERY, "i").test(r.title));
+    if (!hit) fail(`search from ${path}: no ${QUERY} claim among ${results.length} result(s)`);
     else {
       const target = await context.request.get(hit.href);
       if (!target.ok()) fail(`search from ${path}: the result link ${hit.href} answers ${target.status()}`);
     }
-    return { query: "domperidone", status, results };
+    return { query: QUERY, status, results };
   }
   report.search = await searchFrom("search/index.html", "#search-q");
   report.headerSearch = await searchFrom(PAGES.home, "#site-search-q");
 
   // Opened from disk, the search page cannot load its index and says so.
   if (siteDir) {
-    await page.goto(pathToFileURL(join(siteDir, "search/index.html")).href + "?q=domperidone");
+    await page.goto(pathToFileURL(join(siteDir, "search/index.html")).href + `?q=${QUERY}`);
     const note = page.locator("#search-file-note");
     await note.waitFor({ state: "visible", timeout: 10_000 }).catch(() => {});
     report.fileNote = (await note.isVisible()) ? (await note.innerText()).trim() : null;

@@ -116,7 +116,14 @@ impl Drop for Server {
 /// stderr.
 #[track_caller]
 fn run_a11y(url: &str, site: &Path) -> (Option<i32>, String, String) {
+    run_a11y_on(url, site, "preview-like")
+}
+
+/// `a11y.mjs` with `EVIDENT_FACE` set to `face` (`public`: no dashboard, an approved claim's
+/// word searched for).
+fn run_a11y_on(url: &str, site: &Path, face: &str) -> (Option<i32>, String, String) {
     let mut child = Command::new("node")
+        .env("EVIDENT_FACE", face)
         .arg(browser_dir().join("a11y.mjs"))
         .arg(url)
         .arg(site)
@@ -150,6 +157,51 @@ fn run_a11y(url: &str, site: &Path) -> (Option<i32>, String, String) {
         std::thread::sleep(Duration::from_millis(100));
     };
     (status, out.join().unwrap(), err.join().unwrap())
+}
+
+#[test]
+fn the_public_site_passes_axe_and_its_search_finds_approved_claims() {
+    require("node", "Node.js");
+    require("npm", "npm");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    require(&chromium, "Chromium");
+    ensure_node_modules();
+
+    // The bundled site as it is: its public face (the review line, no workflow badges).
+    let site = Site::bundled();
+    let out = site.build();
+    assert!(
+        !out.join("review").exists(),
+        "no dashboard on the public site"
+    );
+    let server = Server::start(&out);
+    let (status, stdout, stderr) = run_a11y_on(&server.url, &out, "public");
+    drop(server);
+    let report: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("a11y.mjs printed no report ({e}); stderr:\n{stderr}"));
+    assert!(
+        report["failures"].as_array().unwrap().is_empty() && status == Some(0),
+        "browser checks failed on the public site (exit {status:?}):\n{}\n{stderr}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    let pages = report["pages"].as_object().unwrap();
+    for name in ["home", "topic", "claim", "source", "grading", "search"] {
+        assert_eq!(pages[name]["violations"], serde_json::json!([]), "{name}");
+        assert!(
+            pages[name]["passes"].as_u64().unwrap() > 10,
+            "{name}: axe ran"
+        );
+    }
+    assert!(!pages.contains_key("review"));
+    for search in ["search", "headerSearch"] {
+        let results = report[search]["results"].as_array().unwrap();
+        assert!(
+            results.iter().any(|r| r["href"]
+                .as_str()
+                .is_some_and(|h| h.contains("/claims/metoclopramide-no-added-benefit/"))),
+            "{search}: the approved metoclopramide claim among the results: {results:?}"
+        );
+    }
 }
 
 #[test]
