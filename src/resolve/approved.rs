@@ -134,6 +134,26 @@ pub fn public(
         }
     }
 
+    // An approved version of a file that is gone stands for nothing the site has.
+    let paths: BTreeSet<&str> = kb
+        .claims
+        .values()
+        .map(|c| c.claim.path.as_str())
+        .chain(kb.topics.values().map(|t| t.topic.path.as_str()))
+        .collect();
+    for version in versions.values() {
+        if !paths.contains(version.of.as_str()) {
+            problems.push(
+                Diagnostic::warning(
+                    Code::ApprovedVersion,
+                    Location::file(&version.rel),
+                    format!("this is the approved version of {}, which the site no longer has; nothing is published from it", version.of),
+                )
+                .hint(format!("delete it, or restore {} (to withdraw a claim, retire it: `evident review retire ID --by REVIEWER --reason \"…\"`)", version.of)),
+            );
+        }
+    }
+
     let before = kb.diagnostics.clone();
     let replaced: BTreeSet<String> = edits.claims.iter().map(|c| c.id.clone()).collect();
     resolution.update(&mut kb, edits, []);

@@ -220,3 +220,19 @@ fn the_output_folder_may_not_hold_the_approved_versions() {
     let error = site.build_into(&inside).unwrap_err();
     assert!(format!("{error:#}").contains("reviewed"), "{error:#}");
 }
+
+#[test]
+fn an_approved_version_of_a_deleted_file_is_reported() {
+    let site = approved_site();
+    site.remove(CLAIM);
+    site.write(TOPIC, &site.read(TOPIC).replace("- [[widget-life]]\n", ""));
+    let kb = evident::public(&site.project(), today()).unwrap();
+    let d = kb
+        .diagnostics
+        .iter()
+        .find(|d| d.location.path == "reviewed/content/claims/widget-life.yaml")
+        .expect("a diagnostic at the orphaned copy");
+    assert_eq!(d.code.as_str(), "approved-version");
+    assert_eq!(d.severity, evident::diag::Severity::Warning);
+    assert!(d.message.contains("no longer has"), "{}", d.message);
+}
