@@ -49,88 +49,42 @@ pub fn public(
     let mut shown_claims: BTreeSet<String> = BTreeSet::new();
     for (id, claim) in kb.claims.iter() {
         let current = &claim.claim;
+        let version = versions.get(&current.path);
         // Every approved version is checked, also one the current file stands in for.
-        let version = versions
-            .get(&current.path)
-            .map(|v| approved_claim(current, v, resolution, &mut problems));
-        let shown = if current.review.status == ReviewStatus::Retired {
-            Shown::Hidden
-        } else if current.review.status == ReviewStatus::Approved
+        let checked = version.map(|v| approved_claim(current, v, resolution, &mut problems));
+        let stands = current.review.status == ReviewStatus::Approved
             && (!claim.changed_since_approval
-                || changed_only_by_a_retraction(current, &resolution.sources))
-        {
-            Shown::Current
-        } else {
-            match version {
-                Some(version) => version,
-                None => {
-                    if claim.changed_since_approval {
-                        problems.push(not_kept(
-                            &current.path,
-                            current.review.status_pos.line,
-                            &current.id,
-                        ));
-                    }
-                    Shown::Hidden
-                }
-            }
-        };
-        match shown {
-            Shown::Current => {
-                shown_claims.insert(id.clone());
-            }
-            Shown::Approved(claim) => {
-                edits.texts.push((
-                    claim.path.clone(),
-                    versions.get(&current.path).map(|v| v.text.clone()),
-                ));
-                edits.claims.push(claim);
-                shown_claims.insert(id.clone());
-            }
-            Shown::Hidden => {}
+                || changed_only_by_a_retraction(current, &resolution.sources));
+        let shown = choose(
+            &current.review,
+            stands,
+            checked,
+            claim.changed_since_approval,
+            || not_kept(&current.path, current.review.status_pos.line, id),
+            &mut problems,
+        );
+        if let Some(claim) = settle(id, shown, version, &mut shown_claims, &mut edits.texts) {
+            edits.claims.push(claim);
         }
     }
     let mut shown_topics: BTreeSet<String> = BTreeSet::new();
     for (slug, topic) in kb.topics.iter() {
         let current = &topic.topic;
-        let has_review = current.review.span.is_some();
-        let version = versions
-            .get(&current.path)
-            .map(|v| approved_topic(current, v, &mut problems));
-        let shown = if current.review.status == ReviewStatus::Retired {
-            Shown::Hidden
-        } else if (topic.claims.is_empty() && !has_review)
-            || (current.review.status == ReviewStatus::Approved && !topic.changed_since_approval)
-        {
-            Shown::Current
-        } else {
-            match version {
-                Some(version) => version,
-                None => {
-                    if topic.changed_since_approval {
-                        problems.push(not_kept(
-                            &current.path,
-                            current.review.status_pos.line,
-                            slug,
-                        ));
-                    }
-                    Shown::Hidden
-                }
-            }
-        };
-        match shown {
-            Shown::Current => {
-                shown_topics.insert(slug.clone());
-            }
-            Shown::Approved(topic) => {
-                edits.texts.push((
-                    topic.path.clone(),
-                    versions.get(&current.path).map(|v| v.text.clone()),
-                ));
-                edits.topics.push(topic);
-                shown_topics.insert(slug.clone());
-            }
-            Shown::Hidden => {}
+        let version = versions.get(&current.path);
+        let checked = version.map(|v| approved_topic(current, v, &mut problems));
+        // A page with neither claims nor a review block is published as it is.
+        let stands = (topic.claims.is_empty() && current.review.span.is_none())
+            || (current.review.status == ReviewStatus::Approved && !topic.changed_since_approval);
+        let shown = choose(
+            &current.review,
+            stands,
+            checked,
+            topic.changed_since_approval,
+            || not_kept(&current.path, current.review.status_pos.line, slug),
+            &mut problems,
+        );
+        if let Some(topic) = settle(slug, shown, version, &mut shown_topics, &mut edits.texts) {
+            edits.topics.push(topic);
         }
     }
 
@@ -242,6 +196,57 @@ fn changed_only_by_a_retraction(claim: &Claim, sources: &IdMap<Source>) -> bool 
         == Some(approved)
 }
 
+/// What the public site shows of a claim or topic whose review is `review`: nothing when it
+/// is retired; the current file when it `stands` (approved as it is); else its checked
+/// approved version, if one is kept — and when none is and the item `changed` since its
+/// approval, the `not_kept` warning.
+fn choose<T>(
+    review: &Review,
+    stands: bool,
+    checked: Option<Shown<T>>,
+    changed: bool,
+    not_kept: impl FnOnce() -> Diagnostic,
+    problems: &mut Diagnostics,
+) -> Shown<T> {
+    if review.status == ReviewStatus::Retired {
+        return Shown::Hidden;
+    }
+    if stands {
+        return Shown::Current;
+    }
+    checked.unwrap_or_else(|| {
+        if changed {
+            problems.push(not_kept());
+        }
+        Shown::Hidden
+    })
+}
+
+/// Records what is shown of the item `id`: whether it is, and for an approved version the
+/// text it is read from; returns that version's item, for `Resolution::update`.
+fn settle<T>(
+    id: &str,
+    shown: Shown<T>,
+    version: Option<&ApprovedVersion>,
+    shown_ids: &mut BTreeSet<String>,
+    texts: &mut Vec<(String, Option<String>)>,
+) -> Option<T> {
+    match shown {
+        Shown::Hidden => None,
+        Shown::Current => {
+            shown_ids.insert(id.to_owned());
+            None
+        }
+        Shown::Approved(item) => {
+            shown_ids.insert(id.to_owned());
+            if let Some(version) = version {
+                texts.push((version.rel.clone(), Some(version.text.clone())));
+            }
+            Some(item)
+        }
+    }
+}
+
 /// The claim of an approved version, when it is the approved version of `current`.
 fn approved_claim(
     current: &Claim,
@@ -257,19 +262,14 @@ fn approved_claim(
         Some(cited) => fingerprint::claim_with_cited(claim, cited.clone(), in_version),
         None => fingerprint::claim_as(claim, &resolution.sources, in_version),
     };
-    match check_version(
+    let problem = check_version(
         &version.rel,
         &claim.review,
         &current.review,
         recompute,
         &current.path,
-    ) {
-        Some(problem) => {
-            problems.push(problem);
-            Shown::Hidden
-        }
-        None => Shown::Approved((**claim).clone()),
-    }
+    );
+    verified(claim, problem, problems)
 }
 
 /// The page of an approved version, when it is the approved version of `current`.
@@ -282,18 +282,29 @@ fn approved_topic(
         return Shown::Hidden;
     };
     let recompute = |_: &str| Some(fingerprint::topic(topic));
-    match check_version(
+    let problem = check_version(
         &version.rel,
         &topic.review,
         &current.review,
         recompute,
         &current.path,
-    ) {
+    );
+    verified(topic, problem, problems)
+}
+
+/// The approved version's item when [`check_version`] found no `problem`, else nothing (and
+/// the problem reported).
+fn verified<T: Clone>(
+    item: &T,
+    problem: Option<Diagnostic>,
+    problems: &mut Diagnostics,
+) -> Shown<T> {
+    match problem {
         Some(problem) => {
             problems.push(problem);
             Shown::Hidden
         }
-        None => Shown::Approved((**topic).clone()),
+        None => Shown::Approved(item.clone()),
     }
 }
 
