@@ -2,7 +2,7 @@
 //! version under `reviewed/`; an edit after approval changes the preview, not the public page;
 //! a tampered approved version, or one its file does not record, stops the public build.
 
-use evident::edit::review::{Decision, Target, decide, write_edit};
+use evident::edit::review::{Target, write_edit};
 use evident::model::ReviewAction;
 
 use crate::harness::{Site, main_of, today};
@@ -37,16 +37,7 @@ fn site() -> Site {
 
 #[track_caller]
 fn decide_and_write(site: &Site, target: Target, action: ReviewAction, by: &str) {
-    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
-    let decision = Decision {
-        action,
-        by: by.into(),
-        note: None,
-        reason: None,
-        replaced_by: None,
-        next_review: None,
-    };
-    let edit = decide(&kb, &resolution, &target, &decision, today()).unwrap();
+    let edit = site.decide(&target.name(), action, by).unwrap();
     write_edit(&site.root, &edit).unwrap();
 }
 

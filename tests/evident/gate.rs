@@ -4,11 +4,11 @@
 //! approvals recorded as `v1:` still verify, and `v2:` covers the `allow:` reasons.
 
 use evident::edit::gate::Refusal;
-use evident::edit::review::{Decision, Edit, Target, decide, write_edit};
+use evident::edit::review::{Edit, write_edit};
 use evident::model::idmap::IdMap;
 use evident::model::{EffectiveStatus, ReviewAction, Source};
 
-use crate::harness::{Site, today};
+use crate::harness::Site;
 
 const CLAIM: &str = "content/claims/claim-a.yaml";
 
@@ -32,17 +32,7 @@ fn site(claim: &str) -> Site {
 /// Decides on claim-a through the library, writing the edit when it is not refused.
 #[track_caller]
 fn act(site: &Site, action: ReviewAction, by: &str) -> Result<Edit, Refusal> {
-    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
-    let target = Target::parse("claim-a", &kb).unwrap();
-    let decision = Decision {
-        action,
-        by: by.into(),
-        note: Some("Looked at it.".into()),
-        reason: Some("Withdrawn.".into()),
-        replaced_by: None,
-        next_review: None,
-    };
-    let edit = decide(&kb, &resolution, &target, &decision, today())?;
+    let edit = site.decide("claim-a", action, by)?;
     write_edit(&site.root, &edit).unwrap();
     Ok(edit)
 }
@@ -453,17 +443,9 @@ fn topics_pass_the_gate_too() {
         "content/topic.md",
         "---\ntitle: A topic\nquestion: What is known?\nreview:\n  status: draft\n---\n\nProse cites a source [@src-a].\n\n- [[claim-b]]\n",
     );
-    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
-    let target = Target::parse("topic:topic", &kb).unwrap();
-    let decision = Decision {
-        action: ReviewAction::Submit,
-        by: "author".into(),
-        note: None,
-        reason: None,
-        replaced_by: None,
-        next_review: None,
-    };
-    let refusal = decide(&kb, &resolution, &target, &decision, today()).unwrap_err();
+    let refusal = site
+        .decide("topic:topic", ReviewAction::Submit, "author")
+        .unwrap_err();
     assert!(
         refusal
             .diagnostics
@@ -476,17 +458,9 @@ fn topics_pass_the_gate_too() {
 #[test]
 fn a_site_with_id_problems_is_refused_rather_than_checked_in_part() {
     let site = Site::fixture("invalid/duplicate-id--claims");
-    let (kb, resolution) = evident::check_resolution(&site.project(), today()).unwrap();
-    let target = Target::parse("claim-a", &kb).unwrap();
-    let decision = Decision {
-        action: ReviewAction::Submit,
-        by: "author".into(),
-        note: None,
-        reason: None,
-        replaced_by: None,
-        next_review: None,
-    };
-    let refusal = decide(&kb, &resolution, &target, &decision, today()).unwrap_err();
+    let refusal = site
+        .decide("claim-a", ReviewAction::Submit, "author")
+        .unwrap_err();
     assert!(
         refusal
             .diagnostics

@@ -180,6 +180,30 @@ impl Site {
 }
 
 impl Site {
+    /// The edit `by` taking `action` on `target` (a claim id, or `topic:` + a slug) would
+    /// make, as `evident review` works it out (the gate included); nothing is written. The
+    /// note and reason are set, so that request-changes and retire are not refused for them.
+    #[track_caller]
+    pub fn decide(
+        &self,
+        target: &str,
+        action: evident::model::ReviewAction,
+        by: &str,
+    ) -> Result<evident::edit::review::Edit, evident::edit::gate::Refusal> {
+        use evident::edit::review::{Decision, Target, decide};
+        let (kb, resolution) = evident::check_resolution(&self.project(), today()).unwrap();
+        let target = Target::parse(target, &kb).unwrap();
+        let decision = Decision {
+            action,
+            by: by.into(),
+            note: Some("Looked at it.".into()),
+            reason: Some("Withdrawn.".into()),
+            replaced_by: None,
+            next_review: None,
+        };
+        decide(&kb, &resolution, &target, &decision, today())
+    }
+
     /// Records an approval of the bundled topic `relactation` (in review on the bundled
     /// site) by `example-pharmacist` on 2026-11-18, with its current fingerprint.
     #[track_caller]
