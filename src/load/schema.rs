@@ -305,6 +305,10 @@ pub struct ConfigFile {
     language: Option<String>,
     /// The scales certainty and strength are written in.
     grading: Option<GradingConfig>,
+    /// What each certainty level means to a plain-language reader, by level of the evidence
+    /// scale (high, moderate, low, very-low, not-applicable; or 1-5): overrides the default
+    /// phrases ("based on limited research; we are not sure").
+    certainty_words: Option<std::collections::BTreeMap<String, String>>,
     /// The audiences a claim may be reworded for, in the order their wordings are shown.
     audiences: Option<Vec<AudienceConfig>>,
     /// Who may appear as `by:` in a review history and as `--by` of `evident review`.

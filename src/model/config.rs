@@ -27,6 +27,8 @@ pub struct Config {
     pub language: String,
     /// `grading`: the scales certainty and strength are written in.
     pub grading: Grading,
+    /// `certainty_words`: what each certainty level means to a plain-language reader.
+    pub certainty_words: crate::model::certainty::CertaintyWords,
     /// `audiences`: the audiences claims may be reworded for, in the order declared (the
     /// order of the wordings on a page); empty by default.
     pub audiences: Vec<Audience>,
@@ -370,6 +372,7 @@ impl Default for Config {
                 evidence: EvidenceScale::Grade,
                 recommendations: RecommendationScale::Grade,
             },
+            certainty_words: Default::default(),
             audiences: Vec::new(),
             reviewers: Vec::new(),
             citation_style: "vancouver".into(),
@@ -398,6 +401,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "base_url",
     "language",
     "grading",
+    "certainty_words",
     "audiences",
     "reviewers",
     "citation_style",
@@ -465,6 +469,10 @@ impl Config {
         }
         if let Some(node) = fields.node("grading") {
             read_grading(node, &mut fields, &mut config);
+        }
+        if let Some(node) = fields.node(crate::model::certainty::KEY) {
+            config.certainty_words =
+                crate::model::certainty::read(node, &mut fields, config.grading.evidence);
         }
         if let Some(items) = fields.list("audiences") {
             config.audiences = read_people(items, &mut fields, "an audience", &["id", "label"])

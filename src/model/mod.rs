@@ -1,6 +1,7 @@
 //! The domain: claims, topics, sources and their review state, as read from the files.
 //! These types never reach templates (they see `render::view`), so they can change freely.
 
+pub mod certainty;
 pub mod config;
 pub mod face;
 pub mod fingerprint;

@@ -505,7 +505,7 @@ fn certainty_words(config: &Config, claim: &ResolvedClaim) -> String {
     let certainty = c
         .certainty
         .as_ref()
-        .map(|v| plain_certainty(config.grading.evidence, &v.value));
+        .map(|v| plain_certainty(config, &v.value));
     match c.kind {
         Kind::PracticePoint => "practice point, not graded".into(),
         Kind::Definition => {

@@ -184,7 +184,8 @@ pub struct GradeView {
     pub badge: String,
     /// GRADE's symbols (⊕⊕⊕◯ for moderate), when the scale is GRADE and the level is graded.
     pub symbols: Option<String>,
-    /// The certainty in plain words for readers ("moderate confidence").
+    /// The certainty in plain words for readers ("based on good research; we are fairly
+    /// sure"), from the site's `certainty_words`.
     pub plain: String,
     /// The level's explanation on the grading page.
     pub url: String,
@@ -267,15 +268,10 @@ pub fn status_view(status: EffectiveStatus) -> StatusView {
     }
 }
 
-/// Plain-language confidence for a certainty (used in handouts and tooltips).
-pub fn plain_certainty(scale: EvidenceScale, value: &str) -> String {
-    match scale.rank(value) {
-        Some(4) => "high confidence".into(),
-        Some(3) => "moderate confidence".into(),
-        Some(2) => "low confidence".into(),
-        Some(_) => "very low confidence".into(),
-        None => "not graded".into(),
-    }
+/// A certainty in words a plain-language reader understands ("based on limited research; we
+/// are not sure"): the site's `certainty_words`, else the default for the level's rank.
+pub fn plain_certainty(config: &Config, value: &str) -> String {
+    config.certainty_words.phrase(config.grading.evidence, value)
 }
 
 /// The certainty badge of a claim; None for a claim not graded yet.
@@ -303,7 +299,7 @@ pub fn grade_view(config: &Config, claim: &ResolvedClaim, links: &Links) -> Opti
         label,
         badge,
         symbols,
-        plain: plain_certainty(scale, &certainty.value),
+        plain: plain_certainty(config, &certainty.value),
         url: format!(
             "{}#grade-{}",
             links.page(&PagePath::named("grading")),

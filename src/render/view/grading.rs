@@ -74,7 +74,7 @@ pub fn grading_view(kb: &KnowledgeBase) -> GradingView {
         .map(|(level, meaning)| LevelView {
             anchor: format!("grade-{level}"),
             label: scale.label(level),
-            plain: plain_certainty(scale, level),
+            plain: plain_certainty(&kb.config, level),
             meaning,
         })
         .collect();
