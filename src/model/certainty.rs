@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::config::EvidenceScale;
 use crate::text::fields::Fields;
 use crate::text::yaml::Node;
 
@@ -25,11 +24,12 @@ pub struct CertaintyWords {
 }
 
 impl CertaintyWords {
-    /// The phrase for `level` of `scale`: the site's, else the default for its rank.
-    pub fn phrase(&self, scale: EvidenceScale, level: &str) -> String {
+    /// The phrase for `level`, of rank `rank` on its scale's common ladder (see
+    /// `EvidenceScale::rank`): the site's, else the default for the rank.
+    pub fn phrase(&self, level: &str, rank: Option<u8>) -> String {
         match self.overrides.get(level) {
             Some(phrase) => phrase.clone(),
-            None => Self::default_phrase(scale.rank(level)).to_string(),
+            None => Self::default_phrase(rank).to_string(),
         }
     }
 
@@ -47,16 +47,16 @@ impl CertaintyWords {
     }
 }
 
-/// Reads `certainty_words:`, a mapping of certainty level → phrase; keys must be levels of
-/// `scale` (read before it).
-pub fn read(node: &Node, parent: &mut Fields<'_>, scale: EvidenceScale) -> CertaintyWords {
+/// Reads `certainty_words:`, a mapping of certainty level → phrase; keys must be `levels`, of
+/// the evidence scale called `scale` in evident.yaml (read before it).
+pub fn read(node: &Node, parent: &mut Fields<'_>, levels: &[&str], scale: &str) -> CertaintyWords {
     let (path, offset) = (parent.path(), parent.line_offset());
     let what = format!("`{KEY}`");
     let Some(mut fields) = Fields::of(node, path, offset, &what, parent.diagnostics) else {
         return CertaintyWords::default();
     };
     let mut words = CertaintyWords::default();
-    for level in scale.levels() {
+    for level in levels {
         let Some(phrase) = fields.text(level) else {
             continue;
         };
@@ -73,11 +73,13 @@ pub fn read(node: &Node, parent: &mut Fields<'_>, scale: EvidenceScale) -> Certa
             );
             continue;
         }
-        words.overrides.insert((*level).to_string(), text.to_string());
+        words
+            .overrides
+            .insert((*level).to_string(), text.to_string());
     }
     fields.finish(
-        scale.levels(),
-        &format!("{what} (the levels of the `{}` scale)", scale.name()),
+        levels,
+        &format!("{what} (the levels of the `{scale}` scale)"),
     );
     words
 }
@@ -86,7 +88,11 @@ pub fn read(node: &Node, parent: &mut Fields<'_>, scale: EvidenceScale) -> Certa
 mod tests {
     use super::*;
     use crate::diag::Diagnostics;
-    use crate::model::config::Config;
+    use crate::model::config::{Config, EvidenceScale};
+
+    fn phrase(words: &CertaintyWords, scale: EvidenceScale, level: &str) -> String {
+        words.phrase(level, scale.rank(level))
+    }
 
     #[test]
     fn defaults_speak_plainly_and_the_site_overrides_a_level() {
@@ -99,20 +105,16 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let words = &config.certainty_words;
         assert_eq!(
-            words.phrase(EvidenceScale::Grade, "low"),
+            phrase(words, EvidenceScale::Grade, "low"),
             "only a little research; we are unsure"
         );
         assert_eq!(
-            words.phrase(EvidenceScale::Grade, "very-low"),
+            phrase(words, EvidenceScale::Grade, "very-low"),
             "based on very little research; we are very unsure"
         );
-        assert!(
-            words
-                .phrase(EvidenceScale::Grade, "not-applicable")
-                .starts_with("not rated")
-        );
+        assert!(phrase(words, EvidenceScale::Grade, "not-applicable").starts_with("not rated"));
         assert_eq!(
-            words.phrase(EvidenceScale::OxfordCebm, "1"),
+            phrase(words, EvidenceScale::OxfordCebm, "1"),
             "based on strong research; we are confident"
         );
     }
@@ -130,12 +132,16 @@ mod tests {
             .map(|d| format!("{}:{} {}", d.location.line, d.code, d.message))
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().any(|f| f.starts_with("4:unknown-field")), "{found:?}");
-        assert!(found.iter().any(|f| f.starts_with("5:invalid-value")), "{found:?}");
+        assert!(
+            found.iter().any(|f| f.starts_with("4:unknown-field")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|f| f.starts_with("5:invalid-value")),
+            "{found:?}"
+        );
         assert_eq!(
-            config
-                .certainty_words
-                .phrase(EvidenceScale::OxfordCebm, "2"),
+            phrase(&config.certainty_words, EvidenceScale::OxfordCebm, "2"),
             "fairly sure"
         );
     }

@@ -471,8 +471,12 @@ impl Config {
             read_grading(node, &mut fields, &mut config);
         }
         if let Some(node) = fields.node(crate::model::certainty::KEY) {
-            config.certainty_words =
-                crate::model::certainty::read(node, &mut fields, config.grading.evidence);
+            config.certainty_words = crate::model::certainty::read(
+                node,
+                &mut fields,
+                config.grading.evidence.levels(),
+                config.grading.evidence.name(),
+            );
         }
         if let Some(items) = fields.list("audiences") {
             config.audiences = read_people(items, &mut fields, "an audience", &["id", "label"])

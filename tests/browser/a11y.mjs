@@ -2,7 +2,9 @@
 //   node tests/browser/a11y.mjs http://127.0.0.1:PORT/ [SITE_DIR]
 // 1. axe-core on the home, topic, claim, source, dashboard, grading and search pages:
 //    no violation of WCAG 2.1 A or AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa) allowed;
-// 2. the audience switch: clicking "Healthcare professional" changes a claim's wording;
+// 2. the audience switch: clicking "Healthcare professional" changes a claim's wording and
+//    its certainty display, keeps them across in-page links, and #for-clinician alone (no
+//    script) chooses them;
 // 3. search: "domperidone" typed on the search page, and in the header box of the home
 //    page, finds a domperidone claim; with SITE_DIR (the same site on disk), the search page
 //    opened from file:// says that search needs a server.
@@ -83,17 +85,44 @@ try {
   }
 
   // The audience switch, on the topic page: the first claim with its own wordings shows the
-  // parent's wording, then the clinician's after the radio is clicked (through its label:
-  // the drawn radio hides the native input).
+  // parent's wording and the certainty in everyday words, then the clinician's wording and the
+  // scale's term after the link is clicked; the choice holds while the reader follows a
+  // reference link within the page (which changes the fragment).
+  const wording = async () => (await page.locator(".claim:has(.wordings) .wordings").first().innerText()).trim();
+  const certainty = async () =>
+    page.locator(".claim .claim-meta").evaluateAll((metas) => {
+      const shown = (el) => el && getComputedStyle(el).display !== "none";
+      const meta = metas.find((m) => m.querySelector(".certainty-plain"));
+      return meta ? { plain: shown(meta.querySelector(".certainty-plain")), expert: shown(meta.querySelector(".certainty-expert")) } : null;
+    });
   await open(page, PAGES.topic);
-  const claim = page.locator(".claim:has(.wordings)").first();
-  const before = (await claim.locator(".wordings").innerText()).trim();
-  await page.locator('label[for="audience-clinician"]').click();
-  const checked = await page.locator("#audience-clinician").isChecked();
-  const after = (await claim.locator(".wordings").innerText()).trim();
-  report.audience = { checked, before, after };
-  if (!checked) fail("audience: the Healthcare professional radio is not checked after the click");
+  const before = await wording();
+  const beforeCertainty = await certainty();
+  await page.locator("a.audience-link", { hasText: "Healthcare professional" }).click();
+  const current = await page.locator('a.audience-link[aria-current="true"]').innerText();
+  const after = await wording();
+  const afterCertainty = await certainty();
+  const hash = await page.evaluate(() => window.location.hash);
+  await page.locator("sup.cite a").first().click();
+  const afterReference = await wording();
+  report.audience = { current, hash, before, after, afterReference, beforeCertainty, afterCertainty };
+  if (current.trim() !== "Healthcare professional") fail(`audience: the chosen link is "${current}", not Healthcare professional`);
+  if (hash !== "#for-clinician") fail(`audience: the address is ${hash}, not #for-clinician`);
   if (!before || !after || before === after) fail(`audience: the wording did not change ("${before}" → "${after}")`);
+  if (afterReference !== after) fail("audience: following a reference link switched the wording back");
+  if (!beforeCertainty || !beforeCertainty.plain || beforeCertainty.expert) fail(`audience: a parent does not see the certainty in words only (${JSON.stringify(beforeCertainty)})`);
+  if (!afterCertainty || afterCertainty.plain || !afterCertainty.expert) fail(`audience: a clinician does not see the scale's term only (${JSON.stringify(afterCertainty)})`);
+  // Without the script: the shared address alone chooses the wording (CSS :target).
+  await page.route("**/evident.js", (route) => route.abort());
+  await page.goto(url(PAGES.topic) + "#for-clinician", { waitUntil: "load" });
+  const noScript = await wording();
+  const noScriptCertainty = await certainty();
+  await page.unroute("**/evident.js");
+  report.audience.noScript = noScript;
+  if (noScript !== after) fail(`audience without JavaScript: #for-clinician shows "${noScript}", not the clinician's wording`);
+  if (!noScriptCertainty || noScriptCertainty.plain) fail("audience without JavaScript: #for-clinician shows the everyday certainty words");
+  await open(page, PAGES.topic);
+  await page.locator("a.audience-link", { hasText: "Healthcare professional" }).click();
   const { violations, passes } = await axe(page);
   report.pages["topic (Healthcare professional)"] = { path: PAGES.topic, passes, violations };
   if (violations.length) fail(`topic with the clinician wording: ${violations.map((v) => v.id).join(", ")}`);

@@ -32,14 +32,14 @@ try {
       window.scrollTo({ top: heading.getBoundingClientRect().top + window.scrollY - 24, behavior: "instant" });
     });
   await shot("relactation/index.html", "topic-parent.png", toStatements);
-  // The clinician wording, chosen as a reader would: by clicking the radio's label.
+  // The clinician wording, chosen as a reader would: by clicking its link.
   await shot("relactation/index.html", "topic-clinician.png", async () => {
-    await page.locator('label[for="audience-clinician"]').click();
-    if (!(await page.locator("#audience-clinician").isChecked())) throw new Error("the radio did not switch");
+    await page.locator("a.audience-link", { hasText: "Healthcare professional" }).click();
+    if ((await page.evaluate(() => window.location.hash)) !== "#for-clinician") throw new Error("the wording did not switch");
     await toStatements();
   });
   // Back to the default audience (the choice is remembered in localStorage).
-  await page.locator('label[for="audience-patient"]').click();
+  await page.locator("a.audience-link", { hasText: "Parent or caregiver" }).click();
   await shot("claims/relactation-success-seema-trial/index.html", "claim.png");
   await shot("review/index.html", "dashboard.png");
 } finally {

@@ -131,7 +131,7 @@ fn the_public_site_never_shows_an_unapproved_wording_a_note_a_fingerprint_or_the
     // One quiet review line, with the reviewer's name and credentials.
     let topic = &pages["relactation/index.html"];
     assert!(
-        topic.contains("Reviewed by Example Reviewer (fictional), IBCLC on 2026-11-28"),
+        topic.contains("Reviewed by Example Reviewer (fictional), IBCLC on 2026-11-29"),
         "{topic}"
     );
     assert!(!topic.contains("Not yet approved"));

@@ -143,7 +143,7 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
                 claim.id
             );
         }
-        assert!(text.contains(&normalise("low confidence")));
+        assert!(text.contains(&normalise("we are not sure")));
         assert!(text.contains(&normalise("practice point, not graded")));
         assert!(text.contains(&normalise(&format!(
             "{} statements awaiting review are not included",
@@ -160,7 +160,7 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
             }
         }
         for line in [
-            "Last reviewed 2026-11-28 by Example Reviewer (fictional), IBCLC".to_string(),
+            "Last reviewed 2026-11-29 by Example Reviewer (fictional), IBCLC".to_string(),
             "Next review due 2027-11-28".to_string(),
             URL.to_string(),
             "Educational purpose only.".to_string(),

@@ -391,7 +391,7 @@ fn every_page_has_json_ld_canonical_url_and_open_graph() {
 
     let topic = json_ld(&pages["relactation/index.html"]);
     assert_eq!(topic["@type"], "MedicalWebPage");
-    assert_eq!(topic["lastReviewed"], "2026-11-28");
+    assert_eq!(topic["lastReviewed"], "2026-11-29");
     assert_eq!(topic["reviewedBy"]["@type"], "Person");
     assert_eq!(topic["reviewedBy"]["name"], "Example Reviewer (fictional)");
     assert_eq!(topic["reviewedBy"]["hasCredential"], "IBCLC");
@@ -516,7 +516,7 @@ fn sitemap_lists_every_published_page_with_its_last_review() {
         let html = fs::read_to_string(out.join(file_of(loc))).unwrap();
         // The public face's one review line: "Reviewed by NAME on DATE · Next review due …".
         let shown = html
-            .split("<p class=\"footer-review review-line\">Reviewed by ")
+            .split("review-line\">Reviewed by ")
             .nth(1)
             .and_then(|rest| rest.split(" on ").nth(1))
             .map(|rest| &rest[..10])

@@ -50,6 +50,9 @@ pub struct AudienceView {
     pub label: String,
     /// Whether this audience is the one chosen when a page opens (the first one).
     pub checked: bool,
+    /// Whether it reads plain language (parents, patients): it sees the certainty of
+    /// evidence in words (`certainty_words`) rather than the scale's terms and symbols.
+    pub plain: bool,
 }
 
 /// An audience id reduced to `[a-z0-9-]`, for HTML ids, class names and CSS selectors.
@@ -271,7 +274,20 @@ pub fn status_view(status: EffectiveStatus) -> StatusView {
 /// A certainty in words a plain-language reader understands ("based on limited research; we
 /// are not sure"): the site's `certainty_words`, else the default for the level's rank.
 pub fn plain_certainty(config: &Config, value: &str) -> String {
-    config.certainty_words.phrase(config.grading.evidence, value)
+    let rank = config.grading.evidence.rank(value);
+    config.certainty_words.phrase(value, rank)
+}
+
+/// GRADE's symbols for a level (⊕⊕⊕◯ for moderate); None on another scale or for a level
+/// that is not graded.
+pub fn grade_symbols(scale: EvidenceScale, level: &str) -> Option<String> {
+    match (scale, scale.rank(level)) {
+        (EvidenceScale::Grade, Some(rank)) => {
+            let rank = usize::from(rank.min(4));
+            Some(format!("{}{}", "⊕".repeat(rank), "◯".repeat(4 - rank)))
+        }
+        _ => None,
+    }
 }
 
 /// The certainty badge of a claim; None for a claim not graded yet.
@@ -283,17 +299,7 @@ pub fn grade_view(config: &Config, claim: &ResolvedClaim, links: &Links) -> Opti
         EvidenceScale::Grade if certainty.value != "not-applicable" => format!("{label} certainty"),
         _ => label.clone(),
     };
-    let symbols = match (scale, scale.rank(&certainty.value)) {
-        (EvidenceScale::Grade, Some(rank)) => {
-            let rank = usize::from(rank);
-            Some(format!(
-                "{}{}",
-                "⊕".repeat(rank),
-                "◯".repeat(4 - rank.min(4))
-            ))
-        }
-        _ => None,
-    };
+    let symbols = grade_symbols(scale, &certainty.value);
     Some(GradeView {
         value: certainty.value.clone(),
         label,

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::common::{CountView, StatusView, plain_certainty, status_view};
+use super::common::{CountView, StatusView, grade_symbols, plain_certainty, status_view};
 use crate::model::EffectiveStatus;
 use crate::model::config::EvidenceScale;
 use crate::resolve::KnowledgeBase;
@@ -32,7 +32,10 @@ pub struct LevelView {
     pub anchor: String,
     /// The level in the scale's words ("Moderate", "Level 2").
     pub label: String,
-    /// The level in plain words ("moderate confidence").
+    /// GRADE's symbols for the level (⊕⊕⊕◯), when the scale is GRADE and the level graded.
+    pub symbols: Option<String>,
+    /// The level in the words plain-language readers see ("based on good research; we are
+    /// fairly sure"), from the site's `certainty_words`.
     pub plain: String,
     /// What the level means, in a sentence.
     pub meaning: &'static str,
@@ -56,15 +59,15 @@ pub fn grading_view(kb: &KnowledgeBase) -> GradingView {
             "We are moderately confident: the true effect is likely close to the estimate, but may be substantially different.",
             "Our confidence is limited: the true effect may be substantially different.",
             "We have very little confidence: the true effect is likely to be substantially different.",
-            "Not graded: a definition or a statement that does not estimate an effect.",
+            "A definition, or a statement that does not estimate an effect.",
         ],
         EvidenceScale::OxfordCebm => &[
-            "Level 1: systematic reviews of randomised trials (or the best design for the question).",
-            "Level 2: randomised trials or observational studies with dramatic effects.",
-            "Level 3: non-randomised controlled cohort or follow-up studies.",
-            "Level 4: case series, case-control or historically controlled studies.",
-            "Level 5: mechanism-based reasoning.",
-            "Not graded.",
+            "Systematic reviews of randomised trials (or the best design for the question).",
+            "Randomised trials, or observational studies with dramatic effects.",
+            "Non-randomised controlled cohort or follow-up studies.",
+            "Case series, case-control or historically controlled studies.",
+            "Mechanism-based reasoning.",
+            "A definition, or a statement that does not estimate an effect.",
         ],
     };
     let levels = scale
@@ -74,6 +77,7 @@ pub fn grading_view(kb: &KnowledgeBase) -> GradingView {
         .map(|(level, meaning)| LevelView {
             anchor: format!("grade-{level}"),
             label: scale.label(level),
+            symbols: grade_symbols(scale, level),
             plain: plain_certainty(&kb.config, level),
             meaning,
         })

@@ -2,19 +2,49 @@
 (function () {
   "use strict";
 
-  // 1. Remember the reader's choice of wording across pages. The choice itself is pure CSS
-  //    (radio buttons and :has()); this only restores and stores it.
+  // 1. The wording choice. Without this script it is CSS alone: each audience has its own
+  //    fragment (#for-KEY) selected with :target. This keeps the choice while the reader
+  //    follows links within the page (which change the fragment), marks the chosen link for
+  //    screen readers, remembers the choice across pages, and switches without a jump.
   var key = "evident-audience";
-  var radios = document.querySelectorAll('input[name="audience"]');
-  var saved = null;
-  try { saved = window.localStorage.getItem(key); } catch (e) { /* storage blocked */ }
-  Array.prototype.forEach.call(radios, function (radio) {
-    if (saved && radio.value === saved) { radio.checked = true; }
-    radio.addEventListener("change", function () {
-      if (!radio.checked) { return; }
-      try { window.localStorage.setItem(key, radio.value); } catch (e) { /* storage blocked */ }
+  var links = document.querySelectorAll("a.audience-link[data-audience]");
+  var root = document.documentElement;
+  function choose(audience, remember) {
+    root.setAttribute("data-audience", audience);
+    Array.prototype.forEach.call(links, function (link) {
+      if (link.getAttribute("data-audience") === audience) { link.setAttribute("aria-current", "true"); }
+      else { link.removeAttribute("aria-current"); }
     });
-  });
+    if (remember) {
+      try { window.localStorage.setItem(key, audience); } catch (e) { /* storage blocked */ }
+    }
+  }
+  function known(audience) {
+    return Array.prototype.some.call(links, function (link) { return link.getAttribute("data-audience") === audience; });
+  }
+  function fromFragment() {
+    var match = /^#for-(.+)$/.exec(window.location.hash);
+    return match && known(match[1]) ? match[1] : null;
+  }
+  if (links.length) {
+    var saved = null;
+    try { saved = window.localStorage.getItem(key); } catch (e) { /* storage blocked */ }
+    var shared = fromFragment();
+    if (shared) { choose(shared, true); }
+    else if (saved && known(saved)) { choose(saved, false); }
+    window.addEventListener("hashchange", function () {
+      var next = fromFragment();
+      if (next) { choose(next, true); }
+    });
+    Array.prototype.forEach.call(links, function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var audience = link.getAttribute("data-audience");
+        if (window.history && window.history.replaceState) { window.history.replaceState(null, "", "#for-" + audience); }
+        choose(audience, true);
+      });
+    });
+  }
 
   // 2. Dashboard: sort a table by a column, filter its rows by text and by status.
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
