@@ -80,7 +80,9 @@ pub(crate) fn render_body(
                     )
                 })
                 .collect();
-            format!("<sup class=\"cite\">{}</sup>", inner.join(","))
+            // A narrow no-break space before the numbers: invisible beside the superscript,
+            // and it keeps search excerpts from running the word into them ("alone5").
+            format!("<sup class=\"cite\">&#8239;{}</sup>", inner.join(","))
         }
     }
     let mut hooks = TopicHooks {

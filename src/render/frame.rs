@@ -105,5 +105,6 @@ pub(crate) fn page_view(
         feed_url: nav.feed.then(|| links.file("feed.xml")),
         indexed: false,
         facets: Vec::new(),
+        search_titles: Vec::new(),
     }
 }

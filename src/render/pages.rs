@@ -246,6 +246,7 @@ impl<'a> Renderer<'a> {
         page.json_ld = json_ld_claim(kb, claim, &page);
         page.indexed = true;
         page.facets = view::claim_facets(kb, claim);
+        page.search_titles = view::claim_search_titles(kb, claim);
         self.render_listed(
             &path,
             "claim.html",

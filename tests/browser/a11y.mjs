@@ -127,6 +127,41 @@ try {
   report.pages["topic (Healthcare professional)"] = { path: PAGES.topic, passes, violations };
   if (violations.length) fail(`topic with the clinician wording: ${violations.map((v) => v.id).join(", ")}`);
 
+  // Content first, on a phone (390 × 844): the first statement starts within the first
+  // screen, and before it come only the question, its summary, the wording choice and the
+  // review line (and the headings of the statement's own section).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await open(page, PAGES.topic);
+  report.phone = await page.evaluate(() => {
+    const first = document.querySelector(".topic-body .claim");
+    const before = [];
+    const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_ELEMENT);
+    for (let el = walker.nextNode(); el && el !== first; el = walker.nextNode()) {
+      if (el.contains(first) || el.closest(".claim") || !el.getClientRects().length) continue;
+      const parentShown = el.parentElement && el.parentElement !== document.querySelector("main") && before.includes(el.parentElement);
+      if (parentShown) continue;
+      if (["P", "H1", "H2", "H3", "NAV", "ASIDE", "SECTION", "DETAILS", "DIV", "UL", "OL"].includes(el.tagName)) before.push(el);
+    }
+    // Between the site's header and the main content (a site notice, a banner): nothing.
+    for (let el = document.querySelector("header.site-header").nextElementSibling; el && el.tagName !== "MAIN"; el = el.nextElementSibling) {
+      if (el.getClientRects().length) before.unshift(el);
+    }
+    return {
+      firstStatement: first ? Math.round(first.getBoundingClientRect().top + window.scrollY) : null,
+      screen: window.innerHeight,
+      before: before.map((el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim().split(/\s+/).join(".") : "")),
+    };
+  });
+  const allowed = /^(p\.eyebrow|h1|p\.lead|nav\.audience-switch|p\.review-stamp(\.review-line)?|h2|h3)$/;
+  if (report.phone.firstStatement === null || report.phone.firstStatement >= report.phone.screen) {
+    fail(`phone: the first statement starts at ${report.phone.firstStatement} px, below the first screen (${report.phone.screen} px)`);
+  }
+  if (PUBLIC) {
+    const extra = report.phone.before.filter((b) => !allowed.test(b));
+    if (extra.length) fail(`phone: before the first statement, more than the question, summary, wording choice and review line: ${extra.join(", ")}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // Search, typed as a reader would: on the search page, then in the header box of the home
   // page (a GET form to the search page). Both must list a claim named for the query.
   async function searchFrom(path, input) {

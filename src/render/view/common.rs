@@ -118,6 +118,18 @@ pub struct PageView {
     pub indexed: bool,
     /// The search filters this page is found under (see [`FacetView`]).
     pub facets: Vec<FacetView>,
+    /// The page's title in each audience's wording, for search results in the searcher's
+    /// wording (pagefind metadata `title_<audience key>`); empty but on claim pages.
+    pub search_titles: Vec<SearchTitleView>,
+}
+
+/// A page's title in one audience's wording, for search results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchTitleView {
+    /// The pagefind metadata key: `title_` and the audience's key (`title_patient`).
+    pub meta: String,
+    /// The title in that audience's wording, as plain text.
+    pub title: String,
 }
 
 /// Who last approved a page's text, when, and when it is due for review again.

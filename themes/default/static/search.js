@@ -59,6 +59,25 @@
     return p;
   }
 
+  // Result titles in the searcher's wording: the audience picked in the filter, else the one
+  // chosen on a topic page (remembered by evident.js), else the first, which pages open with.
+  var audiences = Array.prototype.map.call(document.querySelectorAll("#search-audiences li"), function (li) {
+    return { key: li.getAttribute("data-key"), label: li.getAttribute("data-label") };
+  });
+  function audienceKey() {
+    var picked = audiences.filter(function (a) { return a.label === filters.audience; })[0];
+    if (picked) { return picked.key; }
+    var saved = null;
+    try { saved = window.localStorage.getItem("evident-audience"); } catch (e) { /* storage blocked */ }
+    if (saved && audiences.some(function (a) { return a.key === saved; })) { return saved; }
+    return audiences.length ? audiences[0].key : null;
+  }
+  function title(d) {
+    var key = audienceKey();
+    var meta = d.meta || {};
+    return (key && meta["title_" + key]) || meta.title || d.url;
+  }
+
   function facts(found) {
     var parts = [];
     ["type", "grade", "status"].forEach(function (name) {
@@ -104,7 +123,7 @@
         data.forEach(function (d) {
           var item = text("li", "search-result");
           var heading = text("h3");
-          var link = text("a", "", (d.meta && d.meta.title) || d.url);
+          var link = text("a", "", title(d));
           link.href = d.url;
           heading.appendChild(link);
           item.appendChild(heading);
