@@ -635,3 +635,70 @@ fn robots_txt_names_the_sitemap() {
     assert!(robots.starts_with("User-agent: *\n"));
     assert!(robots.contains(&format!("\nSitemap: {BASE}sitemap.xml\n")));
 }
+
+/// Every page record of a build's search index, by URL: what pagefind stored of each page
+/// (`content`, the text excerpts are cut from, and `meta`).
+fn search_records(out: &Path) -> BTreeMap<String, serde_json::Value> {
+    use std::io::Read;
+    let mut records = BTreeMap::new();
+    for entry in fs::read_dir(out.join("pagefind/fragment")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(fs::File::open(&path).unwrap())
+            .read_to_end(&mut raw)
+            .unwrap();
+        // pagefind prefixes its JSON with a signature.
+        let start = raw.iter().position(|b| *b == b'{').unwrap();
+        let record: serde_json::Value = serde_json::from_slice(&raw[start..]).unwrap();
+        records.insert(record["url"].as_str().unwrap().to_string(), record);
+    }
+    records
+}
+
+#[test]
+fn search_excerpts_read_cleanly_and_titles_come_in_each_audience_wording() {
+    let site = Site::bundled();
+    let out = site.build();
+    let records = search_records(&out);
+    let topic = &records["/relactation/index.html"]["content"];
+    let topic = topic.as_str().unwrap();
+    // A word never runs into a reference number ("support alone5"), nor one wording into the
+    // next ("Parent or caregiverIn a").
+    let run_together: Vec<&str> = topic
+        .split_whitespace()
+        .filter(|w| {
+            let chars: Vec<char> = w.chars().collect();
+            chars
+                .windows(2)
+                .any(|p| (p[0].is_alphabetic() || p[0] == ')') && p[1].is_ascii_digit())
+        })
+        .collect();
+    assert!(run_together.is_empty(), "{run_together:?}\n{topic}");
+    assert!(topic.contains("a lot. Relactation: resumption"), "{topic}");
+    for (url, record) in &records {
+        let content = record["content"].as_str().unwrap();
+        for label in [
+            "Reviewed by",
+            "Certainty of evidence",
+            "Wording for each reader",
+            "Parent or caregiver",
+            "Healthcare professional",
+            "Review status",
+            "Sources of this statement",
+        ] {
+            assert!(!content.contains(label), "{url}: `{label}` in\n{content}");
+        }
+    }
+    let claim = &records["/claims/relactation-success-seema-trial/index.html"]["meta"];
+    assert_eq!(
+        claim["title_patient"],
+        "Almost all mothers in one study (49 of 50) made milk again; most fully breastfed again."
+    );
+    assert!(
+        claim["title_clinician"]
+            .as_str()
+            .unwrap()
+            .starts_with("Randomised trial, n=50"),
+        "{claim}"
+    );
+}
