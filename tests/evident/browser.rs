@@ -193,6 +193,21 @@ fn the_public_site_passes_axe_and_its_search_finds_approved_claims() {
         );
     }
     assert!(!pages.contains_key("review"));
+    // Content first on a phone: the first statement within the first screen (390 × 844).
+    let phone = &report["phone"];
+    assert!(
+        phone["firstStatement"].as_u64().unwrap() < phone["screen"].as_u64().unwrap(),
+        "{phone}"
+    );
+    // The reader chose the clinician's wording on the topic page: results speak it too.
+    assert!(
+        report["search"]["results"].as_array().unwrap().iter().any(|r| r["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("RCT, n=50: relactation support alone vs support plus metoclopramide")),
+        "{}",
+        report["search"]
+    );
     for search in ["search", "headerSearch"] {
         let results = report[search]["results"].as_array().unwrap();
         assert!(
@@ -248,8 +263,11 @@ fn axe_finds_no_wcag_violation_and_audience_switch_and_search_work() {
     }
 
     let audience = &report["audience"];
-    assert_eq!(audience["checked"], true);
+    assert_eq!(audience["current"], "Healthcare professional");
+    assert_eq!(audience["hash"], "#for-clinician");
     assert_ne!(audience["before"], audience["after"]);
+    assert_eq!(audience["afterReference"], audience["after"]);
+    assert_eq!(audience["noScript"], audience["after"]);
     assert!(
         audience["after"].as_str().is_some_and(|s| !s.is_empty()),
         "{audience}"
