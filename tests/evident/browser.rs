@@ -2,8 +2,9 @@
 //! Chromium (Debian's, driven by playwright-core) over the home, topic, claim, source,
 //! dashboard, grading and search pages, served over http from 127.0.0.1, and checks the
 //! audience switch and search. This test builds the site, serves it, runs the script and
-//! reads its JSON report. A missing tool is a failure, never a skip: `scripts/test` installs
-//! what is missing.
+//! reads its JSON report. The Nu HTML checker (npm `vnu-jar`, on a Java runtime) reads every
+//! page of both faces. A missing tool is a failure, never a skip: `scripts/test` installs what
+//! is missing.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
@@ -12,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Site, repo};
+use crate::harness::{Site, repo, walkdir};
 
 /// Generous: a busy two-core machine starts Chromium slowly. The run takes ~15 s when idle.
 const RUN_LIMIT: Duration = Duration::from_secs(150);
@@ -37,11 +38,12 @@ fn require(program: &str, what: &str) {
     );
 }
 
-/// playwright-core and axe-core, installed from tests/browser/package-lock.json when absent.
+/// playwright-core, axe-core and vnu-jar, installed from tests/browser/package-lock.json when
+/// absent.
 #[track_caller]
 fn ensure_node_modules() {
     let dir = browser_dir();
-    let installed = ["playwright-core", "axe-core"].iter().all(|m| {
+    let installed = ["playwright-core", "axe-core", "vnu-jar"].iter().all(|m| {
         dir.join("node_modules")
             .join(m)
             .join("package.json")
@@ -363,4 +365,47 @@ fn reshard_search_index(out: &Path, shard_pages: usize) -> usize {
     }
     let list = std::fs::read(folder.join("shards.json")).unwrap();
     serde_json::from_slice::<Vec<String>>(&list).unwrap().len() + 1
+}
+
+#[test]
+fn the_nu_html_checker_finds_no_error_on_any_page_of_either_face() {
+    require("java", "A Java runtime");
+    require("npm", "npm");
+    ensure_node_modules();
+    let site = Site::bundled();
+    let public = site.build();
+    let preview = site.build_preview();
+    let mut pages: Vec<PathBuf> = Vec::new();
+    for out in [&public, &preview] {
+        let before = pages.len();
+        for entry in walkdir(out) {
+            if entry.extension().is_some_and(|e| e == "html") {
+                pages.push(entry);
+            }
+        }
+        assert!(pages.len() - before > 20, "{}: the site's pages", out.display());
+    }
+    let jar = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "json"])
+        .args(&pages)
+        .output()
+        .expect("java runs");
+    // vnu writes its report on stderr.
+    let report: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap_or_else(|e| {
+        panic!(
+            "vnu printed no JSON report ({e}):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let messages = report["messages"].as_array().unwrap();
+    assert!(
+        messages.is_empty() && output.status.success(),
+        "the Nu HTML checker found {} error(s) in {} pages:\n{}",
+        messages.len(),
+        pages.len(),
+        serde_json::to_string_pretty(messages).unwrap()
+    );
 }

@@ -272,8 +272,9 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// Every file under `dir`, in path order.
 #[track_caller]
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
+pub fn walkdir(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(next) = stack.pop() {
