@@ -73,6 +73,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 /// A loaded theme: templates ready to render and static files to copy.
