@@ -299,6 +299,9 @@ pub const CSL_HINTS: &[&str] = &[
 pub struct ConfigFile {
     /// The site's name, in page titles, the header and feeds (default: Knowledge base).
     title: Option<String>,
+    /// One sentence about the site, for the home page's description (search engines, link
+    /// previews).
+    description: Option<String>,
     /// Where the site will live, for canonical URLs and feeds (default: https://example.org/).
     base_url: Option<String>,
     /// The site's language, e.g. en (default en).

@@ -19,6 +19,9 @@ pub const CONFIG_FILE: &str = "evident.yaml";
 pub struct Config {
     /// `title`: the site's name, in page titles, the header and feeds.
     pub title: String,
+    /// `description`: one sentence about the site, for the home page's description (search
+    /// engines, link previews); a sentence made of the title when not given.
+    pub description: Option<String>,
     /// `base_url`: where the site will live, for canonical URLs and feeds; always ends
     /// with `/` (added when missing), and starts with `http://`, `https://` or `/`.
     pub base_url: String,
@@ -366,6 +369,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             title: "Knowledge base".into(),
+            description: None,
             base_url: "https://example.org/".into(),
             language: "en".into(),
             grading: Grading {
@@ -398,6 +402,7 @@ impl Default for Config {
 /// The top-level keys of evident.yaml (the schema of `evident schema` is checked against them).
 pub const CONFIG_FIELDS: &[&str] = &[
     "title",
+    "description",
     "base_url",
     "language",
     "grading",
@@ -444,6 +449,7 @@ impl Config {
         if let Some(v) = fields.text("title") {
             config.title = v.value;
         }
+        config.description = fields.text("description").map(|v| v.value);
         if let Some(v) = fields.text("base_url") {
             let mut url = v.value.trim().to_string();
             if !url.ends_with('/') {

@@ -54,7 +54,13 @@ impl Renderer<'_> {
 
         let home = PagePath::home();
         let links = Links::new(&home, kb.config.pretty_urls, &kb.config.base_url);
-        let page = page_view(kb, &home, "home", &kb.config.title, "", nav, None);
+        let description = kb.config.description.clone().unwrap_or_else(|| {
+            format!(
+                "{}: each statement with its sources, the certainty of its evidence and its review.",
+                kb.config.title
+            )
+        });
+        let page = page_view(kb, &home, "home", &kb.config.title, &description, nav, None);
         listed(&page, &mut sitemap, &mut facets_seen);
         let (file, html) = self.render_page(
             &home,
