@@ -108,11 +108,8 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
 /// A new topic `content/<id>/index.md` has the slug `id`: refused when evident uses it for
 /// its own pages or a page of the site already has it (by `slug:` or by its file name).
 fn refuse_taken_slug(root: &Path, id: &str) -> anyhow::Result<()> {
-    if crate::model::RESERVED_SLUGS.contains(&id) {
-        bail!(
-            "`{id}` is a slug evident uses for its own pages ({}); choose another topic id",
-            crate::model::RESERVED_SLUGS.join(", ")
-        );
+    if let Some(why) = crate::model::reserved_slug(id) {
+        bail!("`{id}` is a reserved slug: {why}; choose another topic id");
     }
     let project = crate::project::Project::new(root);
     let config = crate::model::config::Config::default();

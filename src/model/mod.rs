@@ -764,9 +764,57 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "claims", "sources", "review", "grading", "search", "handouts", "api", "static", "pagefind",
 ];
 
+/// Why `slug` cannot be a topic's, or None when it can: evident's own pages use it, or it is
+/// a language tag (`es`, `ar`, `pt-br`, `zh-hant`), the folder a site's translated pages are
+/// written to. A language tag is an ISO 639-1 code, alone or with a region (`br`, `419`) or a
+/// common script (`hant`, `latn`).
+pub fn reserved_slug(slug: &str) -> Option<String> {
+    if RESERVED_SLUGS.contains(&slug) {
+        return Some(format!(
+            "evident uses it for its own pages ({})",
+            RESERVED_SLUGS.join(", ")
+        ));
+    }
+    let mut parts = slug.split('-');
+    let language = parts.next()?;
+    let subtag = parts.next();
+    let is_subtag = |t: &str| match t.len() {
+        2 => t.bytes().all(|b| b.is_ascii_lowercase()),
+        3 => t.bytes().all(|b| b.is_ascii_digit()),
+        // Scripts a site may well publish in; another four letters is a word (`my-baby`).
+        4 => ["hans", "hant", "latn", "cyrl", "arab", "deva"].contains(&t),
+        _ => false,
+    };
+    let tag = language.len() == 2
+        && isolang::Language::from_639_1(language).is_some()
+        && parts.next().is_none()
+        && subtag.is_none_or(is_subtag);
+    tag.then(|| {
+        format!("it is a language code, kept for the folder of a site's pages in that language (`/{slug}/`)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_codes_are_reserved_and_ordinary_slugs_are_not() {
+        for slug in ["es", "ar", "pt-br", "zh-hant", "es-419", "search", "claims"] {
+            assert!(reserved_slug(slug).is_some(), "{slug}");
+        }
+        for slug in [
+            "relactation",
+            "my-baby",
+            "xx",
+            "es-abcde",
+            "pt-br-x",
+            "e",
+            "domperidone",
+        ] {
+            assert!(reserved_slug(slug).is_none(), "{slug}");
+        }
+    }
 
     #[test]
     fn transitions_follow_the_table() {

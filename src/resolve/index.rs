@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::model::{Claim, RESERVED_SLUGS, Topic, is_valid_id};
+use crate::model::{Claim, Topic, is_valid_id, reserved_slug};
 
 /// The claims with valid, unique ids, in id order. A claim is large: they are moved once,
 /// into a list sorted at the end, not shifted about in a tree (a seventh of linking at 100,000).
@@ -69,17 +69,14 @@ pub(super) fn index_topics(
             );
             continue;
         }
-        if RESERVED_SLUGS.contains(&slug.value.as_str()) {
+        if let Some(why) = reserved_slug(&slug.value) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::ReservedSlug,
                     at,
-                    format!("`{}` is reserved for evident's own pages", slug.value),
+                    format!("`{}` is a reserved slug: {why}", slug.value),
                 )
-                .hint(format!(
-                    "set another `slug:` in the front matter (reserved: {})",
-                    RESERVED_SLUGS.join(", ")
-                )),
+                .hint("set another `slug:` in the front matter"),
             );
             continue;
         }

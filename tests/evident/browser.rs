@@ -203,10 +203,13 @@ fn the_public_site_passes_axe_and_its_search_finds_approved_claims() {
     );
     // The reader chose the clinician's wording on the topic page: results speak it too.
     assert!(
-        report["search"]["results"].as_array().unwrap().iter().any(|r| r["title"]
-            .as_str()
+        report["search"]["results"]
+            .as_array()
             .unwrap()
-            .starts_with("RCT, n=50: relactation support alone vs support plus metoclopramide")),
+            .iter()
+            .any(|r| r["title"].as_str().unwrap().starts_with(
+                "RCT, n=50: relactation support alone vs support plus metoclopramide"
+            )),
         "{}",
         report["search"]
     );
@@ -383,7 +386,11 @@ fn the_nu_html_checker_finds_no_error_on_any_page_of_either_face() {
                 pages.push(entry);
             }
         }
-        assert!(pages.len() - before > 20, "{}: the site's pages", out.display());
+        assert!(
+            pages.len() - before > 20,
+            "{}: the site's pages",
+            out.display()
+        );
     }
     let jar = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
     let output = Command::new("java")

@@ -28,8 +28,9 @@ pub use claim::{
 };
 pub use common::{
     AudienceView, CountView, GradeView, HistoryView, LinkView, PageView, ReviewLineView,
-    SearchTitleView, SiteView, StatusView, audience_key, counts_by_status, date, grade_view, history_view, plain_certainty,
-    relation_label, review_line, reviewer_name, source_links, status_view,
+    SearchTitleView, SiteView, StatusView, audience_key, counts_by_status, date, grade_view,
+    history_view, plain_certainty, relation_label, review_line, reviewer_name, source_links,
+    status_view,
 };
 pub use dashboard::{DashboardRow, DashboardTopicRow, DashboardView, QueueView, dashboard_view};
 pub use grading::{DesignView, GradingView, LevelView, grading_view};
