@@ -343,7 +343,48 @@ fn drop_vanished<'a>(events: Vec<Event<'a>>, starts: &[usize]) -> Vec<Event<'a>>
         }
         out.push(event);
     }
-    out
+    drop_empty_sections(out)
+}
+
+/// Removes the headings whose sections were left with nothing (every statement under them
+/// vanished): a heading followed by a heading of its level or above, or by the end. Walked
+/// from the end, so a section whose subsections all went goes too.
+fn drop_empty_sections(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    enum Next {
+        End,
+        Content,
+        Heading(HeadingLevel),
+    }
+    let mut next = Next::End;
+    let mut kept: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    // Reversed: a heading's events arrive End first.
+    let mut heading: Vec<Event<'_>> = Vec::new();
+    for event in events.into_iter().rev() {
+        match event {
+            Event::End(TagEnd::Heading(_)) => heading.push(event),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading.push(event);
+                let empty = match next {
+                    Next::End => true,
+                    Next::Heading(after) => after <= level,
+                    Next::Content => false,
+                };
+                if empty {
+                    heading.clear();
+                } else {
+                    kept.append(&mut heading);
+                    next = Next::Heading(level);
+                }
+            }
+            event if !heading.is_empty() => heading.push(event),
+            event => {
+                next = Next::Content;
+                kept.push(event);
+            }
+        }
+    }
+    kept.reverse();
+    kept
 }
 
 /// Renders a claim statement (Markdown inline text) to inline HTML.
@@ -720,6 +761,18 @@ mod tests {
         assert_eq!(
             html,
             "<ul>\n<li><div class=\"claim\">c1</div>\n</li>\n</ul>\n<p>Text.</p>\n<p>End.</p>\n"
+        );
+    }
+
+    #[test]
+    fn sections_left_empty_by_vanished_embeds_go_with_them() {
+        let html = render(
+            "## Kept\n\n- [[c1]]\n\n## Gone\n\n### Also gone\n\n- [[gone1]]\n\n## Parent\n\n### Empty\n\n- [[gone2]]\n\n### Full\n\n- [[c2]]\n\n## Last\n\n- [[gone3]]\n",
+            &mut Test,
+        );
+        assert_eq!(
+            html,
+            "<h2 id=\"kept\">Kept</h2>\n<ul>\n<li><div class=\"claim\">c1</div>\n</li>\n</ul>\n<h2 id=\"parent\">Parent</h2>\n<h3 id=\"full\">Full</h3>\n<ul>\n<li><div class=\"claim\">c2</div>\n</li>\n</ul>\n"
         );
     }
 
