@@ -136,7 +136,9 @@ fn new_refuses_a_topic_slug_or_claim_id_already_taken() {
         .args(["new", "topic", "claims"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("evident uses for its own pages"));
+        .stderr(predicate::str::contains(
+            "evident uses it for its own pages",
+        ));
     evident(&root)
         .args(["new", "topic", "fresh"])
         .assert()

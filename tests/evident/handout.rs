@@ -38,7 +38,7 @@ fn run(cmd: &mut Command) -> std::process::Output {
     out
 }
 
-/// The relactation site, whose topic is approved (on 2026-11-28, so due a year later).
+/// The relactation site, whose topic is approved (on 2026-11-29, so due a year later).
 #[track_caller]
 fn site() -> Site {
     // The bundled topic is approved, so its public handout is built.
@@ -161,7 +161,7 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
         }
         for line in [
             "Last reviewed 2026-11-29 by Example Reviewer (fictional), IBCLC".to_string(),
-            "Next review due 2027-11-28".to_string(),
+            "Next review due 2027-11-29".to_string(),
             URL.to_string(),
             "Educational purpose only.".to_string(),
         ] {

@@ -132,6 +132,18 @@ pub struct SearchTitleView {
     pub title: String,
 }
 
+/// A claim's statement in each audience's wording, for search result titles.
+pub fn claim_search_titles(kb: &KnowledgeBase, claim: &ResolvedClaim) -> Vec<SearchTitleView> {
+    kb.config
+        .audiences
+        .iter()
+        .map(|a| SearchTitleView {
+            meta: format!("title_{}", audience_key(&a.id)),
+            title: crate::text::markdown::plain_text(claim.claim.wording(&a.id)),
+        })
+        .collect()
+}
+
 /// Who last approved a page's text, when, and when it is due for review again.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewLineView {

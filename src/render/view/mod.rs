@@ -28,16 +28,16 @@ pub use claim::{
 };
 pub use common::{
     AudienceView, CountView, GradeView, HistoryView, LinkView, PageView, ReviewLineView,
-    SearchTitleView, SiteView, StatusView, audience_key, counts_by_status, date, grade_view,
-    history_view, plain_certainty, relation_label, review_line, reviewer_name, source_links,
-    status_view,
+    SearchTitleView, SiteView, StatusView, audience_key, claim_search_titles, counts_by_status,
+    date, grade_view, history_view, plain_certainty, relation_label, review_line, reviewer_name,
+    source_links, status_view,
 };
 pub use dashboard::{DashboardRow, DashboardTopicRow, DashboardView, QueueView, dashboard_view};
 pub use grading::{DesignView, GradingView, LevelView, grading_view};
 pub use index::{IndexView, TopicCardView, index_view};
 pub use search::{
-    FacetView, SearchFilterView, SearchPageView, claim_facets, claim_search_titles, search_view,
-    source_facets, topic_facets,
+    FacetView, SearchFilterView, SearchPageView, claim_facets, search_view, source_facets,
+    topic_facets,
 };
 pub use source::{CitingClaimView, RelationGroupView, RetractionView, SourcePageView, source_page};
 pub use topic::{

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::common::{SearchTitleView, audience_key};
 use crate::model::{EffectiveStatus, PageKind};
 use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedTopic};
 
@@ -45,18 +44,6 @@ fn facet(name: &'static str, value: impl Into<String>) -> FacetView {
         name,
         value: value.into(),
     }
-}
-
-/// A claim's statement in each audience's wording, for search result titles.
-pub fn claim_search_titles(kb: &KnowledgeBase, claim: &ResolvedClaim) -> Vec<SearchTitleView> {
-    kb.config
-        .audiences
-        .iter()
-        .map(|a| SearchTitleView {
-            meta: format!("title_{}", audience_key(&a.id)),
-            title: crate::text::markdown::plain_text(claim.claim.wording(&a.id)),
-        })
-        .collect()
 }
 
 /// What a claim page is found under: its kind of page, grade, effective status, and the
