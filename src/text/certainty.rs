@@ -40,6 +40,10 @@ pub const HEDGES: &[&str] = &[
     "not sure",
     "not known",
     "not clear",
+    "not certain",
+    "not proven",
+    "not established",
+    "unproven",
     "some",
     "estimate",
     "estimates",
@@ -296,6 +300,7 @@ mod tests {
         assert!(is_hedged("Watering can help."));
         assert!(!is_hedged("Mulch keeps roots cool. Maybelline."));
         assert!(is_hedged("We are not sure mulch helps."));
+        assert!(is_hedged("Descaling is not proven to help."));
         assert!(!is_hedged("Not surely."));
     }
 
