@@ -17,8 +17,8 @@
 //! which method helped").
 //!
 //! **Recommendations**: their wording follows their strength, not the certainty (GRADE words
-//! strong recommendations plainly even on low certainty), so each sentence that is not an
-//! attribution is flagged for words of proof when the certainty is low or very low, for
+//! strong recommendations plainly even on low certainty), so each sentence or clause (cut at
+//! `:` and `;`) that is not an attribution is flagged for words of proof when the certainty is low or very low, for
 //! [`certainty::OPTIONAL_WORDS`] when the strength is strong, and for [`certainty::MUST_WORDS`]
 //! when it is conditional. Strong: GRADE `strong`, NICE `offer`, USPSTF `A`, `B` and `D`;
 //! conditional: GRADE `conditional`, NICE `consider`, USPSTF `C`. SORT grades and USPSTF `I`
@@ -206,9 +206,10 @@ fn check_certainty(
             continue;
         }
         // A recommendation: one report per wording and rule, at the first sentence that has it.
+        // Clauses, so that "Water daily: in a trial of 40 gardens, …" judges "Water daily".
         let sentences: Vec<&str> = crate::text::readability::sentences(&plain)
             .into_iter()
-            .map(|(_, s)| s)
+            .flat_map(|(_, s)| s.split([':', ';']))
             .filter(|s| !certainty::is_attribution(s))
             .collect();
         let first = |list: &[&'static str], skip_negated: bool| {

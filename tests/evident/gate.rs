@@ -388,8 +388,8 @@ fn the_claim_page_shows_the_allow_reasons_and_what_a_source_graded() {
     let claim = format!(
         "{}allow:\n  - {{code: unsupported-figure, reason: \"The 47% is the fixture's own.\"}}\n",
         graded.replace(
-            "Something is true.\nkind",
-            "Something is true in 47% of cases.\nkind"
+            "Something may be true.\nkind",
+            "Something may be true in 47% of cases.\nkind"
         )
     );
     let site = site(&claim);

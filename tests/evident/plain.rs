@@ -90,7 +90,7 @@ fn plain_language_false_and_max_grade_override() {
     let site = site(&off, &claim("Mulch may help.", HARD, "moderate"));
     assert!(found(&site, "reading-level").is_empty());
     // A wording of grade 6.8 is above the default target and below a target of 8.
-    let evening = "Gardeners water their roses in the evening when the soil is cool.";
+    let evening = "Gardeners water their roses in the afternoon when the soil is cool.";
     let site = self::site(CONFIG, &claim("Mulch may help.", evening, "moderate"));
     let warnings = found(&site, "reading-level");
     assert_eq!(warnings.len(), 1);
