@@ -262,19 +262,17 @@ fn part_syllables(word: &str) -> usize {
     // `boxes`, `tables`) and `-ed` (`walked`, not `wanted`).
     let lone_e = |at: usize| at >= 1 && chars[at] == 'e' && !vowel(at - 1);
     let before = |k: usize| chars[n - k];
-    if count > 1 {
-        if chars[n - 1] == 'e' && lone_e(n - 1) && !(before(2) == 'l' && !vowel(n - 3)) {
-            count -= 1;
-        } else if word.ends_with("es")
-            && lone_e(n - 2)
-            && !matches!(before(3), 's' | 'x' | 'z' | 'c' | 'g')
-            && !word.ends_with("shes")
-            && !(before(3) == 'l' && !vowel(n - 4))
-        {
-            count -= 1;
-        } else if word.ends_with("ed") && lone_e(n - 2) && !matches!(before(3), 't' | 'd') {
-            count -= 1;
-        }
+    // `-le` after a consonant is a syllable of its own (`ta-ble`, `ta-bles`).
+    let consonant_le = |l_at: usize| chars[l_at] == 'l' && l_at >= 1 && !vowel(l_at - 1);
+    let silent_e = chars[n - 1] == 'e' && lone_e(n - 1) && !consonant_le(n - 2);
+    let silent_es = word.ends_with("es")
+        && lone_e(n - 2)
+        && !matches!(before(3), 's' | 'x' | 'z' | 'c' | 'g')
+        && !word.ends_with("shes")
+        && !consonant_le(n - 3);
+    let silent_ed = word.ends_with("ed") && lone_e(n - 2) && !matches!(before(3), 't' | 'd');
+    if count > 1 && (silent_e || silent_es || silent_ed) {
+        count -= 1;
     }
     count.max(1)
 }
