@@ -167,6 +167,16 @@ pub fn explain(code: Code) -> Explanation {
             "quote: \"Relactation was successful in 48 mothers\"   # the abstract says 49",
             "Copy the passage from the abstract exactly (mark left-out words with `…`), set `locator:` to where in the source the quote really is, or add `allow: [{code: quote-not-in-source, reason: \"…\"}]` saying why it differs (a translated quote, say).",
         ),
+        Code::WordingOverstatesCertainty => (
+            "A claim whose certainty is low or very low (GRADE `low`/`very-low`; Oxford CEBM levels 3, 4 and 5) has a statement or wording that states it as certain: no hedge (may, might, can, could, probably, likely, suggests, appears, uncertain, some…) or a word such as always, never, will, proven, guarantees, cures. GRADE's guidance on informative statements (Santesso et al., J Clin Epidemiol 2020) words low certainty with \"may\" and very low with \"the evidence is very uncertain\". A wording that reports what one study found (\"In a small trial, …\", \"one study found\", \"Case series, n=7: …\") is an attribution and is not flagged. In a recommendation, only words of proof are flagged for certainty, and the wording must match the strength: a strong recommendation worded as optional (may consider, might, could, optional) or a conditional one worded as a must (must, always, have to, need to, required). It is an evidence-integrity warning: approval is refused until the wording is fixed or `allow:` gives the reason.",
+            "certainty: low\\nstatement: Lids make kettles boil faster.   # no hedge",
+            "Hedge the wording as GRADE does (\"Lids may make kettles boil faster\"; very low: \"The evidence is very uncertain about …\"), say which study found it, match a recommendation's wording to its strength, or add `allow: [{code: wording-overstates-certainty, reason: \"…\"}]` when the wording is right as it is.",
+        ),
+        Code::ReadingLevel => (
+            "A wording for an audience marked `plain_language: true` in evident.yaml (by default the audience `patient`) has a Flesch–Kincaid grade above `plain_language.max_grade` (default 6, a reading age of about 11). Only English sites (`language: en` or `en-…`) are measured; when a claim has no wording for the audience, the statement it reads instead is measured. It informs and never blocks approval; the editor dashboard lists the grades.",
+            "patient: Horticultural practitioners recommend establishing perennial herbaceous borders.   # grade 18",
+            "Use shorter sentences and everyday words with fewer syllables; keep the meaning and every figure as verified.",
+        ),
         Code::GradeAboveDesign => (
             "The claim's certainty is higher than the designs of its cited sources can carry under GRADE (randomised trials and systematic reviews up to high; cohort, case-control, cross-sectional and pharmacokinetic studies up to low; case series, case reports, surveys, reviews, guidelines, databases and opinion very low).",
             "certainty: high on a claim citing only a case series",

@@ -252,6 +252,7 @@ pub const EVIDENCE_INTEGRITY: &[&str] = &[
     "cites-superseded",
     "source-needed",
     "quote-not-in-source",
+    "wording-overstates-certainty",
 ];
 
 /// Whether `code` is one of the [`EVIDENCE_INTEGRITY`] warnings.
@@ -353,6 +354,8 @@ codes! {
     AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";
     UnknownAllow = "unknown-allow": "An `allow:` entry names a code that does not exist.";
     RawHtml = "raw-html": "Raw HTML in content; it is shown as text, never run.";
+    ReadingLevel = "reading-level": "A plain-language audience's wording reads above the site's target grade.";
+    WordingOverstatesCertainty = "wording-overstates-certainty": "A wording states low-certainty evidence as certain, or words a recommendation against its strength.";
 }
 
 impl fmt::Display for Code {

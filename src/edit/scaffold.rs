@@ -20,7 +20,7 @@ pub const SKELETON: &[(&str, &str)] = &[
     ),
     (
         "content/claims/example-claim.yaml",
-        "statement: Replace this with a claim whose every number appears in the quote below.\nkind: finding\ncertainty: low\ncertainty_reason: Say why, in the terms of the evidence scale.\nsources:\n  - id: example-source\n    locator: abstract\n    quote: \"Copy the sentence of the source that supports the claim here.\"\nreview:\n  status: draft\n",
+        "statement: Replace this with the claim. Every number must appear in the quote below.\nkind: finding\ncertainty: low\ncertainty_reason: Say why, in the terms of the evidence scale.\nsources:\n  - id: example-source\n    locator: abstract\n    quote: \"Copy the sentence of the source that supports the claim here.\"\nreview:\n  status: draft\n",
     ),
     (
         "citations/sources.yaml",

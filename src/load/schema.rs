@@ -314,6 +314,8 @@ pub struct ConfigFile {
     certainty_words: Option<std::collections::BTreeMap<String, String>>,
     /// The audiences a claim may be reworded for, in the order their wordings are shown.
     audiences: Option<Vec<AudienceConfig>>,
+    /// The reading level plain-language audiences' wordings should stay under.
+    plain_language: Option<PlainLanguageConfig>,
     /// Who may appear as `by:` in a review history and as `--by` of `evident review`.
     reviewers: Option<Vec<ReviewerConfig>>,
     /// A CSL style name, e.g. vancouver (default), ama, apa, or the path of a .csl file.
@@ -348,6 +350,19 @@ struct AudienceConfig {
     id: String,
     /// The audience's name as readers see it (default: the id).
     label: Option<String>,
+    /// Its wordings are measured for reading level (Flesch–Kincaid grade, English sites
+    /// only) against `plain_language.max_grade`; default true for the audience `patient`,
+    /// false for any other.
+    plain_language: Option<bool>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct PlainLanguageConfig {
+    /// The Flesch–Kincaid grade plain-language wordings should not exceed, from 1 to 18
+    /// (default 6, a reading age of about 11); above it, the warning `reading-level`.
+    #[schemars(range(min = 1, max = 18))]
+    max_grade: Option<f64>,
 }
 
 #[derive(JsonSchema)]
@@ -685,7 +700,8 @@ mod tests {
             );
         }
 
-        let config = "grading: {evidence: grade, recommendations: grade}\naudiences: [{id: a, label: A}]\n\
+        let config = "grading: {evidence: grade, recommendations: grade}\naudiences: [{id: a, label: A, plain_language: true}]\n\
+            plain_language: {max_grade: 7}\n\
             reviewers: [{id: r, name: R, credentials: MD, role: x}]\n\
             review: {max_age_days: 1, approvals_required: {default: 1, topic: 2}, roles: {x: [submit]}, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public, notes: public}\n";
         let mut d = Diagnostics::new();
@@ -694,7 +710,8 @@ mod tests {
         let schema = by_name("evident.schema.json");
         for (definition, keys) in [
             ("GradingConfig", "evidence recommendations"),
-            ("AudienceConfig", "id label"),
+            ("AudienceConfig", "id label plain_language"),
+            ("PlainLanguageConfig", "max_grade"),
             ("ReviewerConfig", "credentials id name role"),
             (
                 "ReviewPolicyConfig",

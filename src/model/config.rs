@@ -10,6 +10,10 @@ use crate::model::ReviewAction;
 use crate::text::fields::Fields;
 use crate::text::yaml::{self, Node};
 
+mod plain;
+
+pub use plain::{PLAIN_BY_DEFAULT, PlainLanguage};
+
 /// The configuration file's name, at the site root; also its path in diagnostics.
 pub const CONFIG_FILE: &str = "evident.yaml";
 
@@ -35,6 +39,9 @@ pub struct Config {
     /// `audiences`: the audiences claims may be reworded for, in the order declared (the
     /// order of the wordings on a page); empty by default.
     pub audiences: Vec<Audience>,
+    /// `plain_language`: the reading grade plain-language audiences' wordings should stay
+    /// under.
+    pub plain_language: PlainLanguage,
     /// `reviewers`: who may appear as `by:` in a review history; empty by default.
     pub reviewers: Vec<Reviewer>,
     /// `citation_style`: a shipped style name or the path of a `.csl` file in the site, as
@@ -190,6 +197,9 @@ pub struct Audience {
     pub id: String,
     /// `label`: the audience's name as readers see it; the id when not given.
     pub label: String,
+    /// `plain_language`: its wordings are measured for reading level (English sites only);
+    /// true by default for the audience `patient`, false for any other.
+    pub plain_language: bool,
 }
 
 /// A reviewer declared under `reviewers:`.
@@ -378,6 +388,7 @@ impl Default for Config {
             },
             certainty_words: Default::default(),
             audiences: Vec::new(),
+            plain_language: PlainLanguage::default(),
             reviewers: Vec::new(),
             citation_style: "vancouver".into(),
             review: ReviewPolicy {
@@ -408,6 +419,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "grading",
     "certainty_words",
     "audiences",
+    "plain_language",
     "reviewers",
     "citation_style",
     "review",
@@ -485,16 +497,10 @@ impl Config {
             );
         }
         if let Some(items) = fields.list("audiences") {
-            config.audiences = read_people(items, &mut fields, "an audience", &["id", "label"])
-                .into_iter()
-                .map(|(id, mut f)| Audience {
-                    label: f
-                        .remove("label")
-                        .map(|v| v.value)
-                        .unwrap_or_else(|| id.clone()),
-                    id,
-                })
-                .collect();
+            config.audiences = plain::read_audiences(items, &mut fields);
+        }
+        if let Some(node) = fields.node("plain_language") {
+            plain::read_plain_language(node, &mut fields, &mut config.plain_language);
         }
         // Where each reviewer's role is written, checked against `review.roles` once read.
         let mut roles_written = Vec::new();

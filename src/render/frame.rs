@@ -36,7 +36,7 @@ pub(crate) fn site_view(kb: &KnowledgeBase) -> SiteView {
                 key: view::audience_key(&a.id),
                 label: a.label.clone(),
                 checked: i == 0,
-                plain: a.id == "patient",
+                plain: a.plain_language,
             })
             .collect(),
         scale: c.grading.evidence.name().into(),

@@ -1,6 +1,6 @@
 //! Claims: each claim resolved on its own against the site's configuration and the sources
-//! it cites — its checks (sources, audiences, required fields, figures, grade), fingerprint,
-//! effective status, due date and publication.
+//! it cites — its checks (sources, audiences, required fields, figures, grade, wording),
+//! fingerprint, effective status, due date and publication.
 
 use std::collections::BTreeMap;
 
@@ -42,6 +42,12 @@ pub(super) fn resolve_claim(
     check_figures(
         &claim,
         sources,
+        texts.get(&claim.path).map(String::as_str),
+        &mut checks,
+    );
+    super::wording::check_wordings(
+        &claim,
+        config,
         texts.get(&claim.path).map(String::as_str),
         &mut checks,
     );

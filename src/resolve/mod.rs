@@ -26,6 +26,7 @@ mod review;
 mod sources;
 mod topics;
 mod types;
+mod wording;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +44,7 @@ use crate::text::passage::Normalised;
 pub use approved::public;
 pub use links::replacement;
 pub use types::{KnowledgeBase, ResolvedClaim, ResolvedSource, ResolvedTopic};
+pub use wording::{ReadingGrade, reading_grades};
 
 /// Resolves a whole site for one of its faces (what the face shows is settled here, once).
 pub fn resolve(corpus: Corpus, today: Date, face: Face) -> KnowledgeBase {

@@ -48,6 +48,8 @@ pub fn queue(kb: &KnowledgeBase) -> Vec<QueueRow> {
             crate::diag::Code::MissingQuote => "missing quote",
             crate::diag::Code::SourceNeeded | crate::diag::Code::MissingSource => "source needed",
             crate::diag::Code::CitesRetracted => "cites retracted source",
+            crate::diag::Code::WordingOverstatesCertainty => "wording overstates certainty",
+            crate::diag::Code::ReadingLevel => "reading level above target",
             _ => continue,
         };
         let flags = flags_by_path.entry(d.location.path.as_str()).or_default();

@@ -1,7 +1,8 @@
 //! Text formats and text helpers that know nothing of claims or sources: YAML with spans, typed
 //! fields read from it, Markdown, the figures of a sentence, quotes found in a longer text,
-//! word diffs and escaping.
+//! reading level and the words that hedge or overstate a sentence, word diffs and escaping.
 
+pub mod certainty;
 pub mod diff;
 pub mod escape;
 pub mod fields;
@@ -9,6 +10,7 @@ pub mod figures;
 pub mod indent;
 pub mod markdown;
 pub mod passage;
+pub mod readability;
 pub mod yaml;
 
 /// 1-based line and column (in characters) of a byte offset; offsets inside a character or

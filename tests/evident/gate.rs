@@ -17,7 +17,7 @@ const CONFIG: &str = "title: Gate fixture\nreviewers:\n  - {id: author, name: An
 const SOURCES: &str = "- {id: src-a, type: article-journal, title: A cohort study, issued: {date-parts: [[2020]]}, design: cohort, sample_size: 10}\n- {id: src-b, type: article-journal, title: A newer trial, issued: {date-parts: [[2024]]}, design: rct, sample_size: 80}\n- {id: src-old, type: article-journal, title: An older trial, issued: {date-parts: [[2001]]}, design: rct, superseded_by: src-b}\n- {id: src-gone, type: article-journal, title: A withdrawn trial, issued: {date-parts: [[2010]]}, design: rct, retracted: {date: 2025-01-01, notice: Data could not be verified.}}\n- {id: src-guide, type: report, title: A graded guideline, issued: {date-parts: [[2023]]}, design: guideline}\n";
 
 /// A claim in review: submitted by the author, started by the reviewer.
-const IN_REVIEW: &str = "statement: Something is true.\nkind: finding\ncertainty: low\ncertainty_reason: One cohort study.\nsources:\n  - id: src-a\n    locator: abstract\n    quote: \"Something is true.\"\nreview:\n  status: in-review\n  history:\n    - {date: 2026-11-01, by: author, action: submit}\n    - {date: 2026-11-02, by: reviewer, action: start}\n";
+const IN_REVIEW: &str = "statement: Something may be true.\nkind: finding\ncertainty: low\ncertainty_reason: One cohort study.\nsources:\n  - id: src-a\n    locator: abstract\n    quote: \"Something is true.\"\nreview:\n  status: in-review\n  history:\n    - {date: 2026-11-01, by: author, action: submit}\n    - {date: 2026-11-02, by: reviewer, action: start}\n";
 
 /// The minimal fixture with the gate's reviewers and sources, and `claim` as claim-a.
 #[track_caller]
@@ -65,8 +65,8 @@ fn warning_cases() -> Vec<(&'static str, String)> {
         (
             "unsupported-figure",
             IN_REVIEW.replace(
-                "statement: Something is true.",
-                "statement: Something is true in 47% of cases.",
+                "statement: Something may be true.",
+                "statement: Something may be true in 47% of cases.",
             ),
         ),
         (
@@ -141,7 +141,7 @@ fn submit_and_start_pass_the_gate_too() {
             .replace("certainty: low\n", ""),
     );
     refused(&site, ReviewAction::Submit, "author", "missing-certainty");
-    let bare = "statement: Something is true.\nkind: finding\nreview:\n  status: draft\n";
+    let bare = "statement: Something may be true.\nkind: finding\nreview:\n  status: draft\n";
     let site = self::site(bare);
     assert!(
         site.check()
@@ -307,7 +307,10 @@ fn v1_approvals_still_verify_and_v2_covers_the_allow_reasons() {
     assert_eq!(kb.claims["claim-a"].fingerprint_shown(), v1);
     site.write(
         CLAIM,
-        &approved.replace("Something is true.\nkind", "Something else is true.\nkind"),
+        &approved.replace(
+            "Something may be true.\nkind",
+            "Something else may be true.\nkind",
+        ),
     );
     assert_eq!(status(&site), EffectiveStatus::ChangedSinceApproval);
 
@@ -385,8 +388,8 @@ fn the_claim_page_shows_the_allow_reasons_and_what_a_source_graded() {
     let claim = format!(
         "{}allow:\n  - {{code: unsupported-figure, reason: \"The 47% is the fixture's own.\"}}\n",
         graded.replace(
-            "Something is true.\nkind",
-            "Something is true in 47% of cases.\nkind"
+            "Something may be true.\nkind",
+            "Something may be true in 47% of cases.\nkind"
         )
     );
     let site = site(&claim);

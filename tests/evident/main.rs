@@ -16,6 +16,7 @@ mod incremental;
 mod layout;
 mod links;
 mod original_page;
+mod plain;
 mod quotes;
 mod review;
 mod serve;

@@ -50,8 +50,9 @@ pub struct AudienceView {
     pub label: String,
     /// Whether this audience is the one chosen when a page opens (the first one).
     pub checked: bool,
-    /// Whether it reads plain language (parents, patients): it sees the certainty of
-    /// evidence in words (`certainty_words`) rather than the scale's terms and symbols.
+    /// Whether it reads plain language (`plain_language` in evident.yaml: parents,
+    /// patients): it sees the certainty of evidence in words (`certainty_words`) rather than
+    /// the scale's terms and symbols.
     pub plain: bool,
 }
 

@@ -32,15 +32,37 @@ pub struct DashboardRow {
     /// Whether that review is past due.
     pub overdue: bool,
     /// The problems an editor should see: "review overdue", "missing quote", "figure not in
-    /// quote", "grade above design", "source needed", "cites retracted source".
+    /// quote", "grade above design", "source needed", "cites retracted source", "wording
+    /// overstates certainty", "reading level above target".
     pub flags: Vec<String>,
+    /// The reading grade of each plain-language audience's wording, in the site's order of
+    /// audiences; empty on a site not in English or without such audiences.
+    pub reading: Vec<ReadingView>,
+}
+
+/// The reading grade of one plain-language audience's wording of a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingView {
+    /// The audience's id (`patient`).
+    pub audience: String,
+    /// The audience's label.
+    pub label: String,
+    /// The Flesch–Kincaid grade, to one decimal (`9.3`).
+    pub grade: String,
+    /// The grade as a number, for sorting.
+    pub score: f64,
+    /// Whether it is above the site's target (`dashboard.reading_target`).
+    pub above: bool,
+    /// Whether the statement was measured, the claim having no wording for the audience.
+    pub statement: bool,
 }
 
 /// One review queue: the claims waiting for the same thing.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueueView {
     /// The queue's id: submitted, in-review, changes-requested, changed-since-approval,
-    /// cites-retracted, overdue, missing-quote or figure-or-grade.
+    /// cites-retracted, overdue, missing-quote, figure-or-grade, overstates-certainty or
+    /// reading-level.
     pub name: &'static str,
     /// The queue in words ("Submitted, waiting for a reviewer").
     pub label: &'static str,
@@ -62,6 +84,9 @@ pub struct DashboardView {
     pub rows: Vec<DashboardRow>,
     /// Every topic and plain page, in slug order.
     pub topics: Vec<DashboardTopicRow>,
+    /// The site's `plain_language.max_grade` (`6`), when some audience's wordings are
+    /// measured for reading level; None otherwise.
+    pub reading_target: Option<String>,
 }
 
 /// One topic or plain page in the dashboard's table of pages.
@@ -112,6 +137,17 @@ pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> Dashbo
                     next_due: row.next_due,
                     overdue: row.overdue,
                     flags: row.flags,
+                    reading: crate::resolve::reading_grades(&claim.claim, &kb.config)
+                        .into_iter()
+                        .map(|g| ReadingView {
+                            grade: format!("{:.1}", g.grade),
+                            score: g.grade,
+                            above: g.above,
+                            statement: !g.own_wording,
+                            audience: g.audience,
+                            label: g.label,
+                        })
+                        .collect(),
                 })
             }),
     );
@@ -151,8 +187,20 @@ pub fn dashboard_view(kb: &KnowledgeBase, links: &Links, public: bool) -> Dashbo
                 .iter()
                 .any(|f| f == "figure not in quote" || f == "grade above design")
         }),
+        queue(
+            "overstates-certainty",
+            "Wording overstates certainty",
+            &|r| r.flags.iter().any(|f| f == "wording overstates certainty"),
+        ),
+        queue(
+            "reading-level",
+            "Plain-language wording above the reading target (informs, does not block)",
+            &|r| r.status.name != "retired" && r.reading.iter().any(|g| g.above),
+        ),
     ];
     DashboardView {
+        reading_target: (kb.config.plain_language_audiences().next().is_some())
+            .then(|| kb.config.plain_language.target()),
         by_status: counts_by_status(kb.claims.values().map(|c| c.status)),
         queues,
         rows,
