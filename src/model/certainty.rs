@@ -73,7 +73,9 @@ pub fn read(node: &Node, parent: &mut Fields<'_>, scale: EvidenceScale) -> Certa
             );
             continue;
         }
-        words.overrides.insert((*level).to_string(), text.to_string());
+        words
+            .overrides
+            .insert((*level).to_string(), text.to_string());
     }
     fields.finish(
         scale.levels(),
@@ -130,8 +132,14 @@ mod tests {
             .map(|d| format!("{}:{} {}", d.location.line, d.code, d.message))
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found.iter().any(|f| f.starts_with("4:unknown-field")), "{found:?}");
-        assert!(found.iter().any(|f| f.starts_with("5:invalid-value")), "{found:?}");
+        assert!(
+            found.iter().any(|f| f.starts_with("4:unknown-field")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|f| f.starts_with("5:invalid-value")),
+            "{found:?}"
+        );
         assert_eq!(
             config
                 .certainty_words

@@ -29,6 +29,8 @@ pub struct Config {
     pub grading: Grading,
     /// `certainty_words`: what each certainty level means to a plain-language reader.
     pub certainty_words: crate::model::certainty::CertaintyWords,
+    /// `contact`: the clinic or publisher a handout names (name, phone, web address, logo).
+    pub contact: Option<crate::model::contact::Contact>,
     /// `audiences`: the audiences claims may be reworded for, in the order declared (the
     /// order of the wordings on a page); empty by default.
     pub audiences: Vec<Audience>,
@@ -373,6 +375,7 @@ impl Default for Config {
                 recommendations: RecommendationScale::Grade,
             },
             certainty_words: Default::default(),
+            contact: None,
             audiences: Vec::new(),
             reviewers: Vec::new(),
             citation_style: "vancouver".into(),
@@ -402,6 +405,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "language",
     "grading",
     "certainty_words",
+    "contact",
     "audiences",
     "reviewers",
     "citation_style",
@@ -473,6 +477,9 @@ impl Config {
         if let Some(node) = fields.node(crate::model::certainty::KEY) {
             config.certainty_words =
                 crate::model::certainty::read(node, &mut fields, config.grading.evidence);
+        }
+        if let Some(node) = fields.node(crate::model::contact::KEY) {
+            config.contact = crate::model::contact::read(node, &mut fields);
         }
         if let Some(items) = fields.list("audiences") {
             config.audiences = read_people(items, &mut fields, "an audience", &["id", "label"])

@@ -271,7 +271,9 @@ pub fn status_view(status: EffectiveStatus) -> StatusView {
 /// A certainty in words a plain-language reader understands ("based on limited research; we
 /// are not sure"): the site's `certainty_words`, else the default for the level's rank.
 pub fn plain_certainty(config: &Config, value: &str) -> String {
-    config.certainty_words.phrase(config.grading.evidence, value)
+    config
+        .certainty_words
+        .phrase(config.grading.evidence, value)
 }
 
 /// The certainty badge of a claim; None for a claim not graded yet.
