@@ -109,13 +109,13 @@ impl Logo {
     /// The image as a `data:` URI (base64), for an `<img>` that works wherever the HTML file
     /// is opened; None when the bytes were not read.
     pub fn data_uri(&self) -> Option<String> {
-        let bytes = self.bytes.as_ref()?;
-        Some(format!(
-            "data:{};base64,{}",
-            self.kind.mime(),
-            base64(bytes)
-        ))
+        Some(data_uri(self.kind, self.bytes.as_ref()?))
     }
+}
+
+/// An image as a `data:` URI (base64).
+pub fn data_uri(kind: ImageKind, bytes: &[u8]) -> String {
+    format!("data:{};base64,{}", kind.mime(), base64(bytes))
 }
 
 /// Reads `contact:`, a mapping with `name` (required), `phone`, `url` and `logo`.

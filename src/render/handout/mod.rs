@@ -8,13 +8,16 @@
 //! Only effectively approved claims are included unless the handout is a draft: a leaflet
 //! handed to a patient must not carry statements nobody has checked.
 
+mod clinic;
 mod data;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod qr;
 mod site;
 mod theme;
+mod words;
 
+pub use clinic::{HandoutContact, HandoutHelp};
 pub use data::{
     DRAFT_MARK, Handout, HandoutClaim, HandoutError, HandoutOptions, HandoutReference,
     HandoutSection, Paper, Span, handout,
