@@ -402,7 +402,11 @@ pub fn handout(
     let summary = t.summary.as_deref().filter(|_| show_summary);
     let summary_note = (t.summary.is_some() && !show_summary)
         .then(|| "The summary of this topic is awaiting review and is not included.".to_string());
-    let help = t.help.as_ref().filter(|_| show_summary).map(HandoutHelp::of);
+    let help = t
+        .help
+        .as_ref()
+        .filter(|_| show_summary)
+        .map(HandoutHelp::of);
     let help_note = (t.help.is_some() && !show_summary).then(|| {
         "The advice on when to get help is awaiting review and is not included.".to_string()
     });
