@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::data::{Span, spans};
+use super::runs::{Span, spans};
 use crate::model::HelpAdvice;
 use crate::model::contact::{Contact, ImageKind};
 

@@ -13,6 +13,7 @@ mod data;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod qr;
+mod runs;
 mod site;
 mod theme;
 mod words;
@@ -20,8 +21,9 @@ mod words;
 pub use clinic::{HandoutContact, HandoutHelp};
 pub use data::{
     DRAFT_MARK, Handout, HandoutClaim, HandoutError, HandoutOptions, HandoutReference,
-    HandoutSection, Paper, Span, handout,
+    HandoutSection, Paper, handout,
 };
+pub use runs::Span;
 pub use site::{Written, put_site_handouts, site_html, site_html_path};
 pub use theme::HandoutTheme;
 
