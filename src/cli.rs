@@ -206,6 +206,10 @@ pub struct HandoutArgs {
     /// Include statements not yet approved, and mark every page "DRAFT — not reviewed"
     #[arg(long)]
     pub draft: bool,
+    /// Large print: a 16pt body, every smaller text scaled up to match (it may take more than
+    /// two pages); named <topic>-large-print.* in the output folder
+    #[arg(long)]
+    pub large_print: bool,
     /// Write this one file; its extension (.pdf or .html) picks the format (default: both
     /// into the output folder's handouts/)
     #[arg(long, value_name = "FILE")]

@@ -41,6 +41,7 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> anyhow::Result<ExitCode> {
             PaperArg::Letter => Paper::Letter,
         }),
         draft: args.draft,
+        large_print: args.large_print,
     };
     let target = match &args.out {
         Some(file) => Target::File(ctx.arg_path(file)),

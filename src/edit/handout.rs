@@ -6,7 +6,7 @@
 //! writes files itself, under three rules:
 //!
 //! - it writes exactly the `--out` file, or files named `handouts/<slug>[-<audience>]
-//!   [-<paper>][-draft].<ext>` inside the site's output folder — nowhere else (a symbolic
+//!   [-<paper>][-large-print][-draft].<ext>` inside the site's output folder — nowhere else (a symbolic
 //!   link on the way is refused, never followed);
 //! - a handout made with other options than a build's gets a suffixed name, so a draft or a
 //!   clinician's version never takes the place of the published handout a build wrote;
@@ -130,6 +130,9 @@ pub fn file_stem(kb: &KnowledgeBase, handout: &Handout, options: &HandoutOptions
     if Some(handout.paper) != defaults.paper {
         stem.push('-');
         stem.push_str(handout.paper.name());
+    }
+    if options.large_print {
+        stem.push_str("-large-print");
     }
     if options.draft {
         stem.push_str("-draft");

@@ -84,6 +84,12 @@ pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile
             corpus.texts.insert(rel, text);
         }
     }
+    // The handouts' logo is a file of the site, read once here like a `.csl` style.
+    crate::model::contact::attach_logo(
+        &mut corpus.config.contact,
+        |rel| std::fs::read(project.root.join(rel)),
+        &mut corpus.diagnostics,
+    );
     corpus.style = Style::for_site(
         &corpus.config,
         &project.root,

@@ -228,6 +228,11 @@ pub struct TopicFrontMatter {
     /// A topic (the default) or a plain page.
     #[schemars(default, schema_with = "page_kind")]
     kind: Option<String>,
+    /// When a reader should get help: short lines of Markdown, shown under the heading "When
+    /// to get help" after the statements on the page and on the handout.
+    when_to_get_help: Option<Vec<String>>,
+    /// The same advice under the heading "Contact us if" (give one of the two keys).
+    contact_us_if: Option<Vec<String>>,
     review: Option<Review>,
 }
 
@@ -308,6 +313,9 @@ pub struct ConfigFile {
     language: Option<String>,
     /// The scales certainty and strength are written in.
     grading: Option<GradingConfig>,
+    /// The clinic or publisher a handout names: its name, phone number, web address and logo
+    /// (a PNG, SVG or JPEG file of the site).
+    contact: Option<ContactConfig>,
     /// What each certainty level means to a plain-language reader, by level of the evidence
     /// scale (high, moderate, low, very-low, not-applicable; or 1-5): overrides the default
     /// phrases ("based on limited research; we are not sure").
@@ -330,6 +338,19 @@ pub struct ConfigFile {
     theme: Option<String>,
     /// Links without the trailing index.html, for sites served by a web server.
     pretty_urls: Option<bool>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ContactConfig {
+    /// The clinic's or publisher's name, as printed on handouts.
+    name: String,
+    /// The phone number to call, as printed.
+    phone: Option<String>,
+    /// The clinic's web address (http:// or https://).
+    url: Option<String>,
+    /// The path of a PNG, SVG or JPEG file inside the site, e.g. static/logo.svg.
+    logo: Option<String>,
 }
 
 #[derive(JsonSchema)]
@@ -702,6 +723,7 @@ mod tests {
 
         let config = "grading: {evidence: grade, recommendations: grade}\naudiences: [{id: a, label: A, plain_language: true}]\n\
             plain_language: {max_grade: 7}\n\
+            contact: {name: N, phone: '1', url: 'https://example.org/', logo: l.svg}\n\
             reviewers: [{id: r, name: R, credentials: MD, role: x}]\n\
             review: {max_age_days: 1, approvals_required: {default: 1, topic: 2}, roles: {x: [submit]}, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public, notes: public}\n";
         let mut d = Diagnostics::new();
@@ -709,6 +731,7 @@ mod tests {
         assert!(d.is_empty(), "{:?}", d.sorted());
         let schema = by_name("evident.schema.json");
         for (definition, keys) in [
+            ("ContactConfig", "logo name phone url"),
             ("GradingConfig", "evidence recommendations"),
             ("AudienceConfig", "id label plain_language"),
             ("PlainLanguageConfig", "max_grade"),

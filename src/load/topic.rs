@@ -2,14 +2,29 @@
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::load::review::read_review;
-use crate::model::{PageKind, PageRef, PageRefKind, Review, Topic};
+use crate::model::{HelpAdvice, PageKind, PageRef, PageRefKind, Review, Topic};
 use crate::text::fields::Fields;
 use crate::text::markdown::{self, Reference, SplitError};
 use crate::text::yaml::Spanned;
 use crate::text::yaml::{self, Pos};
 
 /// The keys a page's front matter may have; any other is reported as `unknown-field`.
-pub const TOPIC_FIELDS: &[&str] = &["title", "question", "summary", "slug", "kind", "review"];
+pub const TOPIC_FIELDS: &[&str] = &[
+    "title",
+    "question",
+    "summary",
+    "slug",
+    "kind",
+    HELP_KEYS[0].0,
+    HELP_KEYS[1].0,
+    "review",
+];
+
+/// The keys of a topic's advice on when to get help, each with the heading it is shown under.
+pub const HELP_KEYS: [(&str, &str); 2] = [
+    ("when_to_get_help", "When to get help"),
+    ("contact_us_if", "Contact us if"),
+];
 
 /// Parses one page. `default_slug` is the file stem, or the folder name for `index.md`.
 pub fn parse_topic(
@@ -87,6 +102,7 @@ pub fn parse_topic(
             },
         ),
     };
+    let help = read_help(&mut fields);
     let review = match fields.node("review") {
         Some(n) => {
             let key_offset = fields.key_pos("review").and_then(|p| p.offset);
@@ -154,6 +170,7 @@ pub fn parse_topic(
             .unwrap_or_else(|| default_slug.to_string()),
         question,
         summary,
+        help,
         review,
         front_matter,
         body: split.body.to_string(),
@@ -161,6 +178,58 @@ pub fn parse_topic(
         body_offset: split.body_offset,
         references,
     })
+}
+
+/// `when_to_get_help:` or `contact_us_if:` (one of them: both is an error at the second), a
+/// list of short lines; blank lines are errors, and an empty list is no advice.
+fn read_help(fields: &mut Fields<'_>) -> Option<HelpAdvice> {
+    let mut found: Option<HelpAdvice> = None;
+    for (key, heading) in HELP_KEYS {
+        let Some(items) = fields.list(key) else {
+            continue;
+        };
+        if found.is_some() {
+            let pos = fields.key_pos(key).unwrap_or_default();
+            let loc = fields.location(pos);
+            fields.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    loc,
+                    format!(
+                        "`{key}` repeats `{}`: a topic has one list of when to get help",
+                        HELP_KEYS[0].0
+                    ),
+                )
+                .width(key.chars().count())
+                .hint("keep one of the two keys; its name picks the heading"),
+            );
+            continue;
+        }
+        let mut lines = Vec::new();
+        for item in items {
+            let Some(line) = fields.text_of(item, key) else {
+                continue;
+            };
+            if line.value.trim().is_empty() {
+                let loc = fields.location(line.pos);
+                fields.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        loc,
+                        format!("a line of `{key}` is empty"),
+                    )
+                    .hint("write the advice, or remove the line"),
+                );
+                continue;
+            }
+            lines.push(line.value.trim().to_string());
+        }
+        found = Some(HelpAdvice {
+            heading: heading.to_string(),
+            lines,
+        });
+    }
+    found.filter(|h| !h.lines.is_empty())
 }
 
 fn fields_free_warning(diagnostics: &mut Diagnostics, path: &str, line: u32, column: u32) {
@@ -217,6 +286,37 @@ mod tests {
         let entry = &topic.review.history[0];
         assert_eq!(entry.pos.line, 6);
         assert_eq!(entry.by.pos.line, 6);
+    }
+
+    #[test]
+    fn advice_on_when_to_get_help_has_a_heading_and_lines() {
+        let mut d = Diagnostics::new();
+        let page = "---\ntitle: Kettles\nwhen_to_get_help:\n  - Call us if the kettle *sparks*.\n  - \"  \"\n---\n";
+        let topic = parse_topic(page, "p.md", "p", &mut d).unwrap();
+        let help = topic.help.expect("help");
+        assert_eq!(help.heading, "When to get help");
+        assert_eq!(help.lines, ["Call us if the kettle *sparks*."]);
+        let d = d.sorted();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code, d[0].location.line), (Code::InvalidValue, 5));
+        // The fingerprint covers the advice: it is front matter.
+        assert!(topic.front_matter.get("when_to_get_help").is_some());
+
+        let mut d = Diagnostics::new();
+        let page =
+            "---\ntitle: Kettles\ncontact_us_if: [the lid is stuck]\nwhen_to_get_help: [x]\n---\n";
+        let topic = parse_topic(page, "p.md", "p", &mut d).unwrap();
+        assert_eq!(topic.help.expect("help").heading, "When to get help");
+        let d = d.sorted();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].location.to_string(), "p.md:3:1");
+
+        let mut d = Diagnostics::new();
+        let page = "---\ntitle: Kettles\ncontact_us_if: []\n---\n";
+        assert_eq!(parse_topic(page, "p.md", "p", &mut d).unwrap().help, None);
+        let page = "---\ntitle: Kettles\n---\n";
+        assert_eq!(parse_topic(page, "p.md", "p", &mut d).unwrap().help, None);
+        assert!(d.is_empty());
     }
 
     #[test]

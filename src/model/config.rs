@@ -11,6 +11,7 @@ use crate::text::fields::Fields;
 use crate::text::yaml::{self, Node};
 
 mod plain;
+mod roles;
 
 pub use plain::{PLAIN_BY_DEFAULT, PlainLanguage};
 
@@ -36,6 +37,8 @@ pub struct Config {
     pub grading: Grading,
     /// `certainty_words`: what each certainty level means to a plain-language reader.
     pub certainty_words: crate::model::certainty::CertaintyWords,
+    /// `contact`: the clinic or publisher a handout names (name, phone, web address, logo).
+    pub contact: Option<crate::model::contact::Contact>,
     /// `audiences`: the audiences claims may be reworded for, in the order declared (the
     /// order of the wordings on a page); empty by default.
     pub audiences: Vec<Audience>,
@@ -387,6 +390,7 @@ impl Default for Config {
                 recommendations: RecommendationScale::Grade,
             },
             certainty_words: Default::default(),
+            contact: None,
             audiences: Vec::new(),
             plain_language: PlainLanguage::default(),
             reviewers: Vec::new(),
@@ -418,6 +422,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "language",
     "grading",
     "certainty_words",
+    "contact",
     "audiences",
     "plain_language",
     "reviewers",
@@ -495,6 +500,9 @@ impl Config {
                 config.grading.evidence.levels(),
                 config.grading.evidence.name(),
             );
+        }
+        if let Some(node) = fields.node(crate::model::contact::KEY) {
+            config.contact = crate::model::contact::read(node, &mut fields);
         }
         if let Some(items) = fields.list("audiences") {
             config.audiences = plain::read_audiences(items, &mut fields);
@@ -684,7 +692,7 @@ fn read_review_policy(node: &Node, parent: &mut Fields<'_>, policy: &mut ReviewP
         read_approvals(node, &mut fields, &mut policy.approvals_required);
     }
     if let Some(node) = fields.node("roles") {
-        read_roles(node, &mut fields, &mut policy.roles);
+        roles::read_roles(node, &mut fields, &mut policy.roles.0);
     }
     if let Some(v) = fields.boolean("require_quotes") {
         policy.require_quotes = v.value;
@@ -779,87 +787,6 @@ fn at_least_one(node: &Node, key: &str, fields: &mut Fields<'_>) -> Option<u32> 
             None
         }
     }
-}
-
-/// `roles`: a map of role name → list of review actions; it replaces the default map.
-fn read_roles(node: &Node, parent: &mut Fields<'_>, roles: &mut Roles) {
-    let Some(entries) = node.as_map() else {
-        let loc = parent.location(node.pos);
-        parent.push(
-            Diagnostic::error(
-                Code::WrongType,
-                loc,
-                format!("`roles` must be a mapping, found {}", node.kind_name()),
-            )
-            .hint("write one `role name: [actions]` line per role, e.g. `author: [submit]`"),
-        );
-        return;
-    };
-    let mut read: Vec<(String, Vec<ReviewAction>)> = Vec::new();
-    for (key, value) in entries {
-        let Some(items) = value.as_seq() else {
-            let loc = parent.location(value.pos);
-            parent.push(
-                Diagnostic::error(
-                    Code::WrongType,
-                    loc,
-                    format!(
-                        "the actions of role `{}` must be a list, found {}",
-                        key.name,
-                        value.kind_name()
-                    ),
-                )
-                .hint(format!(
-                    "write `{}: [submit, start, approve, request-changes, retire]`, keeping the actions it may take",
-                    key.name
-                )),
-            );
-            continue;
-        };
-        let mut actions = Vec::new();
-        for item in items {
-            let text = item.as_text().unwrap_or_default();
-            match ReviewAction::from_name(text.trim()) {
-                Some(action) => actions.push(action),
-                None => {
-                    let loc = parent.location(item.pos);
-                    let mut d = Diagnostic::error(
-                        Code::InvalidValue,
-                        loc,
-                        format!("`{text}` is not a review action"),
-                    )
-                    .width(text.chars().count())
-                    .hint(format!("allowed: {}", ReviewAction::NAMES.join(", ")));
-                    if let Some(close) =
-                        crate::text::fields::closest(&text, ReviewAction::NAMES.iter().copied())
-                    {
-                        d = d.hint(format!("did you mean `{close}`?"));
-                    }
-                    parent.push(d);
-                }
-            }
-        }
-        let name = key.name.trim().to_string();
-        if read
-            .iter()
-            .any(|(n, _)| n.to_lowercase() == name.to_lowercase())
-        {
-            let loc = parent.location(key.pos);
-            parent.push(
-                Diagnostic::error(
-                    Code::DuplicateId,
-                    loc,
-                    format!(
-                        "role `{name}` is declared twice (role names are compared ignoring case)"
-                    ),
-                )
-                .hint("declare each role once, with every action it may take"),
-            );
-            continue;
-        }
-        read.push((name, actions));
-    }
-    *roles = Roles(read);
 }
 
 #[cfg(test)]

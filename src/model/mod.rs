@@ -3,6 +3,7 @@
 
 pub mod certainty;
 pub mod config;
+pub mod contact;
 pub mod face;
 pub mod fingerprint;
 pub mod idmap;
@@ -510,6 +511,18 @@ pub struct Retired {
     pub replaced_by: Option<Spanned<String>>,
 }
 
+/// A topic's advice on when to get help: short lines of Markdown inline text under a heading.
+/// Part of the topic's prose, so its review covers them (they are in the front matter its
+/// fingerprint is made of).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpAdvice {
+    /// The heading the key names: "When to get help" for `when_to_get_help:`, "Contact us
+    /// if" for `contact_us_if:`.
+    pub heading: String,
+    /// The lines, in order, each as written (Markdown inline text), never blank.
+    pub lines: Vec<String>,
+}
+
 /// A topic page (or a plain page such as an editorial policy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Topic {
@@ -528,6 +541,9 @@ pub struct Topic {
     /// `summary:`, a short answer shown under the title, in listings and as the page's
     /// description.
     pub summary: Option<String>,
+    /// `when_to_get_help:` or `contact_us_if:`: when a reader should seek help, shown
+    /// after the statements on the page and on the handout; None when not given or empty.
+    pub help: Option<HelpAdvice>,
     /// `review:`; the default (draft, no history) when the front matter has none.
     pub review: Review,
     /// The front matter as JSON without `review` (for the fingerprint).

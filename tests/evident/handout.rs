@@ -143,8 +143,26 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
                 claim.id
             );
         }
-        assert!(text.contains(&normalise("we are not sure")));
-        assert!(text.contains(&normalise("practice point, not graded")));
+        // Certainty in the patient words of `certainty_words`, never the scales' jargon.
+        assert!(text.contains(&normalise("based on limited research; we are not sure")));
+        assert!(text.contains(&normalise("practical advice, not a research finding")));
+        for jargon in ["confidence", "conditional", "recommendation,", "not graded"] {
+            assert!(
+                !text.contains(&normalise(jargon)),
+                "{paper}: `{jargon}` on a patient handout:\n{text}"
+            );
+        }
+        // The bundled topic gives no advice on when to get help (nothing verified supports
+        // any): no such section, not even its heading.
+        assert!(!text.contains(&normalise("When to get help")));
+        // The bundled site's fictional clinic, and the clinician's notes box.
+        for line in [
+            "Example Clinic (fictional)",
+            "Phone 01632 960 000",
+            "Notes from your clinician",
+        ] {
+            assert!(text.contains(&normalise(line)), "{line} missing:\n{text}");
+        }
         assert!(text.contains(&normalise(&format!(
             "{} statements awaiting review are not included",
             want.omitted
@@ -160,7 +178,8 @@ fn pdf_holds_the_reviewed_statements_references_and_review_dates() {
             }
         }
         for line in [
-            "Last reviewed 2026-11-29 by Example Reviewer (fictional), IBCLC".to_string(),
+            // The public face's review line.
+            "Reviewed by Example Reviewer (fictional), IBCLC on 2026-11-29".to_string(),
             "Next review due 2027-11-29".to_string(),
             URL.to_string(),
             "Educational purpose only.".to_string(),
@@ -401,4 +420,254 @@ fn print_html_fits_two_pages_on_a4_and_letter() {
 fn default_paper_follows_the_site_language() {
     assert_eq!(Paper::for_language("en"), Paper::A4);
     assert_eq!(Paper::for_language("en-US"), Paper::Letter);
+}
+
+/// The text of an HTML page's body: tags dropped, entities decoded.
+fn html_text(page: &str) -> String {
+    let body = &page[page.find("<body").unwrap_or(0)..];
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    crate::harness::decode_entities(&text)
+}
+
+/// The kettle site (tests/fixtures/kettles): a topic with advice on when to get help, a
+/// fictional repair desk as its contact, and a made-up mark as its logo.
+fn kettles() -> Site {
+    Site::fixture("kettles")
+}
+
+#[track_caller]
+fn kettle_handout(root: &Path, out: &Path, extra: &[&str]) {
+    run(evident(root)
+        .args(["handout", "kettles", "--draft", "--out"])
+        .arg(out)
+        .args(extra));
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn when_to_get_help_contact_and_notes_are_on_both_handouts() {
+    let site = kettles();
+    let root = site.root.as_path();
+    let (pdf, html) = (root.join("k.pdf"), root.join("k.html"));
+    kettle_handout(root, &pdf, &[]);
+    kettle_handout(root, &html, &[]);
+    let text = pdf_text(&pdf);
+    let page = std::fs::read_to_string(&html).expect("html");
+    let printed = normalise(&html_text(&page));
+    for line in [
+        "When to get help",
+        "Call us if the kettle sparks.",
+        "Call us if the lid will not close.",
+        "Kettle Repair Desk (fictional)",
+        "01632 960 123",
+        "https://example.org/kettles/",
+        "Notes from your clinician",
+        "based on limited research; we are not sure",
+        "suggested, based on limited research",
+    ] {
+        assert!(
+            text.contains(&normalise(line)),
+            "PDF: {line} missing:\n{text}"
+        );
+        assert!(
+            printed.contains(&normalise(line)),
+            "HTML: {line} missing:\n{page}"
+        );
+    }
+    for jargon in ["confidence", "conditional"] {
+        assert!(!text.contains(jargon), "PDF: {jargon}:\n{text}");
+        assert!(!printed.contains(jargon), "HTML: {jargon}:\n{page}");
+    }
+    // The help box comes after the statements, the notes box after it.
+    let at = |needle: &str| {
+        text.find(&normalise(needle))
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    assert!(at("Descale the kettle") < at("When to get help"));
+    assert!(at("When to get help") < at("Notes from your clinician"));
+    // The logo: inline in the HTML (the file needs nothing beside it), a file of the PDF.
+    assert!(
+        page.contains("<img src=\"data:image&#x2f;svg+xml;base64,")
+            && page.contains("alt=\"Logo of Kettle Repair Desk (fictional)\""),
+        "{page}"
+    );
+    assert!(page.contains("<h2 id=\"help-heading\">When to get help</h2>"));
+    assert!(page.contains("<h2 id=\"notes-heading\">Notes from your clinician</h2>"));
+    let date = evident::text::fields::parse_date(TODAY).expect("date");
+    let kb = evident::check(&site.project(), date).expect("check");
+    let options = evident::render::handout::HandoutOptions {
+        draft: true,
+        ..evident::render::handout::HandoutOptions::site_default(&kb.config)
+    };
+    let want = evident::render::handout::handout(&kb, "kettles", &options).expect("handout");
+    let contact = want.contact.expect("contact");
+    assert_eq!(contact.logo.as_deref(), Some("logo.svg"));
+    assert_eq!(field(&pdf_info(&pdf), "Tagged"), "yes");
+
+    // The topic page shows the same advice after its statements.
+    let out = site.build_preview();
+    let topic = std::fs::read_to_string(out.join("kettles/index.html")).expect("topic page");
+    let help = topic
+        .find("<section class=\"topic-help\"")
+        .expect("help section");
+    assert!(topic[help..].contains("<h2 id=\"topic-help-heading\">When to get help</h2>"));
+    assert!(topic[help..].contains("<li>Call us if the kettle <strong>sparks</strong>.</li>"));
+    assert!(topic.find("class=\"topic-body\"").expect("body") < help);
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn without_advice_or_contact_there_is_no_section() {
+    let site = kettles();
+    let root = site.root.as_path();
+    let topic = site.read("content/kettles.md");
+    let without: String = topic
+        .lines()
+        .filter(|l| !l.starts_with("when_to_get_help:") && !l.starts_with("  - Call us"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, topic);
+    site.write("content/kettles.md", &without);
+    let config = site.read("evident.yaml");
+    let cut = config.find("contact:").expect("contact block");
+    site.write("evident.yaml", &config[..cut]);
+    let (pdf, html) = (root.join("k.pdf"), root.join("k.html"));
+    kettle_handout(root, &pdf, &[]);
+    kettle_handout(root, &html, &[]);
+    let text = pdf_text(&pdf);
+    let page = std::fs::read_to_string(&html).expect("html");
+    for absent in ["When to get help", "Kettle Repair Desk", "Call us"] {
+        assert!(!text.contains(&normalise(absent)), "PDF: {absent}:\n{text}");
+        assert!(!page.contains(absent), "HTML: {absent}:\n{page}");
+    }
+    assert!(!page.contains("class=\"help\"") && !page.contains("class=\"contact\""));
+    // The notes box is always there.
+    assert!(text.contains(&normalise("Notes from your clinician")));
+    let out = site.build_preview();
+    let topic = std::fs::read_to_string(out.join("kettles/index.html")).expect("topic page");
+    assert!(!topic.contains("topic-help"), "no empty help section");
+}
+
+#[test]
+fn contact_us_if_is_shown_under_its_own_heading() {
+    let site = kettles();
+    let root = site.root.as_path();
+    let topic = site.read("content/kettles.md");
+    site.write(
+        "content/kettles.md",
+        &topic.replace("when_to_get_help:", "contact_us_if:"),
+    );
+    let html = root.join("k.html");
+    kettle_handout(root, &html, &[]);
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        page.contains("<h2 id=\"help-heading\">Contact us if</h2>"),
+        "{page}"
+    );
+    assert!(!page.contains("When to get help"));
+}
+
+#[test]
+fn a_missing_logo_is_an_error_at_its_line() {
+    let site = kettles();
+    let root = site.root.as_path();
+    site.remove("static/mark.svg");
+    let out = evident(root)
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("static/mark.svg"))
+        .unwrap_or_else(|| panic!("no diagnostic about the logo:\n{stdout}"));
+    let d: serde_json::Value = serde_json::from_str(line).expect("json");
+    assert_eq!(d["code"], "invalid-value");
+    assert_eq!(d["path"], "evident.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(14), Some(9))
+    );
+    assert_eq!(d["message"], "the logo `static/mark.svg` does not exist");
+    // No handout is made from a site that does not check.
+    let out = evident(root)
+        .args(["handout", "kettles", "--draft", "--out"])
+        .arg(root.join("k.html"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!root.join("k.html").exists());
+}
+
+/// The median height of the words of a PDF, from `pdftotext -bbox`, in points.
+#[cfg(feature = "pdf")]
+#[track_caller]
+fn median_word_height(pdf: &Path) -> f64 {
+    let out = run(tool("pdftotext").arg("-bbox").arg(pdf).arg("-"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let number = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        let end = start + line[start..].find('"').expect("quote");
+        line[start..end].parse().expect("number")
+    };
+    let mut heights: Vec<f64> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| number(l, "yMax") - number(l, "yMin"))
+        .collect();
+    assert!(!heights.is_empty(), "no words in {}", pdf.display());
+    heights.sort_by(f64::total_cmp);
+    heights[heights.len() / 2]
+}
+
+// PDF handouts exist only with the default `pdf` feature.
+#[cfg(feature = "pdf")]
+#[test]
+fn large_print_is_larger_and_named_apart() {
+    let site = site();
+    let root = site.root.as_path();
+    let (normal, large) = (root.join("normal.pdf"), root.join("large.pdf"));
+    handout(root, &normal, &[]);
+    handout(root, &large, &["--large-print"]);
+    let (a, b) = (median_word_height(&normal), median_word_height(&large));
+    assert!(
+        b >= a * 1.3,
+        "large print words are {b:.1}pt high against {a:.1}pt"
+    );
+    // The same statements, on more pages (large print may exceed two; that is the point).
+    let (pages_normal, pages_large) = (pages(&pdf_info(&normal)), pages(&pdf_info(&large)));
+    assert!(
+        pages_large > pages_normal,
+        "{pages_large} vs {pages_normal}"
+    );
+    assert_eq!(field(&pdf_info(&large), "Tagged"), "yes");
+    let text = pdf_text(&large);
+    for line in ["Notes from your clinician", "Example Clinic (fictional)"] {
+        assert!(text.contains(&normalise(line)), "{line} missing:\n{text}");
+    }
+    let html = root.join("large.html");
+    handout(root, &html, &["--large-print"]);
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.contains("html { font-size: 16pt;"), "large print CSS");
+    // In the output folder, a large-print handout never takes the place of the usual one.
+    run(evident(root).args(["handout", "relactation", "--large-print"]));
+    let handouts = root.join("public/handouts");
+    assert!(handouts.join("relactation-large-print.pdf").is_file());
+    assert!(handouts.join("relactation-large-print.html").is_file());
+    assert!(!handouts.join("relactation.pdf").exists());
 }

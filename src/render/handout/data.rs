@@ -4,12 +4,16 @@
 use std::collections::BTreeSet;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::runs::{Span, spans};
 use serde::Serialize;
 
+use super::clinic::{HandoutContact, HandoutHelp};
+use super::words::{certainty_words, review_line};
 use crate::model::config::Config;
-use crate::model::{EffectiveStatus, Kind, PageKind, Source};
+use crate::model::{EffectiveStatus, PageKind, Source};
 use crate::render::urls::{Links, PagePath};
-use crate::render::view::{plain_certainty, reviewer_name};
+use crate::render::view::reviewer_name;
 use crate::resolve::{KnowledgeBase, ResolvedClaim, ResolvedTopic};
 use crate::text::markdown;
 
@@ -73,6 +77,9 @@ pub struct HandoutOptions {
     pub paper: Option<Paper>,
     /// Include claims not yet approved, and mark every page as a draft.
     pub draft: bool,
+    /// Large print: a 16pt body and every smaller text scaled up to match (it may then take
+    /// more than two pages).
+    pub large_print: bool,
 }
 
 impl HandoutOptions {
@@ -82,6 +89,7 @@ impl HandoutOptions {
             audience: config.audiences.first().map(|a| a.id.clone()),
             paper: Some(Paper::for_language(&config.language)),
             draft: false,
+            large_print: false,
         }
     }
 }
@@ -116,21 +124,6 @@ pub enum HandoutError {
     },
 }
 
-/// A run of inline text with its emphasis: the Typst template styles each run, and the HTML
-/// template writes each through the autoescaper, so no markup from content is ever trusted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Span {
-    /// The run's text, plain: never markup (raw HTML in the Markdown is dropped).
-    pub text: String,
-    /// Whether the run is bold (inside `**…**`).
-    pub strong: bool,
-    /// Whether the run is italic (inside `*…*`).
-    pub emph: bool,
-    /// The target of a link, printed after its text on paper. Only `http://` and `https://`
-    /// targets are kept: a link to anything else keeps its text, with None here.
-    pub url: Option<String>,
-}
-
 /// One claim, in the wording for the handout's audience.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HandoutClaim {
@@ -141,9 +134,10 @@ pub struct HandoutClaim {
     pub text: String,
     /// The same wording as styled runs: what both default templates print as the claim.
     pub spans: Vec<Span>,
-    /// Certainty in plain words: "moderate confidence", "practice point, not graded"; for a
-    /// recommendation, its strength first ("strong recommendation, high confidence"). Printed
-    /// in brackets after the claim.
+    /// Certainty in plain words, the site's `certainty_words:` phrase ("based on limited
+    /// research; we are not sure"), "practical advice, not a research finding" for a practice
+    /// point; for a recommendation its strength in plain words first ("suggested, based on
+    /// …"). Printed in brackets after the claim.
     pub certainty: String,
     /// Reference numbers of this handout's own list ([`HandoutReference::number`]), in
     /// ascending order without repeats; empty when the claim cites no known source. Printed as
@@ -229,6 +223,18 @@ pub struct Handout {
     /// The mark printed at the top of every page of a draft ([`DRAFT_MARK`]); present, but not
     /// printed, when `draft` is false.
     pub draft_mark: &'static str,
+    /// Whether this is the large-print handout (`--large-print`): a 16pt body.
+    pub large_print: bool,
+    /// The clinic or publisher handing the handout over (`contact:` in evident.yaml), printed
+    /// at the top of the first page; None when the site names none.
+    pub contact: Option<HandoutContact>,
+    /// The topic's advice on when to get help (front matter `when_to_get_help:` or
+    /// `contact_us_if:`), printed in a box after the statements, when the topic's own text is
+    /// approved (or the handout is a draft); None otherwise, or when the topic gives none — then
+    /// there is no such section at all.
+    pub help: Option<HandoutHelp>,
+    /// Said in place of that advice when it is awaiting review; None otherwise.
+    pub help_note: Option<String>,
     /// The claims, in page order, grouped under the topic's `##` headings; retired claims
     /// never show. Empty when no claim is left to show.
     pub sections: Vec<HandoutSection>,
@@ -249,8 +255,9 @@ pub struct Handout {
     /// The handout's own numbered reference list, in order of first use by the claims shown;
     /// only sources the knowledge base knows. Empty: no References section.
     pub references: Vec<HandoutReference>,
-    /// "Last reviewed 2026-11-20 by … · Next review due 2027-11-20", or why there is no date:
-    /// the topic's own review, in one line, printed above the references.
+    /// The public face's review line, "Reviewed by NAME, CREDENTIALS on 2026-11-20 · Next
+    /// review due 2027-11-20", or why there is none: the topic's own review, in one line,
+    /// printed above the references.
     pub review_line: String,
     /// The date (YYYY-MM-DD) of the last approval of the topic's own text, even when it has
     /// changed since; None when it was never approved. The HTML handout's JSON-LD
@@ -279,7 +286,8 @@ pub struct Handout {
     /// PDF's creation date, so the same content gives the same bytes whatever day it is built.
     pub date: String,
     /// A stable identity for the PDF's document id:
-    /// `evident-handout/<slug>/<audience or "statement">/<paper>/<draft or "reviewed">`.
+    /// `evident-handout/<slug>/<audience or "statement">/<paper>/<draft or "reviewed">`, with
+    /// `/large-print` after it for a large-print handout.
     pub document_id: String,
 }
 
@@ -381,6 +389,14 @@ pub fn handout(
     let summary = t.summary.as_deref().filter(|_| show_summary);
     let summary_note = (t.summary.is_some() && !show_summary)
         .then(|| "The summary of this topic is awaiting review and is not included.".to_string());
+    let help = t
+        .help
+        .as_ref()
+        .filter(|_| show_summary)
+        .map(HandoutHelp::of);
+    let help_note = (t.help.is_some() && !show_summary).then(|| {
+        "The advice on when to get help is awaiting review and is not included.".to_string()
+    });
 
     let approval = t.review.last_approval();
     if let Some(entry) = t.review.last_entry() {
@@ -419,6 +435,10 @@ pub fn handout(
         paper,
         draft: options.draft,
         draft_mark: DRAFT_MARK,
+        large_print: options.large_print,
+        contact: config.contact.as_ref().map(HandoutContact::of),
+        help,
+        help_note,
         sections,
         claim_count,
         omitted,
@@ -444,10 +464,15 @@ pub fn handout(
         url,
         date,
         document_id: format!(
-            "evident-handout/{slug}/{}/{}/{}",
+            "evident-handout/{slug}/{}/{}/{}{}",
             audience.map_or("statement", |a| a.id.as_str()),
             paper.name(),
-            if options.draft { "draft" } else { "reviewed" }
+            if options.draft { "draft" } else { "reviewed" },
+            if options.large_print {
+                "/large-print"
+            } else {
+                ""
+            }
         ),
     })
 }
@@ -469,67 +494,6 @@ fn withdrawn_note(withdrawn: usize) -> Option<String> {
         n => Some(format!(
             "{n} statements are withdrawn pending review: a source they cite was retracted."
         )),
-    }
-}
-
-/// The topic's own review, in one line: its last approval and when it is due again.
-fn review_line(topic: &ResolvedTopic, config: &Config) -> String {
-    let review = &topic.topic.review;
-    match (review.last_approval(), topic.own_status) {
-        (Some(a), EffectiveStatus::Approved) => {
-            let mut line = format!(
-                "Last reviewed {} by {}",
-                a.date,
-                reviewer_name(config, &a.by.value)
-            );
-            if let Some(due) = topic.due {
-                line.push_str(&format!(" · Next review due {due}"));
-            }
-            line
-        }
-        (Some(a), status) => format!(
-            "Last reviewed {} by {}; changed since and awaiting review ({})",
-            a.date,
-            reviewer_name(config, &a.by.value),
-            status.label().to_lowercase()
-        ),
-        (None, status) => format!(
-            "This topic has not been approved yet ({})",
-            status.label().to_lowercase()
-        ),
-    }
-}
-
-fn certainty_words(config: &Config, claim: &ResolvedClaim) -> String {
-    let c = &claim.claim;
-    let certainty = c
-        .certainty
-        .as_ref()
-        .map(|v| plain_certainty(config, &v.value));
-    match c.kind {
-        Kind::PracticePoint => "practice point, not graded".into(),
-        Kind::Definition => {
-            certainty.map_or_else(|| "definition".into(), |c| format!("definition, {c}"))
-        }
-        Kind::Recommendation => {
-            let strength = c.strength.as_ref().map(|s| {
-                format!(
-                    "{} recommendation",
-                    config
-                        .grading
-                        .recommendations
-                        .label(&s.value)
-                        .to_lowercase()
-                )
-            });
-            match (strength, certainty) {
-                (Some(s), Some(c)) => format!("{s}, {c}"),
-                (Some(s), None) => s,
-                (None, Some(c)) => c,
-                (None, None) => "not graded".into(),
-            }
-        }
-        Kind::Finding => certainty.unwrap_or_else(|| "not graded".into()),
     }
 }
 
@@ -630,47 +594,6 @@ fn heading_for(topic: &ResolvedTopic, id: &str, headings: &[(u32, String)]) -> O
         .map(|(_, h)| h.clone())
 }
 
-/// Inline Markdown → styled runs. Raw HTML is dropped (content HTML is never trusted); links
-/// keep their target so paper can print it.
-pub(crate) fn spans(text: &str) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::new();
-    let (mut strong, mut emph) = (0u32, 0u32);
-    let mut url: Option<String> = None;
-    let mut push = |text: &str, strong: bool, emph: bool, url: &Option<String>| {
-        if text.is_empty() {
-            return;
-        }
-        match out.last_mut() {
-            Some(last) if last.strong == strong && last.emph == emph && last.url == *url => {
-                last.text.push_str(text);
-            }
-            _ => out.push(Span {
-                text: text.to_string(),
-                strong,
-                emph,
-                url: url.clone(),
-            }),
-        }
-    };
-    for event in Parser::new(text) {
-        match event {
-            Event::Start(Tag::Strong) => strong += 1,
-            Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
-            Event::Start(Tag::Emphasis) => emph += 1,
-            Event::End(TagEnd::Emphasis) => emph = emph.saturating_sub(1),
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                url = (dest_url.starts_with("https://") || dest_url.starts_with("http://"))
-                    .then(|| dest_url.to_string());
-            }
-            Event::End(TagEnd::Link) => url = None,
-            Event::Text(t) | Event::Code(t) => push(&t, strong > 0, emph > 0, &url),
-            Event::SoftBreak | Event::HardBreak => push(" ", strong > 0, emph > 0, &url),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// Splits a language tag into a checked ISO 639 code and region for Typst, which refuses
 /// anything else; an unusable tag falls back to English rather than failing the build.
 fn language_parts(tag: &str) -> (String, Option<String>) {
@@ -700,19 +623,6 @@ mod tests {
         assert_eq!(Paper::for_language("fr_ca"), Paper::Letter);
         assert_eq!(Paper::from_name("Letter"), Some(Paper::Letter));
         assert_eq!(Paper::from_name("a5"), None);
-    }
-
-    #[test]
-    fn spans_keep_emphasis_and_drop_html() {
-        let s = spans("A *very* **bold** [link](https://x.org/a) <b>raw</b> `code`");
-        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(texts, ["A ", "very", " ", "bold", " ", "link", " raw code"]);
-        assert!(s[1].emph && !s[1].strong);
-        assert!(s[3].strong);
-        assert_eq!(s[5].url.as_deref(), Some("https://x.org/a"));
-        // A javascript: link keeps its text but not its target.
-        let s = spans("[x](javascript:alert(1))");
-        assert_eq!(s[0].url, None);
     }
 
     #[test]

@@ -8,17 +8,22 @@
 //! Only effectively approved claims are included unless the handout is a draft: a leaflet
 //! handed to a patient must not carry statements nobody has checked.
 
+mod clinic;
 mod data;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod qr;
+mod runs;
 mod site;
 mod theme;
+mod words;
 
+pub use clinic::{HandoutContact, HandoutHelp};
 pub use data::{
     DRAFT_MARK, Handout, HandoutClaim, HandoutError, HandoutOptions, HandoutReference,
-    HandoutSection, Paper, Span, handout,
+    HandoutSection, Paper, handout,
 };
+pub use runs::Span;
 pub use site::{Written, put_site_handouts, site_html, site_html_path};
 pub use theme::HandoutTheme;
 

@@ -1,6 +1,6 @@
 //! PDF handouts through Typst, embedded as a library: an in-memory [`World`] holding the
-//! theme's `handout.typ` as the main file, the handout as `data.json` and its QR code as
-//! `qr.svg`. The template reads the data with `json("data.json")`: content is never spliced
+//! theme's `handout.typ` as the main file, the handout as `data.json`, its QR code as
+//! `qr.svg` and the site's logo as `logo.<ext>` (`contact.logo` of the data). The template reads the data with `json("data.json")`: content is never spliced
 //! into Typst code, so no wording can break out into markup or code.
 //!
 //! The PDF is PDF/UA-1 (tagged, titled, with a language) and deterministic: fonts come from
@@ -46,6 +46,7 @@ struct HandoutWorld {
     main: Source,
     data: (FileId, Bytes),
     qr: Option<(FileId, Bytes)>,
+    logo: Option<(FileId, Bytes)>,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -80,6 +81,11 @@ impl World for HandoutWorld {
         if id == self.data.0 {
             return Ok(self.data.1.clone());
         }
+        if let Some((logo, bytes)) = &self.logo
+            && *logo == id
+        {
+            return Ok(bytes.clone());
+        }
         match &self.qr {
             Some((qr, bytes)) if *qr == id => Ok(bytes.clone()),
             _ if id == self.main.id() => Ok(Bytes::from_string(self.main.text().to_string())),
@@ -113,6 +119,11 @@ pub fn compile(template: &str, handout: &Handout) -> anyhow::Result<Vec<u8>> {
             .qr_svg
             .clone()
             .map(|svg| (file_id("/qr.svg"), Bytes::from_string(svg))),
+        logo: handout.contact.as_ref().and_then(|c| {
+            let name = c.logo.as_ref()?;
+            let (_, bytes) = c.logo_image.as_ref()?;
+            Some((file_id(&format!("/{name}")), Bytes::new(bytes.to_vec())))
+        }),
     };
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| typst_error(&world, "compiling", &errors))?;

@@ -66,8 +66,10 @@ impl HandoutTheme {
         &self.typst
     }
 
-    /// The print HTML of `handout`: `handout.html` rendered with `handout` and `qr_svg` (the
-    /// QR code as inline SVG, marked safe; none when the URL is too long to encode). Errors name
+    /// The print HTML of `handout`: `handout.html` rendered with `handout`, `qr_svg` (the
+    /// QR code as inline SVG, marked safe; none when the URL is too long to encode) and
+    /// `logo_src` (the site's logo as a `data:` URI, so the file needs nothing beside it; none
+    /// without a logo). Errors name
     /// the template and, when they can, its line.
     pub fn render_html(&self, handout: &Handout) -> anyhow::Result<String> {
         let template = self.env.get_template(HTML_NAME).map_err(|e| {
@@ -82,8 +84,9 @@ impl HandoutTheme {
             .qr_svg
             .as_deref()
             .map(|s| minijinja::Value::from_safe_string(qr::inline(s).to_string()));
+        let logo_src = handout.contact.as_ref().and_then(|c| c.logo_src());
         template
-            .render(minijinja::context! { handout => Serde(handout), qr_svg => qr })
+            .render(minijinja::context! { handout => Serde(handout), qr_svg => qr, logo_src })
             .map_err(|e| {
                 anyhow::anyhow!(
                     "rendering handout/{HTML_NAME}: {}",

@@ -41,5 +41,6 @@ pub use search::{
 };
 pub use source::{CitingClaimView, RelationGroupView, RetractionView, SourcePageView, source_page};
 pub use topic::{
-    HandoutLinks, ReferenceView, ReviewStamp, TopicView, TrackerStep, reference_list, topic_view,
+    HandoutLinks, HelpView, ReferenceView, ReviewStamp, TopicView, TrackerStep, reference_list,
+    topic_view,
 };

@@ -67,6 +67,9 @@ pub struct TopicView {
     pub question: Option<String>,
     /// A short summary, when written.
     pub summary: Option<String>,
+    /// The topic's advice on when to get help (front matter `when_to_get_help:` or
+    /// `contact_us_if:`), shown after the body; None when it gives none (then no section).
+    pub help: Option<HelpView>,
     /// Whether this is a plain page (`kind: page`) rather than a topic.
     pub is_page: bool,
     /// The page's text as safe HTML: Markdown rendered, claims embedded through
@@ -189,6 +192,16 @@ fn tracker(own: ReviewStatus, status: EffectiveStatus) -> (Vec<TrackerStep>, Opt
     (steps, note)
 }
 
+/// A topic's advice on when to get help, as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HelpView {
+    /// The heading: "When to get help", or "Contact us if".
+    pub heading: String,
+    /// Each line as inline HTML (rendered from its Markdown; raw HTML shown as text): write
+    /// with `|safe`.
+    pub lines_html: Vec<String>,
+}
+
 /// A topic page or plain page around its already rendered `body_html`. The handout links are
 /// left for the caller, which knows what the build writes.
 pub fn topic_view(
@@ -226,6 +239,10 @@ pub fn topic_view(
         title: t.title.clone(),
         question: t.question.clone(),
         summary: t.summary.clone(),
+        help: t.help.as_ref().map(|h| HelpView {
+            heading: h.heading.clone(),
+            lines_html: h.lines.iter().map(|l| markdown::render_inline(l)).collect(),
+        }),
         is_page: t.page_kind == PageKind::Page,
         body_html,
         status: status_view(topic.status),
