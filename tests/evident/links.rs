@@ -140,3 +140,134 @@ fn the_checker_reports_broken_links() {
     .unwrap();
     assert_eq!(check_links(out), 2);
 }
+
+/// The minimal fixture with a second page, `other`, and `body` as the topic's Markdown.
+fn linking_site(body: &str) -> Site {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/other.md",
+        "---\ntitle: Other page\nkind: page\n---\n\n## Section one\n\nText.\n\n## Section one\n\nMore [back](../topic/).\n",
+    );
+    let topic = site.read("content/topic.md");
+    site.write("content/topic.md", &format!("{topic}\n{body}"));
+    site
+}
+
+/// The diagnostics of `site` with one of `codes`, as `evident check` prints them.
+#[track_caller]
+fn link_diagnostics(kb: &evident::resolve::KnowledgeBase, codes: &[&str]) -> String {
+    let (sorted, _) = crate::harness::diagnostics_text(kb);
+    let picked: Vec<_> = sorted
+        .into_iter()
+        .filter(|d| codes.contains(&d.code.as_str()))
+        .collect();
+    evident::diag::report::render(
+        &picked,
+        evident::diag::report::Format::Human,
+        &kb.texts,
+        false,
+    )
+}
+
+#[test]
+fn internal_links_must_name_pages_and_anchors_of_the_site() {
+    let site = linking_site(
+        "Good: [a](../other/), [b](../other/index.html#section-one-2), [c](#ref-1), \
+         [d](../claims/claim-a/#anything), [e](../), [f](/grading/), [g](https://example.org/x), \
+         [h](#claim-claim-a), [i](../sources/src-a/).\n\n\
+         Bad: [j](../othr/), [k](../other/#section-two), [l](#nowhere), [m](../../up/), \
+         [n](../claims/claim-b/).\n",
+    );
+    let kb = site.check();
+    let text = link_diagnostics(&kb, &["broken-link"]);
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("broken-link")).collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    for expected in [
+        "error[broken-link]: link `../othr/` names no page of the site",
+        "hint: did you mean `../other/`?",
+        "error[broken-link]: link `../other/#section-two`: the page `other` has no anchor `#section-two`",
+        "hint: did you mean `#section-one`?",
+        "error[broken-link]: link `#nowhere`: the page `topic` has no anchor `#nowhere`",
+        "error[broken-link]: link `../../up/` climbs out of the site",
+        "error[broken-link]: link `../claims/claim-b/` names no page of the site",
+        "did you mean `../claims/claim-a/`? (or link the claim as `[text](@claim-a)`)",
+        "content/topic.md:14:6",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn good_internal_links_are_written_in_the_sites_own_form() {
+    let site =
+        linking_site("See [the other page](../other/#section-one) and [a claim](@claim-a).\n");
+    let kb = site.check();
+    assert_eq!(link_diagnostics(&kb, &["broken-link", "unknown-claim"]), "");
+    let preview = site.build_preview();
+    let html = std::fs::read_to_string(preview.join("topic/index.html")).unwrap();
+    assert!(
+        html.contains(r#"<a href="../other/index.html#section-one">the other page</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a href="../claims/claim-a/index.html">a claim</a>"#),
+        "{html}"
+    );
+    check_links(&preview);
+}
+
+#[test]
+fn inline_claims_are_errors_that_show_both_ways() {
+    let site = linking_site("As [[claim-a]] says.\n");
+    let kb = site.check();
+    let text = link_diagnostics(&kb, &["inline-claim"]);
+    assert!(
+        text.contains("error[inline-claim]: `[[claim-a]]` inside a sentence: a claim is embedded only on a line of its own"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: to show the statement, put `[[claim-a]]` alone on its own line or list item; to link to its page, write `[text](@claim-a)`"),
+        "{text}"
+    );
+    assert!(text.contains("content/topic.md:12:4"), "{text}");
+}
+
+#[test]
+fn claim_links_to_unknown_claims_suggest_the_closest() {
+    let site = linking_site("See [that](@claim-b).\n");
+    let kb = site.check();
+    let text = link_diagnostics(&kb, &["unknown-claim"]);
+    assert!(
+        text.contains("error[unknown-claim]: unknown claim `claim-b`"),
+        "{text}"
+    );
+    assert!(text.contains("hint: did you mean `(@claim-a)`?"), "{text}");
+}
+
+/// The public site never links to a page it does not write: the link shows as text, with a
+/// warning; the preview keeps it.
+#[test]
+fn links_to_unpublished_pages_are_text_on_the_public_site() {
+    let site = linking_site("");
+    site.write(
+        "content/other.md",
+        "---\ntitle: Other page\nkind: page\n---\n\nSee [the draft claim](@claim-a) and [the draft topic](../topic/).\n\n## Why\n",
+    );
+    let kb = site.check_public();
+    let text = link_diagnostics(&kb, &["unpublished-link", "broken-link"]);
+    assert!(
+        text.contains("warning[unpublished-link]: link `../topic/` names a page the public site does not publish"),
+        "{text}"
+    );
+    let public = site.build();
+    assert!(!public.join("topic/index.html").exists());
+    let html = std::fs::read_to_string(public.join("other/index.html")).unwrap();
+    assert!(
+        html.contains("See the draft claim and the draft topic."),
+        "{html}"
+    );
+    check_links(&public);
+    let preview = site.build_preview();
+    let html = std::fs::read_to_string(preview.join("other/index.html")).unwrap();
+    assert!(html.contains(r#"href="../topic/index.html""#), "{html}");
+}
