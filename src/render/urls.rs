@@ -58,7 +58,31 @@ impl Links {
         }
     }
 
-    /// The relative prefix to the site root ("", "../", "../../").
+    /// Links from a page served at any path (`404.html`, which a server answers for every
+    /// unknown URL): root-absolute, from the path of `base_url` (`/` for
+    /// `https://example.org/`, `/kb/` for `https://example.org/kb/`).
+    pub fn absolute(pretty: bool, base_url: &str) -> Self {
+        let path = match base_url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => base_url,
+        };
+        let mut root = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        Links {
+            root,
+            pretty,
+            base_url: base_url.to_string(),
+        }
+    }
+
+    /// The prefix to the site root: relative ("", "../", "../../"), or root-absolute for
+    /// [`Links::absolute`].
     pub fn root(&self) -> &str {
         &self.root
     }
@@ -116,5 +140,14 @@ mod tests {
         );
         let home = Links::new(&PagePath::home(), true, "/");
         assert_eq!(home.page(&PagePath::home()), "./");
+        let anywhere = Links::absolute(false, "https://example.org/kb/");
+        assert_eq!(anywhere.root(), "/kb/");
+        assert_eq!(anywhere.file("static/style.css"), "/kb/static/style.css");
+        assert_eq!(anywhere.page(&PagePath::topic("a")), "/kb/a/index.html");
+        assert_eq!(Links::absolute(true, "https://example.org").root(), "/");
+        assert_eq!(
+            Links::absolute(true, "https://example.org/").page(&PagePath::home()),
+            "/"
+        );
     }
 }

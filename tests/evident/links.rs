@@ -271,3 +271,32 @@ fn links_to_unpublished_pages_are_text_on_the_public_site() {
     let html = std::fs::read_to_string(preview.join("other/index.html")).unwrap();
     assert!(html.contains(r#"href="../topic/index.html""#), "{html}");
 }
+
+/// `404.html` is written at the root in the site's style, with root-absolute links from the
+/// path of `base_url`, so it works at whatever address a server answers it.
+#[test]
+fn the_not_found_page_links_from_the_site_root() {
+    let site = Site::fixture("minimal");
+    let config = site.read("evident.yaml");
+    site.write(
+        "evident.yaml",
+        &format!("{config}base_url: https://example.org/kb/\n"),
+    );
+    let out = site.build();
+    let html =
+        crate::harness::decode_entities(&std::fs::read_to_string(out.join("404.html")).unwrap());
+    assert!(html.contains("<h1>Page not found</h1>"), "{html}");
+    assert!(
+        html.contains(r#"<link rel="stylesheet" href="/kb/static/style.css">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="/kb/index.html">Go to the home page</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<link rel="canonical" href="https://example.org/kb/404.html">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/kb/grading/index.html""#), "{html}");
+}
