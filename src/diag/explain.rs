@@ -118,9 +118,9 @@ pub fn explain(code: Code) -> Explanation {
             "Have the linked page approved, or remove the link until it is.",
         ),
         Code::ExternalLink => (
-            "`evident check --external` asked an external URL (a link in a page, a source's URL, or its DOI at https://doi.org/) and it did not answer with a success: a status of 400 or more, a timeout, or a connection error. Results are cached in `.evident/cache/external.json` and re-used for `--max-age-days` days.",
+            "`evident check --external` asked an external URL (a link in a page, a source's URL, or its DOI at https://doi.org/) and it did not answer with a success: a status of 400 or more, a timeout, or a connection error. Successes are cached in `.evident/cache/external.json` (the one file `check` writes; ignored by git) and re-used for `--external-max-age-days` days (default 7); failures are asked again at every check. URLs not asked by `--external-deadline` are reported as not checked.",
             "[guideline](https://example.org/moved-away)   → 404 Not Found",
-            "Update the URL (or the source's `URL`/`DOI`), or remove it. A site that is only briefly down passes at the next check once its cached result has expired.",
+            "Update the URL (or the source's `URL`/`DOI`), or remove it. A site that was only briefly down passes at the next check.",
         ),
         Code::UnknownCitation => (
             "A page cites `[@id]` in its prose but no source has that id.",

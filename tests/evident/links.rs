@@ -300,3 +300,213 @@ fn the_not_found_page_links_from_the_site_root() {
     );
     assert!(html.contains(r#"href="/kb/grading/index.html""#), "{html}");
 }
+
+/// A tiny HTTP server on 127.0.0.1 for the external check: `/ok` (200), `/missing` (404),
+/// `/no-head` (405 to `HEAD`, 200 to `GET`), `/moved` (301 to `/ok`), `/slow` (answers only
+/// after 5 s, longer than the tests' timeout). It notes every request as `METHOD /path`.
+pub(crate) struct TestServer {
+    pub(crate) base: String,
+    pub(crate) requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl TestServer {
+    pub(crate) fn start() -> TestServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let noted = requests.clone();
+        // The thread ends with the test binary; every connection is served on its own.
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let noted = noted.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut first = String::new();
+                    if reader.read_line(&mut first).is_err() {
+                        return;
+                    }
+                    loop {
+                        let mut line = String::new();
+                        match reader.read_line(&mut line) {
+                            Ok(0) | Err(_) => break,
+                            Ok(_) if line == "\r\n" => break,
+                            Ok(_) => {}
+                        }
+                    }
+                    let mut parts = first.split_whitespace();
+                    let method = parts.next().unwrap_or("").to_string();
+                    let path = parts.next().unwrap_or("").to_string();
+                    noted.lock().unwrap().push(format!("{method} {path}"));
+                    let (status, extra) = match (method.as_str(), path.as_str()) {
+                        (_, "/ok") => ("200 OK", ""),
+                        ("HEAD", "/no-head") => ("405 Method Not Allowed", ""),
+                        ("GET", "/no-head") => ("200 OK", ""),
+                        (_, "/moved") => ("301 Moved Permanently", "Location: /ok\r\n"),
+                        (_, "/slow") => {
+                            std::thread::sleep(std::time::Duration::from_secs(5));
+                            ("200 OK", "")
+                        }
+                        _ => ("404 Not Found", ""),
+                    };
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                });
+            }
+        });
+        TestServer { base, requests }
+    }
+
+    /// The requests made for `path`, in order.
+    pub(crate) fn asked(&self, path: &str) -> Vec<String> {
+        let requests = self.requests.lock().unwrap();
+        requests
+            .iter()
+            .filter(|r| r.ends_with(&format!(" {path}")))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The minimal fixture whose topic links to the test server's routes and whose source
+/// names `/ok` as its URL and `/moved` as its DOI (a DOI written as a URL is asked as it is).
+pub(crate) fn external_site(server: &TestServer) -> Site {
+    let base = &server.base;
+    let site = Site::fixture("minimal");
+    let topic = site.read("content/topic.md");
+    site.write(
+        "content/topic.md",
+        &format!(
+            "{topic}\nSee [ok]({base}/ok#part), [gone]({base}/missing), [head]({base}/no-head), \
+             [slow]({base}/slow) and [mail](mailto:someone@example.org).\n"
+        ),
+    );
+    let sources = site.read("citations/sources.yaml");
+    site.write(
+        "citations/sources.yaml",
+        &format!("{sources}  URL: {base}/ok\n  DOI: {base}/moved\n"),
+    );
+    site
+}
+
+fn quick() -> evident::external::ExternalOptions {
+    evident::external::ExternalOptions {
+        concurrency: 4,
+        timeout: std::time::Duration::from_secs(1),
+        deadline: std::time::Duration::from_secs(60),
+        max_age_days: 7,
+    }
+}
+
+#[test]
+fn external_urls_are_checked_and_successes_cached() {
+    let server = TestServer::start();
+    let site = external_site(&server);
+    let kb = site.check();
+    let urls = evident::external::collect(&kb);
+    let listed: Vec<String> = urls
+        .iter()
+        .map(|u| u.url.replace(&server.base, ""))
+        .collect();
+    assert_eq!(listed, ["/missing", "/moved", "/no-head", "/ok", "/slow"]);
+    let ok = urls.iter().find(|u| u.url.ends_with("/ok")).unwrap();
+    assert_eq!(ok.places.len(), 2, "the link and the source's URL: {ok:?}");
+
+    let today = crate::harness::today();
+    let checked = evident::external::check(&urls, &site.root, today, &quick()).unwrap();
+    assert_eq!((checked.asked, checked.cached), (5, 0));
+    let messages: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {}",
+                d.location.path,
+                d.location.line,
+                d.location.column,
+                d.code,
+                d.message.replace(&server.base, "")
+            )
+        })
+        .collect();
+    // The columns of the links, whose length depends on the server's port.
+    let line = site
+        .read("content/topic.md")
+        .lines()
+        .nth(11)
+        .unwrap()
+        .to_string();
+    let column = |text: &str| line.find(text).unwrap() + 1;
+    assert_eq!(
+        messages,
+        [
+            format!(
+                "content/topic.md:12:{} external-link `/missing` answered 404",
+                column("[gone]")
+            ),
+            format!(
+                "content/topic.md:12:{} external-link `/slow` could not be reached: timed out",
+                column("[slow]")
+            ),
+        ]
+    );
+    // HEAD refused, GET fine; a redirect followed.
+    assert_eq!(server.asked("/no-head"), ["HEAD /no-head", "GET /no-head"]);
+    assert_eq!(server.asked("/moved"), ["HEAD /moved"]);
+
+    // Only successes are cached, and only the cache is written.
+    let cache = std::fs::read_to_string(site.path(".evident/cache/external.json")).unwrap();
+    assert!(
+        cache.contains(&format!("\"{}/ok\"", server.base)),
+        "{cache}"
+    );
+    assert!(!cache.contains("/missing"), "{cache}");
+    let before = server.requests.lock().unwrap().len();
+    let again = evident::external::check(&urls, &site.root, today, &quick()).unwrap();
+    assert_eq!((again.asked, again.cached), (2, 3));
+    assert_eq!(again.diagnostics.len(), 2);
+    let asked_again: Vec<String> = server.requests.lock().unwrap()[before..].to_vec();
+    assert!(
+        asked_again
+            .iter()
+            .all(|r| r.contains("/missing") || r.contains("/slow")),
+        "{asked_again:?}"
+    );
+    // After max_age_days the successes are asked again.
+    let later = today.checked_add(jiff::Span::new().days(7)).unwrap();
+    let later_check = evident::external::check(&urls, &site.root, later, &quick()).unwrap();
+    assert_eq!((later_check.asked, later_check.cached), (5, 0));
+}
+
+#[test]
+fn urls_left_at_the_deadline_are_reported_not_checked() {
+    let server = TestServer::start();
+    let site = external_site(&server);
+    let kb = site.check();
+    let urls: Vec<_> = evident::external::collect(&kb)
+        .into_iter()
+        .filter(|u| u.url.ends_with("/slow") || u.url.ends_with("/ok"))
+        .collect();
+    // A deadline already passed: nothing is asked, and everything is said to be unchecked.
+    let options = evident::external::ExternalOptions {
+        concurrency: 1,
+        timeout: std::time::Duration::from_secs(30),
+        deadline: std::time::Duration::from_millis(0),
+        ..quick()
+    };
+    let checked =
+        evident::external::check(&urls, &site.root, crate::harness::today(), &options).unwrap();
+    assert_eq!(checked.asked, 0);
+    assert!(
+        checked.diagnostics.iter().all(|d| d
+            .message
+            .contains("was not checked: the check's deadline passed")),
+        "{:?}",
+        checked.diagnostics
+    );
+    assert_eq!(checked.diagnostics.len(), 3);
+    assert!(server.requests.lock().unwrap().is_empty());
+}
