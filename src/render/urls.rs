@@ -1,5 +1,12 @@
 //! Internal links: relative, ending in `index.html` so the site works opened from disk
 //! (`pretty_urls: true` drops it for servers), and canonical URLs from `base_url`.
+//!
+//! The output map: the home page `index.html`; topics and plain pages `<slug>/index.html`;
+//! claims `claims/<id>/index.html`; sources `sources/<slug>/index.html`; `grading/`,
+//! `search/` and `review/`; the not-found page `404.html` at the root, whose links are
+//! root-absolute ([`Links::absolute`]) because a server answers it at any address; and the
+//! files `static/…`, `handouts/…`, `api/…`, `sitemap.xml`, `feed.xml`, `robots.txt`.
+//! `resolve::sitelinks` reads links in topic bodies against this same map.
 
 /// Where a page lives in the output, as a folder path ("" for the home page).
 #[derive(Debug, Clone, PartialEq, Eq)]
