@@ -239,6 +239,15 @@ pub fn scan_with_anchors(body: &str) -> (Vec<Reference>, Vec<String>) {
                 }
                 replaced_depth = 1;
             }
+            // `<someone@example.org>`: the destination is the bare address.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                ..
+            }) => out.push(Reference::Link {
+                url: format!("mailto:{dest_url}"),
+                offset: range.start,
+            }),
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if !dest_url.is_empty() =>
             {
@@ -337,6 +346,20 @@ pub fn render(body: &str, hooks: &mut dyn Hooks) -> String {
                     None => events.push(Event::Text(body[range.clone()].to_string().into())),
                 }
                 skip_until_link_end = 1;
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                title,
+                id,
+            }) => {
+                open_links.push(true);
+                events.push(Event::Start(Tag::Link {
+                    link_type: LinkType::Email,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -807,7 +830,7 @@ mod tests {
 
     #[test]
     fn scans_links_claim_links_and_heading_anchors() {
-        let body = "# Why *now* [@a]\n\n## Why now\n\n### Own {#mine}\n\nSee [the trial](@c1), [b](../b/#x) and ![i](pic.png).\n";
+        let body = "# Why *now* [@a]\n\n## Why now\n\n### Own {#mine}\n\nSee [the trial](@c1), [b](../b/#x) and ![i](pic.png) <a@b.org>.\n";
         let (refs, anchors) = scan_with_anchors(body);
         assert_eq!(anchors, ["why-now", "why-now-2", "mine"]);
         let html = render(body, &mut Test);
@@ -822,6 +845,11 @@ mod tests {
         );
         assert!(matches!(&refs[2], Reference::Link { url, .. } if url == "../b/#x"));
         assert!(matches!(&refs[3], Reference::Link { url, .. } if url == "pic.png"));
+        assert!(matches!(&refs[4], Reference::Link { url, .. } if url == "mailto:a@b.org"));
+        assert!(
+            html.contains("<a href=\"mailto:a@b.org\">a@b.org</a>"),
+            "{html}"
+        );
         assert!(
             html.contains("<a href=\"claims/c1/\">the trial</a>"),
             "{html}"
