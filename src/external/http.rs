@@ -7,7 +7,29 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use super::ExternalOptions;
+/// How an external check runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalOptions {
+    /// Requests under way at once (at least 1).
+    pub concurrency: usize,
+    /// The longest one request (with its redirects) may take.
+    pub timeout: Duration,
+    /// The longest the whole check may take; URLs not asked by then are not checked.
+    pub deadline: Duration,
+    /// How many days a cached success stands before the URL is asked again.
+    pub max_age_days: u32,
+}
+
+impl Default for ExternalOptions {
+    fn default() -> Self {
+        ExternalOptions {
+            concurrency: 8,
+            timeout: Duration::from_secs(10),
+            deadline: Duration::from_secs(120),
+            max_age_days: 7,
+        }
+    }
+}
 
 /// What asking one URL gave.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,7 +19,6 @@ mod http;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
 
 use jiff::civil::Date;
 
@@ -27,31 +26,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::resolve::KnowledgeBase;
 use crate::resolve::sitelinks::{self, Classified};
 
-pub use http::Outcome;
-
-/// How an external check runs.
-#[derive(Debug, Clone, Copy)]
-pub struct ExternalOptions {
-    /// Requests under way at once (at least 1).
-    pub concurrency: usize,
-    /// The longest one request (with its redirects) may take.
-    pub timeout: Duration,
-    /// The longest the whole check may take; URLs not asked by then are not checked.
-    pub deadline: Duration,
-    /// How many days a cached success stands before the URL is asked again.
-    pub max_age_days: u32,
-}
-
-impl Default for ExternalOptions {
-    fn default() -> Self {
-        ExternalOptions {
-            concurrency: 8,
-            timeout: Duration::from_secs(10),
-            deadline: Duration::from_secs(120),
-            max_age_days: 7,
-        }
-    }
-}
+pub use http::{ExternalOptions, Outcome};
 
 /// An external URL and every place the site writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
