@@ -135,12 +135,15 @@ pub fn parse_topic(
             Reference::Embed { id, offset } => push(PageRefKind::Embed, id, offset),
             Reference::ClaimLink { id, offset } => push(PageRefKind::ClaimLink, id, offset),
             Reference::InlineClaim { id, offset } => push(PageRefKind::InlineClaim, id, offset),
-            Reference::Link { url, offset } => {
+            Reference::Link { url, offset, end } => {
                 let (line, column) = crate::text::line_column(split.body, offset);
+                let source = split.body.get(offset..end).unwrap_or("");
+                let first_line = source.lines().next().unwrap_or("");
                 links.push(BodyLink {
                     url,
                     line: line + split.body_line,
                     column,
+                    width: u32::try_from(first_line.chars().count()).unwrap_or(u32::MAX),
                 });
             }
             Reference::Cite { keys, .. } => {

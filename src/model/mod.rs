@@ -554,6 +554,8 @@ pub struct BodyLink {
     pub line: u32,
     /// 1-based column of the link's `[` (or `<`, or `!`), in characters.
     pub column: u32,
+    /// The link's source in characters, up to the end of its first line (for the underline).
+    pub width: u32,
 }
 
 impl Topic {

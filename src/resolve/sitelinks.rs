@@ -211,6 +211,7 @@ pub(super) fn check_links(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
         for link in &topic.topic.links {
             let at = Location::new(&topic.topic.path, link.line, link.column);
             let url = link.url.trim();
+            let width = usize::try_from(link.width).unwrap_or(1).max(1);
             let d = match classify(slug, url) {
                 Classified::External => continue,
                 Classified::Unknown(None) => Diagnostic::error(
@@ -236,7 +237,7 @@ pub(super) fn check_links(kb: &KnowledgeBase, diagnostics: &mut Diagnostics) {
                     }
                 }
             };
-            diagnostics.push(d);
+            diagnostics.push(d.width(width));
         }
     }
 }

@@ -94,6 +94,8 @@ pub enum Reference {
         url: String,
         /// Byte offset of the link in the body (0-based).
         offset: usize,
+        /// Byte offset just after the link's source (its closing `)`, `>` or `]`).
+        end: usize,
     },
     /// `[@a, p. 3; @b]`: one or more sources cited in prose.
     Cite {
@@ -247,6 +249,7 @@ pub fn scan_with_anchors(body: &str) -> (Vec<Reference>, Vec<String>) {
             }) => out.push(Reference::Link {
                 url: format!("mailto:{dest_url}"),
                 offset: range.start,
+                end: range.end,
             }),
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if !dest_url.is_empty() =>
@@ -259,6 +262,7 @@ pub fn scan_with_anchors(body: &str) -> (Vec<Reference>, Vec<String>) {
                     None => Reference::Link {
                         url: dest_url.to_string(),
                         offset: range.start,
+                        end: range.end,
                     },
                 });
             }
