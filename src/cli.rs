@@ -166,6 +166,21 @@ pub struct CheckArgs {
     /// Treat warnings as errors
     #[arg(long)]
     pub strict: bool,
+    /// Also ask every external URL and DOI over the network (results cached in .evident/cache/)
+    #[arg(long)]
+    pub external: bool,
+    /// With --external: requests under way at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub external_concurrency: u16,
+    /// With --external: seconds one request may take
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub external_timeout: u64,
+    /// With --external: seconds the whole external check may take
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub external_deadline: u64,
+    /// With --external: days a cached success stands before the URL is asked again (0: always ask)
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub external_max_age_days: u32,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,9 @@ pub mod write;
 pub mod edit;
 pub mod serve;
 
+// `check --external`: the site's external URLs asked over the network (never in a build).
+pub mod external;
+
 // Leaves the stages share; none of them knows a stage.
 pub mod cite;
 pub mod diag;

@@ -7,8 +7,8 @@ impl evident::text::markdown::Hooks for Hooks {
     fn embed(&mut self, id: &str) -> String {
         evident::text::escape::html(id)
     }
-    fn claim_link(&mut self, _id: &str, text: &str) -> String {
-        evident::text::escape::html(text)
+    fn claim_href(&mut self, id: &str) -> Option<String> {
+        (!id.is_empty()).then(|| format!("claims/{id}/"))
     }
     fn cite(&mut self, keys: &[evident::text::markdown::CiteKey]) -> String {
         keys.len().to_string()
@@ -20,6 +20,8 @@ fuzz_target!(|text: &str| {
         let offset = match reference {
             evident::text::markdown::Reference::Embed { offset, .. }
             | evident::text::markdown::Reference::ClaimLink { offset, .. }
+            | evident::text::markdown::Reference::InlineClaim { offset, .. }
+            | evident::text::markdown::Reference::Link { offset, .. }
             | evident::text::markdown::Reference::Cite { offset, .. } => offset,
         };
         let _ = evident::text::line_column(text, offset);

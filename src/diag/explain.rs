@@ -98,9 +98,29 @@ pub fn explain(code: Code) -> Explanation {
             "Fix the id (the hint suggests the closest one) or add the record to citations/ (`evident new source ID`, `evident import FILE`).",
         ),
         Code::UnknownClaim => (
-            "A page embeds or links `[[id]]` but no claim has that id. When a claim file of that name exists but could not be read, the message says so and points at the file's first error; when the id is a source's, it says so.",
+            "A page embeds `[[id]]` or links `[text](@id)` but no claim has that id. When a claim file of that name exists but could not be read, the message says so and points at the file's first error; when the id is a source's, it says so.",
             "- [[relactation-sucess-seema-trial]]",
             "Fix the id, fix the claim file the message points at, cite a source with `[@id]` instead, or create the claim with `evident new claim ID`.",
+        ),
+        Code::InlineClaim => (
+            "`[[id]]` embeds a claim: its statement, grade, status and references, as a block of its own. Written inside a sentence it cannot be a block, so it is an error rather than a guess (the page shows the id as plain text). A link to a claim's page is written as a Markdown link with `@` and the claim's id as its destination.",
+            "Mothers often succeed ([[relactation-success-seema-trial]]).",
+            "To show the statement, put `[[id]]` alone on its own line or list item. To link to the claim's page, write `[text](@id)`, e.g. `[the Seema trial](@relactation-success-seema-trial)`.",
+        ),
+        Code::BrokenLink => (
+            "A relative link in a page names a page that the site does not write, or an anchor (`#…`) that the page it points at does not have. Links are read as the page is published: a topic is at `<slug>/`, so another topic is `../other/` (with or without `index.html`), a claim `../claims/<id>/`, a source `../sources/<slug>/`, the grading legend `../grading/`; `/` at the start means the site root. Anchors checked are a topic's headings (ids as generated from their text, or written `{#id}`), its embedded claims (`claim-<id>`), its references (`ref-N`) and the default theme's fixed ids; anchors of other pages are not checked. External links (`https://`, `mailto:`) are checked only by `evident check --external`.",
+            "See [the procedure](../relactaton/#preparation).",
+            "Fix the path or the anchor (the hint names the closest existing one). A link to a claim's page is simplest as `[text](@id)`.",
+        ),
+        Code::UnpublishedLink => (
+            "A page of the public site links to a page that the public site does not publish (a topic or claim that is not approved under `publish: approved`, or the editor dashboard while it is private). The link is dropped to its text, so the public site never links to a page it does not write; the preview keeps the link.",
+            "See [the draft topic](../domperidone/).   (domperidone not yet approved)",
+            "Have the linked page approved, or remove the link until it is.",
+        ),
+        Code::ExternalLink => (
+            "`evident check --external` asked an external URL (a link in a page, a source's URL, or its DOI at https://doi.org/) and it did not answer with a success: a status of 400 or more, a timeout, or a connection error. Successes are cached in `.evident/cache/external.json` (the one file `check` writes; ignored by git) and re-used for `--external-max-age-days` days (default 7); failures are asked again at every check. URLs not asked by `--external-deadline` are reported as not checked.",
+            "[guideline](https://example.org/moved-away)   → 404 Not Found",
+            "Update the URL (or the source's `URL`/`DOI`), or remove it. A site that was only briefly down passes at the next check.",
         ),
         Code::UnknownCitation => (
             "A page cites `[@id]` in its prose but no source has that id.",

@@ -322,6 +322,10 @@ codes! {
     DuplicateId = "duplicate-id": "Two files or records share one id.";
     UnknownSource = "unknown-source": "A claim cites a source id that no file in citations/ defines.";
     UnknownClaim = "unknown-claim": "A page embeds `[[id]]` but no claim has that id.";
+    InlineClaim = "inline-claim": "A page writes `[[id]]` inside a sentence; embeds stand alone, links are `[text](@id)`.";
+    BrokenLink = "broken-link": "A link in a page names a page or an anchor the site does not have.";
+    UnpublishedLink = "unpublished-link": "A page links to a page the public site does not publish; the link is shown as text.";
+    ExternalLink = "external-link": "An external URL or DOI did not answer successfully (`evident check --external`).";
     UnknownCitation = "unknown-citation": "A page cites `[@id]` in prose but no source has that id.";
     UnknownReviewer = "unknown-reviewer": "A review entry names a reviewer not declared in evident.yaml.";
     UnknownAudience = "unknown-audience": "A claim has wording for an audience the site does not declare.";

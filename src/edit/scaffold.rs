@@ -28,6 +28,10 @@ pub const SKELETON: &[(&str, &str)] = &[
     ),
 ];
 
+/// The `.gitignore` of a new site: the built site, and `.evident/` (the cache of `check
+/// --external`, the one thing `check` writes) are never committed.
+pub const GITIGNORE: &str = "/public\n/.evident\n";
+
 /// Writes a new site into `dir` (created if needed; must hold no file the site would write).
 pub fn init(dir: &Path, example: bool) -> anyhow::Result<Vec<PathBuf>> {
     let files = if example { EXAMPLE_SITE } else { SKELETON };
@@ -48,6 +52,12 @@ pub fn init(dir: &Path, example: bool) -> anyhow::Result<Vec<PathBuf>> {
         let path = dir.join(rel);
         create_in_folder(&path, text)?;
         written.push(path);
+    }
+    // A folder that has a `.gitignore` already (a repository's) keeps its own.
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        create_in_folder(&ignore, GITIGNORE)?;
+        written.push(ignore);
     }
     Ok(written)
 }

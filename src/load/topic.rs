@@ -2,7 +2,7 @@
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::load::review::read_review;
-use crate::model::{HelpAdvice, PageKind, PageRef, PageRefKind, Review, Topic};
+use crate::model::{BodyLink, HelpAdvice, PageKind, PageRef, PageRefKind, Review, Topic};
 use crate::text::fields::Fields;
 use crate::text::markdown::{self, Reference, SplitError};
 use crate::text::yaml::Spanned;
@@ -144,10 +144,24 @@ pub fn parse_topic(
         let (line, column) = crate::text::line_column(split.body, offset);
         fields_free_warning(diagnostics, path, line + split.body_line, column);
     }
-    for reference in markdown::scan(split.body) {
+    let mut links = Vec::new();
+    let (scanned, anchors) = markdown::scan_with_anchors(split.body);
+    for reference in scanned {
         match reference {
             Reference::Embed { id, offset } => push(PageRefKind::Embed, id, offset),
             Reference::ClaimLink { id, offset } => push(PageRefKind::ClaimLink, id, offset),
+            Reference::InlineClaim { id, offset } => push(PageRefKind::InlineClaim, id, offset),
+            Reference::Link { url, offset, end } => {
+                let (line, column) = crate::text::line_column(split.body, offset);
+                let source = split.body.get(offset..end).unwrap_or("");
+                let first_line = source.lines().next().unwrap_or("");
+                links.push(BodyLink {
+                    url,
+                    line: line + split.body_line,
+                    column,
+                    width: u32::try_from(first_line.chars().count()).unwrap_or(u32::MAX),
+                });
+            }
             Reference::Cite { keys, .. } => {
                 for key in keys {
                     push(
@@ -177,6 +191,8 @@ pub fn parse_topic(
         body_line: split.body_line,
         body_offset: split.body_offset,
         references,
+        links,
+        anchors,
     })
 }
 

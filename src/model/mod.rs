@@ -556,6 +556,23 @@ pub struct Topic {
     pub body_offset: usize,
     /// Embeds, claim links and citations, in document order.
     pub references: Vec<PageRef>,
+    /// Every other link and image of the body, in document order (checked when internal).
+    pub links: Vec<BodyLink>,
+    /// The ids of the body's headings, as rendered, in document order.
+    pub anchors: Vec<String>,
+}
+
+/// A link or image in a page body other than a claim link or citation, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    /// The destination as written.
+    pub url: String,
+    /// 1-based line in the file (not in the body).
+    pub line: u32,
+    /// 1-based column of the link's `[` (or `<`, or `!`), in characters.
+    pub column: u32,
+    /// The link's source in characters, up to the end of its first line (for the underline).
+    pub width: u32,
 }
 
 impl Topic {
@@ -586,8 +603,10 @@ pub enum PageKind {
 pub enum PageRefKind {
     /// `[[claim-id]]` alone in its paragraph or list item.
     Embed,
-    /// `[[claim-id]]` inside a sentence: a link to the claim page.
+    /// `[text](@claim-id)`: a link to the claim page.
     ClaimLink,
+    /// `[[claim-id]]` inside a sentence: an error (`inline-claim`), rendered as its text.
+    InlineClaim,
     /// `[@id]` or `[@id, locator]` in prose; `[@a; @b]` gives one per key.
     Cite {
         /// What follows the id, its comma and spaces dropped (`p. 3` in `[@id, p. 3]`); None

@@ -6,6 +6,7 @@ use minijinja::value::Serde;
 use crate::render::theme::Theme;
 use crate::render::urls::{Links, PagePath};
 use crate::render::view::{self, SiteView};
+use crate::resolve::sitelinks::{self, Classified, Target};
 use crate::resolve::{KnowledgeBase, ResolvedTopic};
 use crate::text::escape;
 use crate::text::markdown::{self, CiteKey, Hooks};
@@ -48,15 +49,40 @@ pub(crate) fn render_body(
                 }
             }
         }
-        fn claim_link(&mut self, id: &str, text: &str) -> String {
-            match self.kb.claims.get(id).filter(|c| c.published) {
-                Some(_) => format!(
-                    "<a href=\"{}\">{}</a>",
-                    escape::html(&self.links.page(&PagePath::claim(id))),
-                    escape::html(text)
-                ),
-                None => escape::html(text),
+        fn claim_href(&mut self, id: &str) -> Option<String> {
+            self.kb
+                .claims
+                .get(id)
+                .filter(|c| c.published)
+                .map(|_| self.links.page(&PagePath::claim(id)))
+        }
+        fn link_href(&mut self, url: &str) -> Option<String> {
+            let slug = &self.topic.topic.slug.value;
+            let (target, fragment) = match sitelinks::classify(slug, url) {
+                Classified::Page(target, fragment) => (target, fragment),
+                // External links as written; a broken one stops the build before this.
+                Classified::External | Classified::Unknown(_) => return Some(url.to_string()),
+            };
+            if !sitelinks::published(self.kb, &target) {
+                return None;
             }
+            let page = match &target {
+                // An anchor on this very page stays an anchor.
+                Target::Topic(s) if s == slug && url.trim().starts_with('#') => {
+                    return Some(url.trim().to_string());
+                }
+                Target::Home => PagePath::home(),
+                Target::Topic(s) => PagePath::topic(s),
+                Target::Claim(id) => PagePath::claim(id),
+                Target::Source(s) => PagePath::source(s),
+                Target::Named(folder) => PagePath::named(folder),
+                Target::File(path) => return Some(self.links.file(path)),
+            };
+            let href = self.links.page(&page);
+            Some(match fragment {
+                Some(f) => format!("{href}#{f}"),
+                None => href,
+            })
         }
         fn cite(&mut self, keys: &[CiteKey]) -> String {
             let mut numbers: Vec<(usize, Option<&str>)> = keys

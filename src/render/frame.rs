@@ -64,6 +64,20 @@ pub(crate) fn page_view(
     topic: Option<&ResolvedTopic>,
 ) -> PageView {
     let links = Links::new(path, kb.config.pretty_urls, &kb.config.base_url);
+    page_view_with(kb, path, &links, (kind, title, description), nav, topic)
+}
+
+/// [`page_view`] with its links made by `links` (root-absolute ones for `404.html`).
+/// `text` is the page's kind, title and description.
+pub(crate) fn page_view_with(
+    kb: &KnowledgeBase,
+    path: &PagePath,
+    links: &Links,
+    text: (&'static str, &str, &str),
+    nav: Nav,
+    topic: Option<&ResolvedTopic>,
+) -> PageView {
+    let (kind, title, description) = text;
     let policy = kb
         .topics
         .get(POLICY_SLUG)

@@ -11,7 +11,7 @@ use minijinja::value::Serde;
 use crate::render::api;
 use crate::render::dashboard::render_dashboard;
 use crate::render::discovery;
-use crate::render::frame::page_view;
+use crate::render::frame::{page_view, page_view_with};
 use crate::render::pages::{Listing, Renderer};
 use crate::render::sink::PageSink;
 use crate::render::theme::Theme;
@@ -88,6 +88,41 @@ impl Renderer<'_> {
             ("grading", Value::from(Serde(view::grading_view(kb)))),
         )?;
         put_file(file, html.into_bytes())?;
+
+        // The not-found page, served for every unknown URL: links from the site root.
+        let not_found = PagePath::named("404");
+        let links = Links::absolute(kb.config.pretty_urls, &kb.config.base_url);
+        let page = page_view_with(
+            kb,
+            &not_found,
+            &links,
+            (
+                "not-found",
+                "Page not found",
+                "There is no page at this address.",
+            ),
+            nav,
+            None,
+        );
+        // Not a page of its own folder: its canonical address is the file's.
+        let page = PageView {
+            canonical: format!("{}404.html", kb.config.base_url),
+            ..page
+        };
+        let (_, html) = self.render_page(
+            &not_found,
+            "404.html",
+            page,
+            (
+                "not_found",
+                Value::from(Serde(view::NotFoundView {
+                    home_url: links.page(&PagePath::home()),
+                    search_url: nav.search.then(|| links.page(&PagePath::named("search"))),
+                    grading_url: links.page(&PagePath::named("grading")),
+                })),
+            ),
+        )?;
+        put_file("404.html".to_string(), html.into_bytes())?;
 
         if nav.search {
             let path = PagePath::named("search");

@@ -45,6 +45,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/search.html"),
     ),
     (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
         "partials/claim-embed.html",
         include_str!("../../themes/default/templates/partials/claim-embed.html"),
     ),

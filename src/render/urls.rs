@@ -1,5 +1,12 @@
 //! Internal links: relative, ending in `index.html` so the site works opened from disk
 //! (`pretty_urls: true` drops it for servers), and canonical URLs from `base_url`.
+//!
+//! The output map: the home page `index.html`; topics and plain pages `<slug>/index.html`;
+//! claims `claims/<id>/index.html`; sources `sources/<slug>/index.html`; `grading/`,
+//! `search/` and `review/`; the not-found page `404.html` at the root, whose links are
+//! root-absolute ([`Links::absolute`]) because a server answers it at any address; and the
+//! files `static/…`, `handouts/…`, `api/…`, `sitemap.xml`, `feed.xml`, `robots.txt`.
+//! `resolve::sitelinks` reads links in topic bodies against this same map.
 
 /// Where a page lives in the output, as a folder path ("" for the home page).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +65,31 @@ impl Links {
         }
     }
 
-    /// The relative prefix to the site root ("", "../", "../../").
+    /// Links from a page served at any path (`404.html`, which a server answers for every
+    /// unknown URL): root-absolute, from the path of `base_url` (`/` for
+    /// `https://example.org/`, `/kb/` for `https://example.org/kb/`).
+    pub fn absolute(pretty: bool, base_url: &str) -> Self {
+        let path = match base_url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => base_url,
+        };
+        let mut root = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        Links {
+            root,
+            pretty,
+            base_url: base_url.to_string(),
+        }
+    }
+
+    /// The prefix to the site root: relative ("", "../", "../../"), or root-absolute for
+    /// [`Links::absolute`].
     pub fn root(&self) -> &str {
         &self.root
     }
@@ -116,5 +147,14 @@ mod tests {
         );
         let home = Links::new(&PagePath::home(), true, "/");
         assert_eq!(home.page(&PagePath::home()), "./");
+        let anywhere = Links::absolute(false, "https://example.org/kb/");
+        assert_eq!(anywhere.root(), "/kb/");
+        assert_eq!(anywhere.file("static/style.css"), "/kb/static/style.css");
+        assert_eq!(anywhere.page(&PagePath::topic("a")), "/kb/a/index.html");
+        assert_eq!(Links::absolute(true, "https://example.org").root(), "/");
+        assert_eq!(
+            Links::absolute(true, "https://example.org/").page(&PagePath::home()),
+            "/"
+        );
     }
 }

@@ -168,7 +168,17 @@ pub fn public(
         diagnostics.push(d.clone());
     }
     diagnostics.extend(problems);
-    kb.diagnostics = diagnostics;
+    // Links are checked again against what the public site finally shows.
+    let mut checked = Diagnostics::new();
+    for d in diagnostics.iter() {
+        if !super::sitelinks::is_link_code(d.code) {
+            checked.push(d.clone());
+        }
+    }
+    resolution.page_links = Diagnostics::new();
+    super::sitelinks::check_links(&kb, &mut resolution.page_links);
+    checked.extend(resolution.page_links.clone());
+    kb.diagnostics = checked;
     kb
 }
 

@@ -23,6 +23,7 @@ mod index;
 mod links;
 pub mod queue;
 mod review;
+pub mod sitelinks;
 mod sources;
 mod topics;
 mod types;
@@ -71,6 +72,8 @@ pub struct Resolution {
     replacements: Diagnostics,
     /// Of each topic on its own, by slug.
     topics: BTreeMap<String, Diagnostics>,
+    /// Of the internal links of the topics' bodies (they span pages).
+    page_links: Diagnostics,
     /// Of each source once linked (unused, without design), by id.
     source_checks: BTreeMap<String, Diagnostics>,
     /// Of each claim's review decisions (dates, reviewers), by id.
@@ -384,6 +387,8 @@ impl Resolution {
     ) {
         self.replacements = Diagnostics::new();
         links::check_replacements(&kb.claims, &mut self.replacements);
+        self.page_links = Diagnostics::new();
+        sitelinks::check_links(kb, &mut self.page_links);
         let checked = [
             (
                 &mut self.source_checks,
@@ -424,6 +429,7 @@ impl Resolution {
         for part in self.topics.values() {
             all.extend(part.clone());
         }
+        all.extend(self.page_links.clone());
         for part in self
             .source_checks
             .values()

@@ -28,14 +28,17 @@ pub(super) fn resolve_topic(
     for r in &topic.references {
         let at = Location::new(&path, r.line, r.column);
         match &r.kind {
-            PageRefKind::Embed | PageRefKind::ClaimLink => {
+            PageRefKind::InlineClaim => diagnostics.push(inline_claim(&r.id, at)),
+            PageRefKind::ClaimLink => {
+                if !kb.claims.contains_key(&r.id) {
+                    diagnostics.push(unknown_claim(kb, &r.id, at, Syntax::Link));
+                }
+            }
+            PageRefKind::Embed => {
                 let Some(claim) = kb.claims.get(&r.id) else {
-                    diagnostics.push(unknown_claim(kb, &r.id, at));
+                    diagnostics.push(unknown_claim(kb, &r.id, at, Syntax::Embed));
                     continue;
                 };
-                if r.kind != PageRefKind::Embed {
-                    continue;
-                }
                 if claim.status == EffectiveStatus::Retired {
                     let mut d = Diagnostic::warning(
                         Code::EmbedsRetired,
@@ -150,11 +153,36 @@ pub(super) fn resolve_topic(
     }
 }
 
-/// The error for `[[id]]` naming no claim of the site: a source's id is said to be one; a
-/// claim file of that name that could not be read points at its first error, since the fix
-/// is there (creating the claim, the usual hint, would clash with that file).
-fn unknown_claim(kb: &KnowledgeBase, id: &str, at: Location) -> Diagnostic {
-    let width = id.chars().count() + 4;
+/// `[[id]]` inside a sentence: an embed is a block of its own, and a link to a claim's page
+/// is written as a link. The hint shows both.
+fn inline_claim(id: &str, at: Location) -> Diagnostic {
+    Diagnostic::error(
+        Code::InlineClaim,
+        at,
+        format!("`[[{id}]]` inside a sentence: a claim is embedded only on a line of its own"),
+    )
+    .width(id.chars().count() + 4)
+    .hint(format!(
+        "to show the statement, put `[[{id}]]` alone on its own line or list item; to link to its page, write `[text](@{id})`"
+    ))
+}
+
+/// How a page refers to a claim: `[[id]]` embeds it, `[text](@id)` links to its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Embed,
+    Link,
+}
+
+/// The error for `[[id]]` or `[text](@id)` naming no claim of the site: a source's id is
+/// said to be one; a claim file of that name that could not be read points at its first
+/// error, since the fix is there (creating the claim, the usual hint, would clash with that
+/// file).
+fn unknown_claim(kb: &KnowledgeBase, id: &str, at: Location, syntax: Syntax) -> Diagnostic {
+    let width = match syntax {
+        Syntax::Embed => id.chars().count() + 4,
+        Syntax::Link => 1,
+    };
     if let Some(error) = unreadable_claim(kb, id) {
         return Diagnostic::error(
             Code::UnknownClaim,
@@ -171,7 +199,8 @@ fn unknown_claim(kb: &KnowledgeBase, id: &str, at: Location) -> Diagnostic {
         ));
     }
     match closest(id, kb.claims.keys().map(String::as_str)) {
-        Some(c) => d.hint(format!("did you mean `[[{c}]]`?")),
+        Some(c) if syntax == Syntax::Embed => d.hint(format!("did you mean `[[{c}]]`?")),
+        Some(c) => d.hint(format!("did you mean `(@{c})`?")),
         None => d.hint(format!(
             "create it with `evident new claim {id}` or fix the id"
         )),

@@ -129,7 +129,9 @@ impl DepGraph {
         let slug = &topic.topic.slug.value;
         for r in &topic.topic.references {
             match r.kind {
-                PageRefKind::Embed | PageRefKind::ClaimLink => self.refers.add(slug, &r.id),
+                PageRefKind::Embed | PageRefKind::ClaimLink | PageRefKind::InlineClaim => {
+                    self.refers.add(slug, &r.id)
+                }
                 PageRefKind::Cite { .. } => self.numbers.add(slug, &r.id),
             }
         }

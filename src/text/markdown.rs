@@ -73,12 +73,29 @@ pub enum Reference {
         /// Byte offset of the `[[` in the body (0-based).
         offset: usize,
     },
-    /// `[[id]]` inside a sentence: a link to the claim page.
-    ClaimLink {
+    /// `[[id]]` inside a sentence: an error (an embed stands alone; a link is
+    /// `[text](@id)`).
+    InlineClaim {
         /// The claim id between the brackets, as written.
         id: String,
         /// Byte offset of the `[[` in the body (0-based).
         offset: usize,
+    },
+    /// `[text](@id)`: a link to the claim's page.
+    ClaimLink {
+        /// The claim id after the `@`, as written.
+        id: String,
+        /// Byte offset of the link's `[` in the body (0-based).
+        offset: usize,
+    },
+    /// Any other link or image: `[text](url)`, `<url>`, `![alt](url)`, reference links.
+    Link {
+        /// The destination as written (after reference resolution), never empty.
+        url: String,
+        /// Byte offset of the link in the body (0-based).
+        offset: usize,
+        /// Byte offset just after the link's source (its closing `)`, `>` or `]`).
+        end: usize,
     },
     /// `[@a, p. 3; @b]`: one or more sources cited in prose.
     Cite {
@@ -140,37 +157,119 @@ pub fn parse_cite(inner: &str, inner_offset: usize) -> Option<Vec<CiteKey>> {
     (!keys.is_empty()).then_some(keys)
 }
 
-/// Every embed, claim link and citation of a body, in document order.
+/// The claim id of a link destination written `@id`, the link syntax for a claim's page.
+pub fn claim_link_id(url: &str) -> Option<&str> {
+    url.strip_prefix('@').filter(|id| !id.is_empty())
+}
+
+/// Every embed, claim link, inline claim, other link and citation of a body, in document
+/// order.
 pub fn scan(body: &str) -> Vec<Reference> {
+    scan_with_anchors(body).0
+}
+
+/// [`scan`], and the ids of the body's headings as [`render`] gives them (generated from
+/// their text, or written `{#id}`), in document order.
+pub fn scan_with_anchors(body: &str) -> (Vec<Reference>, Vec<String>) {
     let mut out = Vec::new();
+    let mut anchors = Vec::new();
+    let mut heading_ids = HeadingIds::default();
+    // The text of the heading being read (None outside headings; Some(None) for a heading
+    // with its own id), and how deep inside a link whose text the renderer replaces.
+    let mut heading: Option<Option<String>> = None;
+    let mut replaced_depth = 0usize;
     for (item, range) in BlockEvents::new(body) {
-        match item {
-            Item::Embed(id) => out.push(Reference::Embed {
-                id,
-                offset: range.start,
-            }),
-            Item::Event(Event::Start(Tag::Link {
+        let event = match item {
+            Item::Embed(id) => {
+                out.push(Reference::Embed {
+                    id,
+                    offset: range.start,
+                });
+                continue;
+            }
+            Item::Event(event) => event,
+        };
+        if replaced_depth > 0 {
+            match event {
+                Event::Start(Tag::Link { .. }) => replaced_depth += 1,
+                Event::End(TagEnd::Link) => replaced_depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => match id {
+                Some(id) => {
+                    anchors.push(id.to_string());
+                    heading = Some(None);
+                }
+                None => heading = Some(Some(String::new())),
+            },
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(Some(text)) = heading.take() {
+                    anchors.push(heading_ids.unique(&text));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(Some(text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { .. },
                 dest_url,
                 ..
-            })) => out.push(Reference::ClaimLink {
-                id: dest_url.to_string(),
-                offset: range.start,
-            }),
-            Item::Event(Event::Start(Tag::Link { dest_url, .. }))
-                if dest_url.as_ref() == CITE_URL =>
-            {
-                if let Some(keys) = cite_keys(body, range.clone()) {
-                    out.push(Reference::Cite {
+            }) => {
+                out.push(Reference::InlineClaim {
+                    id: dest_url.to_string(),
+                    offset: range.start,
+                });
+                replaced_depth = 1;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == CITE_URL => {
+                match cite_keys(body, range.clone()) {
+                    Some(keys) => out.push(Reference::Cite {
                         keys,
                         offset: range.start,
-                    });
+                    }),
+                    // Rendered as the text written, which a heading's id is made of.
+                    None => {
+                        if let Some(Some(text)) = heading.as_mut() {
+                            text.push_str(&body[range.clone()]);
+                        }
+                    }
                 }
+                replaced_depth = 1;
+            }
+            // `<someone@example.org>`: the destination is the bare address.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                ..
+            }) => out.push(Reference::Link {
+                url: format!("mailto:{dest_url}"),
+                offset: range.start,
+                end: range.end,
+            }),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !dest_url.is_empty() =>
+            {
+                out.push(match claim_link_id(&dest_url) {
+                    Some(id) => Reference::ClaimLink {
+                        id: id.to_string(),
+                        offset: range.start,
+                    },
+                    None => Reference::Link {
+                        url: dest_url.to_string(),
+                        offset: range.start,
+                        end: range.end,
+                    },
+                });
             }
             _ => {}
         }
     }
-    out
+    (out, anchors)
 }
 
 fn cite_keys(body: &str, range: std::ops::Range<usize>) -> Option<Vec<CiteKey>> {
@@ -180,23 +279,31 @@ fn cite_keys(body: &str, range: std::ops::Range<usize>) -> Option<Vec<CiteKey>> 
     parse_cite(&inner[..close], range.start + 1)
 }
 
-/// How claims and citations become HTML; supplied by the renderer.
+/// How claims, links and citations become HTML; supplied by the renderer.
 pub trait Hooks {
     /// The block HTML of an embedded claim.
     fn embed(&mut self, id: &str) -> String;
-    /// Inline HTML linking to a claim page, with `text` as the link text (already plain text).
-    fn claim_link(&mut self, id: &str, text: &str) -> String;
+    /// Where `[text](@id)` links to (the claim's page), or None to leave its text unlinked.
+    fn claim_href(&mut self, id: &str) -> Option<String>;
+    /// Where a link or image written `url` points in the output (an internal link in the
+    /// site's own form), or None to leave the link's text unlinked. Images keep their URL.
+    fn link_href(&mut self, url: &str) -> Option<String> {
+        Some(url.to_string())
+    }
     /// Inline HTML for a prose citation (superscript reference numbers).
     fn cite(&mut self, keys: &[CiteKey]) -> String;
 }
 
-/// Renders a page body to HTML.
+/// Renders a page body to HTML. `[[id]]` inside a sentence (an error the resolver reports)
+/// shows as its text.
 pub fn render(body: &str, hooks: &mut dyn Hooks) -> String {
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading_ids = HeadingIds::default();
     let mut skip_until_link_end = 0usize;
     let mut pending_heading: Option<(usize, HeadingLevel)> = None;
     let mut vanished: Vec<usize> = Vec::new();
+    // For each link open: whether its start was written (an unlinked one writes its text only).
+    let mut open_links: Vec<bool> = Vec::new();
     for (item, range) in BlockEvents::new(body) {
         let event = match item {
             Item::Embed(id) => {
@@ -233,7 +340,8 @@ pub fn render(body: &str, hooks: &mut dyn Hooks) -> String {
                 } else {
                     dest_url.to_string()
                 };
-                events.push(Event::InlineHtml(hooks.claim_link(&dest_url, &text).into()));
+                // Raw so that it is no part of a heading's generated id, as in the scan.
+                events.push(Event::InlineHtml(escape::html(&text).into()));
                 skip_until_link_end = 1;
             }
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == CITE_URL => {
@@ -244,17 +352,43 @@ pub fn render(body: &str, hooks: &mut dyn Hooks) -> String {
                 skip_until_link_end = 1;
             }
             Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                title,
+                id,
+            }) => {
+                open_links.push(true);
+                events.push(Event::Start(Tag::Link {
+                    link_type: LinkType::Email,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: safe_url(dest_url),
-                    title,
-                    id,
-                }));
+                let href = match claim_link_id(&dest_url) {
+                    Some(claim) => hooks.claim_href(claim),
+                    None => hooks.link_href(&dest_url),
+                };
+                open_links.push(href.is_some());
+                if let Some(href) = href {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: safe_url(href.into()),
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if open_links.pop().unwrap_or(true) {
+                    events.push(Event::End(TagEnd::Link));
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -401,8 +535,8 @@ fn render_inline_markdown(text: &str) -> String {
         fn embed(&mut self, id: &str) -> String {
             format!("[[{}]]", escape::html(id))
         }
-        fn claim_link(&mut self, _id: &str, text: &str) -> String {
-            escape::html(text)
+        fn claim_href(&mut self, _id: &str) -> Option<String> {
+            None
         }
         fn cite(&mut self, keys: &[CiteKey]) -> String {
             escape::html(
@@ -689,12 +823,8 @@ mod tests {
             }
             format!("<div class=\"claim\">{}</div>\n", escape::html(id))
         }
-        fn claim_link(&mut self, id: &str, text: &str) -> String {
-            format!(
-                "<a href=\"claims/{}/\">{}</a>",
-                escape::html(id),
-                escape::html(text)
-            )
+        fn claim_href(&mut self, id: &str) -> Option<String> {
+            (!id.starts_with("gone")).then(|| format!("claims/{id}/"))
         }
         fn cite(&mut self, keys: &[CiteKey]) -> String {
             let ids: Vec<_> = keys.iter().map(|k| k.id.as_str()).collect();
@@ -740,7 +870,41 @@ mod tests {
         );
         assert!(matches!(&refs[2], Reference::Embed { id, .. } if id == "c2"));
         assert!(matches!(&refs[3], Reference::Embed { id, .. } if id == "c3"));
-        assert!(matches!(&refs[4], Reference::ClaimLink { id, .. } if id == "c4"));
+        assert!(matches!(&refs[4], Reference::InlineClaim { id, .. } if id == "c4"));
+    }
+
+    #[test]
+    fn scans_links_claim_links_and_heading_anchors() {
+        let body = "# Why *now* [@a]\n\n## Why now\n\n### Own {#mine}\n\nSee [the trial](@c1), [b](../b/#x) and ![i](pic.png) <a@b.org>.\n";
+        let (refs, anchors) = scan_with_anchors(body);
+        assert_eq!(anchors, ["why-now", "why-now-2", "mine"]);
+        let html = render(body, &mut Test);
+        for anchor in &anchors {
+            assert!(
+                html.contains(&format!("id=\"{anchor}\"")),
+                "{anchor}: {html}"
+            );
+        }
+        assert!(
+            matches!(&refs[1], Reference::ClaimLink { id, offset } if id == "c1" && body[*offset..].starts_with("[the trial]"))
+        );
+        assert!(matches!(&refs[2], Reference::Link { url, .. } if url == "../b/#x"));
+        assert!(matches!(&refs[3], Reference::Link { url, .. } if url == "pic.png"));
+        assert!(matches!(&refs[4], Reference::Link { url, .. } if url == "mailto:a@b.org"));
+        assert!(
+            html.contains("<a href=\"mailto:a@b.org\">a@b.org</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"claims/c1/\">the trial</a>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn unlinked_claim_links_and_inline_claims_keep_their_text() {
+        let html = render("See [*that*](@gone1) and [[c2]] here.\n", &mut Test);
+        assert_eq!(html, "<p>See <em>that</em> and c2 here.</p>\n");
     }
 
     #[test]
@@ -835,7 +999,7 @@ mod tests {
             }
             for reference in scan(&text) {
                 let offset = match reference {
-                    Reference::Embed { offset, .. } | Reference::ClaimLink { offset, .. } | Reference::Cite { offset, .. } => offset,
+                    Reference::Embed { offset, .. } | Reference::ClaimLink { offset, .. } | Reference::InlineClaim { offset, .. } | Reference::Link { offset, .. } | Reference::Cite { offset, .. } => offset,
                 };
                 proptest::prop_assert!(text.is_char_boundary(offset));
             }

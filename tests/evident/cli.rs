@@ -271,6 +271,8 @@ fn init_creates_a_skeleton_that_checks_and_builds() {
         .assert()
         .code(0);
     assert!(tmp.path().join("new-site/evident.yaml").is_file());
+    let ignored = std::fs::read_to_string(tmp.path().join("new-site/.gitignore")).unwrap();
+    assert!(ignored.lines().any(|l| l == "/.evident"), "{ignored}");
     evident(tmp.path())
         .args(["--root", "new-site", "check"])
         .assert()
@@ -465,4 +467,70 @@ fn scaffolds_check_clean_once_filled_in() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+/// `check --external` asks the site's external URLs (here a server on 127.0.0.1), reports
+/// failures as warnings where they are written, and writes its cache and nothing else;
+/// `build` never asks.
+#[test]
+fn check_external_warns_and_writes_only_its_cache() {
+    let server = crate::links::TestServer::start();
+    let site = crate::links::external_site(&server);
+    let before = crate::harness::tree(&site.root);
+    let assert = evident(&site.root)
+        .args([
+            "check",
+            "--external",
+            "--external-timeout",
+            "1",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "external: 5 URLs, 5 asked, 0 from the cache",
+        ));
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let external: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|d| d["code"] == "external-link")
+        .collect();
+    assert_eq!(external.len(), 2, "{stdout}");
+    assert!(
+        external
+            .iter()
+            .all(|d| d["severity"] == "warning" && d["path"] == "content/topic.md")
+    );
+    let after = crate::harness::tree(&site.root);
+    let added: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert_eq!(added, [".evident/cache/external.json"]);
+    assert!(
+        before
+            .iter()
+            .all(|(path, bytes)| after.get(path) == Some(bytes))
+    );
+
+    // The successes come from the cache now; --strict makes the failures errors.
+    evident(&site.root)
+        .args(["check", "--external", "--external-timeout", "1", "--strict"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "external: 5 URLs, 2 asked, 3 from the cache",
+        ))
+        .stderr(predicate::str::contains("error[external-link]"));
+
+    let asked = server.requests.lock().unwrap().len();
+    evident(&site.root)
+        .args(["build", "--out", "out"])
+        .assert()
+        .code(0);
+    evident(&site.root).arg("check").assert().code(0);
+    assert_eq!(
+        server.requests.lock().unwrap().len(),
+        asked,
+        "build and check ask nothing"
+    );
 }

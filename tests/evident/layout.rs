@@ -21,7 +21,7 @@ const MAX_CODE_LINES: usize = 700;
 /// load → resolve → render → write, then editing and the live preview; `lib.rs` (`""`) last.
 const LAYERS: &[&str] = &[
     "diag", "text", "model", "cite", "project", "load", "resolve", "render", "write", "edit",
-    "serve", "",
+    "external", "serve", "",
 ];
 const MAX_INLINE_TEST_LINES: usize = 300;
 

@@ -173,7 +173,18 @@ fn serves_rebuilds_and_keeps_the_last_good_site_through_errors() {
     assert_eq!(api.status, 200);
     assert_eq!(api.header("content-type"), Some("application/json"));
     assert!(!api.body.contains("EventSource"), "script only in HTML");
-    assert_eq!(get(addr, "/no-such-page/").status, 404);
+    // Unknown paths at any depth get the site's own not-found page, with links that work
+    // from there.
+    for path in ["/no-such-page/", "/deep/er/nowhere.html"] {
+        let missing = get(addr, path);
+        assert_eq!(missing.status, 404, "{path}");
+        assert!(missing.body.contains("<h1>Page not found</h1>"), "{path}");
+        let body = crate::harness::decode_entities(&missing.body);
+        assert!(
+            body.contains(r#"href="/static/style.css""#),
+            "{path}: {body}"
+        );
+    }
     assert_eq!(get(addr, "/__evident/nothing").status, 404);
     for path in [
         "/../evident.yaml",

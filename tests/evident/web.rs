@@ -359,6 +359,15 @@ fn every_page_has_json_ld_canonical_url_and_open_graph() {
             assert_eq!(ld["@type"], "MedicalWebPage", "{path}");
             continue;
         }
+        if path == "404.html" {
+            // Not a page of its own address: the file's, kept out of search engines.
+            assert_eq!(url, format!("{BASE}404.html"), "{path}");
+            assert!(
+                html.contains(r#"<meta name="robots" content="noindex">"#),
+                "{path}"
+            );
+            continue;
+        }
         assert!(url.starts_with(BASE), "{path}: {url}");
         assert_eq!(file_of(&url), *path, "{path}: canonical URL");
         assert_eq!(ld["@context"], "https://schema.org", "{path}");
@@ -501,10 +510,13 @@ fn sitemap_lists_every_published_page_with_its_last_review() {
     sorted.dedup();
     assert_eq!(locs, sorted, "sorted, no duplicates");
 
-    // Every HTML page but the dashboard and the search page, each under its canonical URL.
+    // Every HTML page but the dashboard, the search page and the not-found page, each under
+    // its canonical URL.
     let expected: BTreeSet<String> = html_files(&out)
         .into_iter()
-        .filter(|(path, _)| !path.starts_with("review/") && !path.starts_with("search/"))
+        .filter(|(path, _)| {
+            !path.starts_with("review/") && !path.starts_with("search/") && path != "404.html"
+        })
         .map(|(_, html)| canonical(&html))
         .collect();
     let listed: BTreeSet<String> = locs.iter().map(|l| l.to_string()).collect();

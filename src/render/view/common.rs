@@ -77,8 +77,8 @@ pub fn audience_key(id: &str) -> String {
 /// Every URL is relative to the page unless it says otherwise.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
-    /// What the page is: `home`, `topic`, `page`, `claim`, `source`, `grading`, `search` or
-    /// `review` (the editor dashboard).
+    /// What the page is: `home`, `topic`, `page`, `claim`, `source`, `grading`, `search`,
+    /// `review` (the editor dashboard) or `not-found` (`404.html`).
     pub kind: &'static str,
     /// The page's title, as plain text.
     pub title: String,

@@ -36,8 +36,8 @@ pub use dashboard::{DashboardRow, DashboardTopicRow, DashboardView, QueueView, d
 pub use grading::{DesignView, GradingView, LevelView, grading_view};
 pub use index::{IndexView, TopicCardView, index_view};
 pub use search::{
-    FacetView, SearchFilterView, SearchPageView, claim_facets, search_view, source_facets,
-    topic_facets,
+    FacetView, NotFoundView, SearchFilterView, SearchPageView, claim_facets, search_view,
+    source_facets, topic_facets,
 };
 pub use source::{CitingClaimView, RelationGroupView, RetractionView, SourcePageView, source_page};
 pub use topic::{

@@ -151,3 +151,16 @@ pub fn search_view(kb: &KnowledgeBase, seen: &BTreeSet<FacetView>) -> SearchPage
         .collect();
     SearchPageView { filters }
 }
+
+/// The not-found page, `404.html` (template variable `not_found` of `404.html`). A server
+/// answers it for any unknown address, so its links are root-absolute (from the path of
+/// `base_url`), not relative.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundView {
+    /// The home page.
+    pub home_url: String,
+    /// The search page, or none when the site is built without search.
+    pub search_url: Option<String>,
+    /// The grading legend.
+    pub grading_url: String,
+}
