@@ -1,6 +1,7 @@
 // Accessibility and behaviour of a built evident site, in headless Chromium:
 //   node tests/browser/a11y.mjs http://127.0.0.1:PORT/ [SITE_DIR]
-// 1. axe-core on the home, topic, claim, source, dashboard, grading and search pages:
+// 1. axe-core on the home, topic, claim, source, dashboard, grading, search, print handout
+//    and not-found pages:
 //    no violation of WCAG 2.1 A or AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa) allowed;
 // 2. the audience switch: clicking "Healthcare professional" changes a claim's wording and
 //    its certainty display, keeps them across in-page links, and #for-clinician alone (no
@@ -35,6 +36,8 @@ const PAGES = {
   review: "review/index.html",
   grading: "grading/index.html",
   search: `search/index.html?q=${QUERY}`,
+  handout: "handouts/relactation.html",
+  notFound: "404.html",
 };
 if (PUBLIC) delete PAGES.review;
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];

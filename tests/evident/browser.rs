@@ -187,7 +187,9 @@ fn the_public_site_passes_axe_and_its_search_finds_approved_claims() {
         serde_json::to_string_pretty(&report).unwrap()
     );
     let pages = report["pages"].as_object().unwrap();
-    for name in ["home", "topic", "claim", "source", "grading", "search"] {
+    for name in [
+        "home", "topic", "claim", "source", "grading", "search", "handout", "notFound",
+    ] {
         assert_eq!(pages[name]["violations"], serde_json::json!([]), "{name}");
         assert!(
             pages[name]["passes"].as_u64().unwrap() > 10,
@@ -260,6 +262,8 @@ fn axe_finds_no_wcag_violation_and_audience_switch_and_search_work() {
         "review",
         "grading",
         "search",
+        "handout",
+        "notFound",
         "topic (Healthcare professional)",
     ] {
         let page = &pages[name];
