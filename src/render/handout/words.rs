@@ -5,7 +5,7 @@
 
 use crate::model::config::{Config, RecommendationScale};
 use crate::model::{EffectiveStatus, Kind};
-use crate::render::view::{plain_certainty, reviewer_name};
+use crate::render::view::{self, plain_certainty};
 use crate::resolve::{ResolvedClaim, ResolvedTopic};
 
 /// What a claim's grading means, in plain words, printed in brackets after it: the site's
@@ -59,22 +59,22 @@ pub fn plain_strength(scale: RecommendationScale, strength: &str) -> &'static st
 /// CREDENTIALS on DATE · Next review due DATE"; otherwise what its state is.
 pub fn review_line(topic: &ResolvedTopic, config: &Config) -> String {
     let review = &topic.topic.review;
-    match (review.last_approval(), topic.own_status) {
-        (Some(a), EffectiveStatus::Approved) => {
-            let mut line = format!(
-                "Reviewed by {} on {}",
-                reviewer_name(config, &a.by.value),
-                a.date
-            );
-            if let Some(due) = topic.due.or(review.next_review) {
-                line.push_str(&format!(" · Next review due {due}"));
-            }
-            line
-        }
-        (Some(a), status) => format!(
+    // The public face's review line, as the pages build it.
+    match (
+        view::review_line(config, review, topic.due),
+        topic.own_status,
+    ) {
+        (Some(line), EffectiveStatus::Approved) => match line.next_review {
+            Some(due) => format!(
+                "Reviewed by {} on {} · Next review due {due}",
+                line.by, line.date
+            ),
+            None => format!("Reviewed by {} on {}", line.by, line.date),
+        },
+        (Some(line), status) => format!(
             "Reviewed by {} on {}; changed since and awaiting review ({})",
-            reviewer_name(config, &a.by.value),
-            a.date,
+            line.by,
+            line.date,
             status.label().to_lowercase()
         ),
         (None, status) => format!(
