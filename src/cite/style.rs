@@ -1,52 +1,56 @@
 //! Reference formatting with a citation style: `citation_style` in evident.yaml names a
 //! shipped style (`vancouver`, `ama`, `apa`) or a `.csl` file of the site.
 //!
-//! CSL styles run through hayagriva (typst's CSL engine), fed our CSL-JSON records as they
-//! are (`citationberg::json::Item`), so the record stays the truth and nothing is converted
-//! through hayagriva's own model. `vancouver` is our formatter in [`super::format`]: the
-//! Vancouver styles hayagriva bundles are wrong for medicine — `vancouver` and
-//! `nlm-citation-sequence` drop the author list and print `1980 ;243`, and
-//! `elsevier-vancouver` is Elsevier's house variant (no issue number, no period after the
-//! journal: `J Trop Pediatr 1997;43:213–6.`), not the ICMJE/NLM form editors expect
-//! (`J Trop Pediatr. 1997;43(4):213-6.`). The golden tests show each style on real records.
+//! Every style is a CSL file run through hayagriva (typst's CSL engine), fed our CSL-JSON
+//! records as they are (`citationberg::json::Item`), so the record stays the truth. The
+//! shipped styles are the official files of the CSL repository, embedded (`styles/`, CC BY-SA
+//! 3.0, attribution kept in each file): `vancouver.csl` (NLM's Citing Medicine as Zotero users
+//! have had it), `american-medical-association.csl` and `apa.csl`, with the official en-US
+//! locale. hayagriva's own bundled Vancouver styles drop the author list; the official files
+//! do not. Where hayagriva still prints differently from citeproc-js (the CSL processor inside
+//! Zotero and Mendeley), [`super::engine`] works around it: docs/references.md lists what
+//! remains, and `scripts/check-references` compares the two on real exports.
 //!
 //! Identifiers (DOI, PMID, PMCID, URL) are left out of the formatted text: the renderer adds
 //! them as links, the same way for every style.
 
 use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
-use hayagriva::citationberg::json::Item;
-use hayagriva::citationberg::{IndependentStyle, Locale, Style as CslStyle};
-use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest};
+use hayagriva::citationberg::{
+    IndependentStyle, Locale, LocaleCode, LocaleFile, Style as CslStyle,
+};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::model::Source;
 use crate::model::config::Config;
 
 /// The styles evident ships, by the names `citation_style` accepts.
 pub const SHIPPED: &[&str] = &["vancouver", "ama", "apa"];
 
+const VANCOUVER_CSL: &str = include_str!("styles/vancouver.csl");
+const AMA_CSL: &str = include_str!("styles/american-medical-association.csl");
+const APA_CSL: &str = include_str!("styles/apa.csl");
+const EN_US_LOCALE: &str = include_str!("styles/locales-en-US.xml");
+
 /// A citation style, ready to format references.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Style {
-    kind: Kind,
+    /// The name or path it was loaded by, trimmed, as written (so `AMA` stays `AMA`).
+    name: String,
+    /// The style prints the journal's abbreviation (`container-title` with `form="short"`),
+    /// which hayagriva's CSL-JSON path does not look up in `container-title-short` as
+    /// citeproc-js does: the abbreviation is handed over as the title instead.
+    pub(super) short_container: bool,
+    pub(super) style: Arc<IndependentStyle>,
+    /// The site's language, for the style's terms ("In:", "editors", month names).
+    pub(super) locale: Option<LocaleCode>,
 }
 
-#[derive(Clone, Default)]
-enum Kind {
-    /// Our ICMJE/NLM formatter (see the module comment for why not hayagriva's).
-    #[default]
-    Vancouver,
-    Csl {
-        name: String,
-        /// The style prints the journal's abbreviation (`container-title` with
-        /// `form="short"`), which hayagriva's CSL-JSON path does not look up in
-        /// `container-title-short`: the abbreviation is handed over as the title instead.
-        short_container: bool,
-        style: Box<IndependentStyle>,
-        locales: std::sync::Arc<Vec<Locale>>,
-    },
+impl Default for Style {
+    fn default() -> Style {
+        Style::vancouver()
+    }
 }
 
 impl fmt::Debug for Style {
@@ -70,16 +74,46 @@ impl fmt::Display for StyleError {
     }
 }
 
+static VANCOUVER: OnceLock<Arc<IndependentStyle>> = OnceLock::new();
+static AMA: OnceLock<Arc<IndependentStyle>> = OnceLock::new();
+static APA: OnceLock<Arc<IndependentStyle>> = OnceLock::new();
+
+/// An embedded style, parsed once per process.
+fn shipped(cell: &'static OnceLock<Arc<IndependentStyle>>, xml: &str) -> Arc<IndependentStyle> {
+    cell.get_or_init(
+        || match IndependentStyle::from_xml(&super::mend::style_xml(xml)) {
+            Ok(style) => Arc::new(style),
+            // The embedded files are fixed at compile time and parsed by a unit test.
+            Err(e) => unreachable!("an embedded CSL style does not parse: {e}"),
+        },
+    )
+    .clone()
+}
+
+/// The locales a style may draw its terms from: the official en-US file first (the one
+/// citeproc-js is compared with), then every locale hayagriva bundles.
+pub(super) fn locales() -> &'static [Locale] {
+    static LOCALES: OnceLock<Vec<Locale>> = OnceLock::new();
+    LOCALES.get_or_init(|| {
+        let mut all = Vec::new();
+        if let Ok(en) = LocaleFile::from_xml(EN_US_LOCALE) {
+            all.push(Locale::from(en));
+        }
+        all.extend(hayagriva::archive::locales());
+        all
+    })
+}
+
 impl Style {
-    /// Our Vancouver formatter, the default.
+    /// The official Vancouver style, the default.
     pub fn vancouver() -> Style {
-        Style::default()
+        Style::csl("vancouver", shipped(&VANCOUVER, VANCOUVER_CSL), true)
     }
 
-    /// The style named by `citation_style`: a shipped name, or a path to a `.csl` file
-    /// relative to the site root (which must stay inside it).
+    /// The style named by `citation_style`, in the site's `language`: a shipped name, or a
+    /// path to a `.csl` file relative to the site root (which must stay inside it).
     pub fn load(config: &Config, root: &Path) -> Result<Style, StyleError> {
-        Style::by_name(&config.citation_style, root)
+        Ok(Style::by_name(&config.citation_style, root)?.in_language(&config.language))
     }
 
     /// The style `name` (surrounding spaces ignored): `vancouver`, `ama` or
@@ -87,17 +121,11 @@ impl Style {
     /// case), or else a path ending in `.csl`, relative to `root` and inside it.
     pub fn by_name(name: &str, root: &Path) -> Result<Style, StyleError> {
         let name = name.trim();
-        let archived = match name.to_ascii_lowercase().as_str() {
-            "vancouver" => return Ok(Style::vancouver()),
-            "ama" | "american-medical-association" => {
-                hayagriva::archive::ArchivedStyle::AmericanMedicalAssociation
-            }
-            "apa" | "american-psychological-association" => {
-                hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation
-            }
-            _ if name.to_ascii_lowercase().ends_with(".csl") => {
-                return Style::from_file(name, root);
-            }
+        let (style, xml) = match name.to_ascii_lowercase().as_str() {
+            "vancouver" => (shipped(&VANCOUVER, VANCOUVER_CSL), VANCOUVER_CSL),
+            "ama" | "american-medical-association" => (shipped(&AMA, AMA_CSL), AMA_CSL),
+            "apa" | "american-psychological-association" => (shipped(&APA, APA_CSL), APA_CSL),
+            lower if lower.ends_with(".csl") => return Style::from_file(name, root),
             _ => {
                 return Err(StyleError {
                     message: format!("unknown citation style `{name}`"),
@@ -108,20 +136,8 @@ impl Style {
                 });
             }
         };
-        // AMA abbreviates journal names (AMA Manual 11th ed., 3.11); APA spells them out.
-        let short_container = matches!(
-            archived,
-            hayagriva::archive::ArchivedStyle::AmericanMedicalAssociation
-        );
-        match archived.get() {
-            CslStyle::Independent(style) => Ok(Style::csl(name, style, short_container)),
-            CslStyle::Dependent(_) => Err(StyleError {
-                message: format!("style `{name}` is not usable on its own"),
-                hint: "use vancouver, ama or apa".into(),
-            }),
-        }
+        Ok(Style::csl(name, style, asks_short_container(xml)))
     }
-
     fn from_file(name: &str, root: &Path) -> Result<Style, StyleError> {
         let relative = Path::new(name);
         let inside = relative.is_relative()
@@ -138,10 +154,12 @@ impl Style {
             message: format!("cannot read citation style `{name}`: {e}"),
             hint: "check the path (relative to the site root) or download the style from the Zotero style repository".into(),
         })?;
-        match CslStyle::from_xml(&xml) {
-            Ok(CslStyle::Independent(style)) => {
-                Ok(Style::csl(name, style, asks_short_container(&xml)))
-            }
+        match CslStyle::from_xml(&super::mend::style_xml(&xml)) {
+            Ok(CslStyle::Independent(style)) => Ok(Style::csl(
+                name,
+                Arc::new(style),
+                asks_short_container(&xml),
+            )),
             Ok(CslStyle::Dependent(d)) => Err(StyleError {
                 message: format!(
                     "`{name}` is a dependent CSL style (an alias of {})",
@@ -157,15 +175,22 @@ impl Style {
         }
     }
 
-    pub(crate) fn csl(name: &str, style: IndependentStyle, short_container: bool) -> Style {
+    pub(crate) fn csl(name: &str, style: Arc<IndependentStyle>, short_container: bool) -> Style {
         Style {
-            kind: Kind::Csl {
-                name: name.to_string(),
-                short_container,
-                style: Box::new(style),
-                locales: std::sync::Arc::new(hayagriva::archive::locales()),
-            },
+            name: name.to_string(),
+            short_container,
+            style,
+            locale: None,
         }
+    }
+
+    /// The style with its terms in `language` (a BCP 47 tag such as `en`, `es`, `pt-BR`):
+    /// the locale of that language (its primary dialect for a bare language, as CSL
+    /// defines), else the style's own default.
+    pub fn in_language(mut self, language: &str) -> Style {
+        let language = language.trim();
+        self.locale = (!language.is_empty()).then(|| LocaleCode(language.to_string()));
+        self
     }
 
     /// The site's style; a bad `citation_style` is an error diagnostic at its line in
@@ -205,101 +230,10 @@ impl Style {
         }
     }
 
-    /// `vancouver` for the built-in formatter; for a CSL style, the name or path it was
-    /// loaded by, trimmed, as written (so `AMA` stays `AMA`).
+    /// The name or path the style was loaded by, trimmed, as written (so `AMA` stays `AMA`).
     pub fn name(&self) -> &str {
-        match &self.kind {
-            Kind::Vancouver => "vancouver",
-            Kind::Csl { name, .. } => name,
-        }
+        &self.name
     }
-}
-
-/// One reference as plain text (no HTML, no identifiers; the renderer escapes it and adds
-/// the DOI/PubMed/PMC links).
-pub fn format_reference(source: &Source, style: &Style) -> String {
-    match &style.kind {
-        Kind::Vancouver => super::format::vancouver(source),
-        Kind::Csl {
-            style,
-            locales,
-            short_container,
-            ..
-        } => {
-            let item = csl_item(source, *short_container);
-            // hayagriva is a third party's engine: should it panic on a record we did not
-            // foresee, the page still gets a reference, in our own format.
-            std::panic::catch_unwind(|| render(&item, style, locales))
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| super::format::vancouver(source))
-        }
-    }
-}
-
-fn render(item: &Item, style: &IndependentStyle, locales: &[Locale]) -> Option<String> {
-    let mut driver = BibliographyDriver::new();
-    driver.citation(CitationRequest::from_items(
-        vec![CitationItem::with_entry(item)],
-        style,
-        locales,
-    ));
-    let rendered = driver.finish(BibliographyRequest::new(style, None, locales));
-    let entry = rendered.bibliography?.items.into_iter().next()?;
-    let text = format!("{:#}", entry.content);
-    // Numeric styles without second-field alignment print the number in the content.
-    let text = strip_number(text.trim());
-    (!text.is_empty()).then_some(text)
-}
-
-/// "1. Seema, …" → "Seema, …": the reference number is the renderer's (per page).
-fn strip_number(text: &str) -> String {
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    if digits > 0 {
-        let rest = &text[digits..];
-        if let Some(rest) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix('.')) {
-            return rest.trim_start().to_string();
-        }
-    }
-    if let Some(rest) = text.strip_prefix('[') {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && rest[digits..].starts_with(']') {
-            return rest[digits + 1..].trim_start().to_string();
-        }
-    }
-    text.to_string()
-}
-
-/// Our record as a CSL-JSON item for hayagriva, without the identifiers (linked apart) and
-/// with shapes its engine cannot take made safe: date ranges are cut to their start (it
-/// panics on ranges), anything that does not deserialise is dropped field by field.
-fn csl_item(source: &Source, short_container: bool) -> Item {
-    const LINKED: &[&str] = &["DOI", "PMID", "PMCID", "URL"];
-    let mut map = std::collections::BTreeMap::new();
-    let abbreviation = source
-        .csl_str("container-title-short")
-        .or_else(|| source.csl_str("journalAbbreviation"))
-        .filter(|_| short_container);
-    for (key, value) in &source.csl {
-        if LINKED.contains(&key.as_str()) {
-            continue;
-        }
-        let value = match (key.as_str(), abbreviation) {
-            ("container-title", Some(short)) => &serde_json::Value::String(short.to_string()),
-            _ => value,
-        };
-        let value = match (key.as_str(), value) {
-            ("issued" | "accessed" | "submitted" | "original-date" | "event-date", v) => {
-                first_date(v)
-            }
-            _ => Some(value.clone()),
-        };
-        let Some(value) = value else { continue };
-        if let Ok(v) = serde_json::from_value(value) {
-            map.insert(key.clone(), v);
-        }
-    }
-    Item(map)
 }
 
 /// Whether a CSL file prints `container-title` in its short form somewhere: a `<text>`
@@ -310,24 +244,6 @@ fn asks_short_container(xml: &str) -> bool {
             && element.contains("variable=\"container-title\"")
             && element.contains("form=\"short\"")
     })
-}
-
-/// A CSL date with only its first `date-parts` entry (its start), years in range.
-fn first_date(value: &serde_json::Value) -> Option<serde_json::Value> {
-    let mut value = value.clone();
-    if let Some(parts) = value.get_mut("date-parts").and_then(|p| p.as_array_mut()) {
-        parts.truncate(1);
-        let first = parts.first()?.as_array()?;
-        let plausible = first.iter().all(|p| {
-            p.as_i64()
-                .or_else(|| p.as_str().and_then(|s| s.trim().parse().ok()))
-                .is_some_and(|n| (-9999..=9999).contains(&n))
-        });
-        if !plausible || first.is_empty() {
-            return None;
-        }
-    }
-    Some(value)
 }
 
 #[cfg(test)]
@@ -365,10 +281,11 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_stripped() {
-        assert_eq!(strip_number("1. Seema"), "Seema");
-        assert_eq!(strip_number("[12] Seema"), "Seema");
-        assert_eq!(strip_number("1980 study"), "1980 study");
+    fn the_embedded_styles_parse() {
+        for name in SHIPPED {
+            assert_eq!(Style::by_name(name, Path::new(".")).unwrap().name(), *name);
+        }
+        assert!(LocaleFile::from_xml(EN_US_LOCALE).is_ok());
     }
 
     #[test]

@@ -49,22 +49,32 @@ fn golden_apa() {
     insta::assert_snapshot!("apa", golden(&style));
 }
 
-/// Why `vancouver` is ours: hayagriva's bundled Vancouver styles on the same records.
+/// The site's language picks the locale of the style's terms ("In:", "editors", months).
 #[test]
-fn golden_hayagriva_vancouver_variants() {
-    use hayagriva::archive::ArchivedStyle;
-    let mut out = String::new();
-    for (name, archived) in [
-        ("nlm-citation-sequence", ArchivedStyle::NlmCitationSequence),
-        ("elsevier-vancouver", ArchivedStyle::ElsevierVancouver),
-    ] {
-        let hayagriva::citationberg::Style::Independent(csl) = archived.get() else {
-            panic!("{name} is independent");
-        };
-        let style = Style::csl(name, csl, false);
-        out.push_str(&format!("## {name}\n{}", golden(&style)));
-    }
-    insta::assert_snapshot!("hayagriva_vancouver_variants", out);
+fn the_site_language_chooses_the_locale() {
+    let csl: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        r#"{"id":"tea","type":"chapter","title":"Steeping times","author":[{"family":"Leaf","given":"Ann"}],"editor":[{"family":"Pot","given":"Bo"},{"family":"Cup","given":"Cy"}],"container-title":"The tea book","publisher":"Kettle Press","publisher-place":"Teatown","issued":{"date-parts":[[2001,3]]}}"#,
+    )
+    .unwrap();
+    let source = Source {
+        id: "tea".into(),
+        slug: "tea".into(),
+        path: String::new(),
+        pos: Default::default(),
+        csl,
+        evidence: Default::default(),
+    };
+    let root = std::path::Path::new(".");
+    let english = format_reference(&source, &Style::by_name("vancouver", root).unwrap());
+    assert_eq!(
+        english,
+        "Leaf A. Steeping times. In: Pot B, Cup C, editors. The tea book. Teatown: Kettle Press; 2001."
+    );
+    let spanish = Style::by_name("vancouver", root).unwrap().in_language("es");
+    assert_eq!(
+        format_reference(&source, &spanish),
+        "Leaf A. Steeping times. En: Pot B, Cup C, editores. The tea book. Teatown: Kettle Press; 2001."
+    );
 }
 
 #[test]

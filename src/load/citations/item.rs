@@ -205,6 +205,10 @@ pub fn expand_pages(text: &str) -> String {
     };
     let (start, end) = (start.trim(), end.trim());
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if start == end {
+        // "874332-874332": an article number or a single page, written as a range.
+        return start.to_string();
+    }
     if digits(start) && digits(end) && end.len() < start.len() {
         return format!("{start}-{}{end}", &start[..start.len() - end.len()]);
     }
@@ -331,6 +335,7 @@ mod tests {
         assert_eq!(expand_pages("1001-12"), "1001-1012");
         assert_eq!(expand_pages("236--242"), "236-242");
         assert_eq!(expand_pages("e123"), "e123");
+        assert_eq!(expand_pages("874332-874332"), "874332");
         assert_eq!(expand_pages("S1-S5"), "S1-S5");
         assert_eq!(
             clean_doi("https://doi.org/10.1093/tropej/43.4.213").as_deref(),
