@@ -268,6 +268,10 @@ pub struct ImportArgs {
     /// Where to write the files (inside the site; default: citations/)
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
+    /// A record that is a work the site already holds in a CSL-YAML file adds the fields that
+    /// file lacks (those it has, and its comments, are kept) instead of being reported
+    #[arg(long)]
+    pub update: bool,
     /// How to print conflicts and problems
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub format: DiagnosticFormat,

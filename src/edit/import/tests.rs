@@ -1,0 +1,119 @@
+//! Unit tests of `import`: the written YAML reads back, and nothing is overwritten or
+//! written outside the site.
+
+use super::*;
+use crate::load::citations::read_file;
+
+const JSON: &str = include_str!("../../load/citations/fixtures/relactation.json");
+const BIB: &str = include_str!("../../load/citations/fixtures/relactation.bib");
+const RIS: &str = include_str!("../../load/citations/fixtures/relactation.ris");
+const NBIB: &str = include_str!("../../load/citations/fixtures/relactation.nbib");
+
+#[test]
+fn written_yaml_reads_back_to_the_same_record() {
+    for (ext, text) in [("json", JSON), ("bib", BIB), ("ris", RIS), ("nbib", NBIB)] {
+        let mut d = Diagnostics::new();
+        let records = read_file(ext, text, "x", &mut d).unwrap();
+        for record in records {
+            let yaml = to_csl_yaml(&record, "export.x");
+            let mut d = Diagnostics::new();
+            let back = crate::load::citations::read_csl_yaml(&yaml, "y.yaml", &mut d);
+            assert!(d.is_empty(), "{yaml}\n{:?}", d.sorted());
+            assert_eq!(back.len(), 1);
+            assert_eq!(back[0].csl, record.csl, "{ext}:\n{yaml}");
+            assert_eq!(back[0].evidence, record.evidence);
+        }
+    }
+}
+
+/// The abstract an export carries is written, for the quote check (`quote-not-in-source`).
+#[test]
+fn the_abstract_is_written() {
+    let text = "TY  - JOUR\nID  - kites\nTI  - Kites\nPY  - 2020\nAB  - Forty kites: 31 stayed up,\n      for an hour.\nER  - \n";
+    let mut d = Diagnostics::new();
+    let record = read_file("ris", text, "k.ris", &mut d).unwrap().remove(0);
+    let yaml = to_csl_yaml(&record, "k.ris");
+    assert!(
+        yaml.contains("\nabstract: \"Forty kites: 31 stayed up, for an hour.\"\n"),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn awkward_values_round_trip() {
+    let json = r##"[{"id": "x", "type": "book", "title": "yes", "note": "a: b #c\nline", "volume": "43",
+        "keyword": "'quoted' \u0001\u007f\u0085 \\ \"", "number": "-", "page": "1", "edition": "", "custom": {"a": [1, {"b": null}], "c": []},
+        "author": [{"literal": "Null"}], "issued": {"date-parts": [[2001, 2, 3]]}, "design": "rct", "sample_size": 5,
+        "retracted": {"date": "2020-01-02", "notice": "Fraud: see notice"}}]"##;
+    let mut d = Diagnostics::new();
+    let record = crate::load::citations::read_csl_json(json, "x.json", &mut d).remove(0);
+    let yaml = to_csl_yaml(&record, "x.json");
+    let back = crate::load::citations::read_csl_yaml(&yaml, "y.yaml", &mut d).remove(0);
+    assert!(d.is_empty(), "{yaml}\n{:?}", d.sorted());
+    assert_eq!(back.csl, record.csl, "{yaml}");
+    assert_eq!(back.evidence, record.evidence, "{yaml}");
+}
+
+#[test]
+fn imports_without_overwriting_and_stays_inside_the_site() {
+    let site = tempfile::tempdir().unwrap();
+    let project = Project::new(site.path().canonicalize().unwrap());
+    let citations = project.citations_dir();
+    std::fs::create_dir_all(&citations).unwrap();
+    // The site already defines one of the records, in another format.
+    std::fs::write(citations.join("mine.nbib"), "PMID- 7354969\nTI  - Mine.\n").unwrap();
+    // And a file is in the way of another.
+    std::fs::write(citations.join("pmid6789296.yaml"), "# in the way\n").unwrap();
+    let export = site.path().join("export.ris");
+    std::fs::write(&export, RIS).unwrap();
+
+    let report = import(&project, &export, None, false).unwrap();
+    let names: Vec<String> = report.written.iter().map(|p| project.relative(p)).collect();
+    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names[0], "citations/pmid9283123.yaml");
+    assert!(names.contains(&"citations/who-1998-relactation-review-experience.yaml".to_string()));
+    assert_eq!(report.conflicts(), 2);
+    let d = report.diagnostics.clone().sorted();
+    assert_eq!(d[0].code, Code::DuplicateImport);
+    assert_eq!(d[0].related[0].location.path, "citations/mine.nbib");
+    assert!(d[1].message.contains("already exists"), "{d:?}");
+    assert_eq!(
+        std::fs::read_to_string(citations.join("pmid6789296.yaml")).unwrap(),
+        "# in the way\n"
+    );
+    // The site now holds every work, and a second import duplicates or conflicts on each.
+    let again = import(&project, &export, None, false).unwrap();
+    assert!(again.written.is_empty());
+    assert_eq!(again.conflicts(), 8);
+
+    assert!(
+        import(
+            &project,
+            &export,
+            Some(&site.path().join("../elsewhere")),
+            false
+        )
+        .is_err()
+    );
+    assert!(import(&project, &export, Some(Path::new("/tmp")), false).is_err());
+    let into = site.path().join("citations/imported");
+    let report = import(
+        &project,
+        &site.path().join("export.ris"),
+        Some(&into),
+        false,
+    )
+    .unwrap();
+    // Works are matched site-wide: only the record whose file was in the way goes in.
+    assert_eq!(report.conflicts(), 7);
+    assert_eq!(
+        project.relative(&report.written[0]),
+        "citations/imported/pmid6789296.yaml"
+    );
+
+    std::fs::write(site.path().join("broken.bib"), "@article{a, title = {T}").unwrap();
+    let report = import(&project, &site.path().join("broken.bib"), None, false).unwrap();
+    assert!(report.unreadable && report.written.is_empty());
+    assert!(import(&project, &site.path().join("missing.bib"), None, false).is_err());
+    assert!(import(&project, &site.path().join("export.txt"), None, false).is_err());
+}
