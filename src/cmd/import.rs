@@ -32,12 +32,16 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     ctx.say(format!(
-        "imported {} source{}{}{}",
+        "imported {} source{}{}{}{}",
         report.written.len(),
         if report.written.len() == 1 { "" } else { "s" },
         match report.updated.len() {
             0 => String::new(),
             n => format!("; updated {n} file{}", if n == 1 { "" } else { "s" }),
+        },
+        match report.unchanged {
+            0 => String::new(),
+            n => format!("; {n} already in the site with nothing to add"),
         },
         match report.conflicts() {
             0 => String::new(),

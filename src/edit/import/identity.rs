@@ -45,12 +45,12 @@ pub enum SameBy {
 }
 
 impl SameBy {
-    /// "the same PMID 123", for a sentence.
+    /// "same PMID 123", for a sentence.
     pub fn describe(&self) -> String {
         match self {
-            SameBy::Pmid(pmid) => format!("the same PMID {pmid}"),
-            SameBy::Doi(doi) => format!("the same DOI {doi}"),
-            SameBy::TitleAndYear => "the same title and year".into(),
+            SameBy::Pmid(pmid) => format!("same PMID {pmid}"),
+            SameBy::Doi(doi) => format!("same DOI {doi}"),
+            SameBy::TitleAndYear => "same title and year".into(),
         }
     }
 }

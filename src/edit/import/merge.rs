@@ -85,21 +85,69 @@ pub fn merged_text(
     for (key, value) in &additions {
         write_entry(&mut block, indent, key, value);
     }
-    let end = item
-        .end_offset()
-        .ok_or_else(|| format!("{rel}: the item `{id}` has no position to add fields after"))?;
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-    let mut out = String::with_capacity(text.len() + block.len() + 1);
-    out.push_str(&text[..line_end]);
-    if !out.ends_with('\n') {
-        out.push('\n');
+    if text.contains("\r\n") {
+        block = block.replace('\n', "\r\n");
     }
-    out.push_str(&block);
-    out.push_str(&text[line_end..]);
-
+    let unplaced = || format!("{rel}: the item `{id}` has no position to add fields after");
+    let end = item.end_offset().ok_or_else(unplaced)?;
+    let last_start = last_value_start(item).ok_or_else(unplaced)?;
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
     let keys: Vec<String> = additions.iter().map(|(k, _)| k.clone()).collect();
-    verify(text, &out, rel, id, &additions)?;
-    Ok((out, keys))
+    // Blank and comment lines after the item's last value belong to what follows (a comment
+    // over the next item), so the fields go before them when the file still reads the same.
+    let mut refusal = String::new();
+    for at in [
+        before_trailing_comments(text, line_end, last_start),
+        line_end,
+    ] {
+        let out = insert_at(text, at, &block);
+        match verify(text, &out, rel, id, &additions) {
+            Ok(()) => return Ok((out, keys)),
+            Err(why) => refusal = why,
+        }
+    }
+    Err(refusal)
+}
+
+/// `text` with `block` inserted at byte `at` (a line start, or the end of the text).
+fn insert_at(text: &str, at: usize, block: &str) -> String {
+    let mut out = String::with_capacity(text.len() + block.len() + 2);
+    out.push_str(&text[..at]);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(if text.contains("\r\n") { "\r\n" } else { "\n" });
+    }
+    out.push_str(block);
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The start of the run of blank and comment lines that ends at `line_end`, not reaching
+/// back to the line where the item's last value starts.
+fn before_trailing_comments(text: &str, line_end: usize, last_start: usize) -> usize {
+    let mut at = line_end;
+    while at > 0 {
+        let previous = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[previous..at].trim();
+        if previous <= last_start || !(line.is_empty() || line.starts_with('#')) {
+            break;
+        }
+        at = previous;
+    }
+    at
+}
+
+/// Where the last scalar written in the item starts.
+fn last_value_start(node: &Node) -> Option<usize> {
+    let inner = match &node.value {
+        yaml::Value::Seq(items) => items.iter().filter_map(last_value_start).max(),
+        yaml::Value::Map(entries) => entries
+            .iter()
+            .flat_map(|(k, v)| [k.pos.offset, last_value_start(v)])
+            .flatten()
+            .max(),
+        _ => None,
+    };
+    node.pos.offset.into_iter().chain(inner).max()
 }
 
 /// The item of that id: the file's one item, or the first full item of its list.

@@ -33,6 +33,8 @@ pub struct ImportReport {
     pub written: Vec<PathBuf>,
     /// Files of the site that `--update` added fields to, in record order, each once.
     pub updated: Vec<PathBuf>,
+    /// Records that `--update` found already held with every field they bring.
+    pub unchanged: usize,
     /// Conflicts and duplicates (records not written) and problems reading the export.
     pub diagnostics: Diagnostics,
     /// The export could not be read as a whole (a syntax error): nothing was written.
@@ -128,7 +130,7 @@ pub fn import(
                 match duplicate(known, &same, &record, &at, &shown, update) {
                     Duplicate::Merged(path) if report.updated.contains(&path) => {}
                     Duplicate::Merged(path) => report.updated.push(path),
-                    Duplicate::NothingNew => {}
+                    Duplicate::NothingNew => report.unchanged += 1,
                     Duplicate::Reported(diagnostic) => report.diagnostics.push(diagnostic),
                 }
                 continue;
@@ -218,10 +220,10 @@ fn duplicate(
         known.place.to_string()
     };
     let message = format!(
-        "source `{}` not imported: it is `{}` at {where_held}, with {}",
+        "source `{}` not imported: the same work ({}) is `{}` at {where_held}",
         record.id,
+        same.describe(),
         known.id,
-        same.describe()
     );
     let note = if earlier_in_export {
         "the same work, earlier in this export"
@@ -235,7 +237,9 @@ fn duplicate(
         match merge::merge_into(path, rel, &known.id, record, from) {
             Ok(Merged::Added(_)) => return Duplicate::Merged(path.clone()),
             Ok(Merged::NothingNew) => return Duplicate::NothingNew,
-            Err(why) => format!("{why}; or delete the record from the export"),
+            Err(why) => {
+                format!("{why}: add the fields there by hand, or delete the record from the export")
+            }
         }
     } else if update {
         format!(

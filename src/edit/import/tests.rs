@@ -117,3 +117,35 @@ fn imports_without_overwriting_and_stays_inside_the_site() {
     assert!(import(&project, &site.path().join("missing.bib"), None, false).is_err());
     assert!(import(&project, &site.path().join("export.txt"), None, false).is_err());
 }
+
+/// `--update` splices after the item's last value: comments over the next item stay with it,
+/// a block scalar keeps its text, line endings follow the file, flow style is refused.
+#[test]
+fn merged_fields_go_after_the_items_last_value() {
+    let json = r#"[{"id": "pmid1", "type": "book", "title": "Teapots", "PMID": "1", "publisher": "Kiln Press"}]"#;
+    let mut d = Diagnostics::new();
+    let record = crate::load::citations::read_csl_json(json, "t.json", &mut d).remove(0);
+    let merge = |text: &str| merge::merged_text(text, "c.yaml", "t", &record, "t.json");
+
+    let text = "- id: t\n  note: |\n    one\n\n    two\n\n# the next item\n- id: u\n";
+    let (out, added) = merge(text).unwrap();
+    assert_eq!(added, ["type", "title", "publisher", "PMID"]);
+    assert_eq!(
+        out,
+        "- id: t\n  note: |\n    one\n\n    two\n  # Added from t.json by `evident import --update`.\n  type: book\n  title: Teapots\n  publisher: Kiln Press\n  PMID: \"1\"\n\n# the next item\n- id: u\n"
+    );
+    let (out, _) = merge("id: t\r\ntitle: Mine\r\n").unwrap();
+    assert!(out.ends_with("title: Mine\r\n# Added from t.json by `evident import --update`.\r\ntype: book\r\npublisher: Kiln Press\r\nPMID: \"1\"\r\n"), "{out:?}");
+    let (out, added) = merge("id: t\ntitle: Mine\ntype: book\npublisher: Mine\nPMID: '1'").unwrap();
+    assert!(added.is_empty());
+    assert_eq!(
+        out,
+        "id: t\ntitle: Mine\ntype: book\npublisher: Mine\nPMID: '1'"
+    );
+    assert!(
+        merge("- {id: t, title: Mine}\n")
+            .unwrap_err()
+            .contains("flow style")
+    );
+    assert!(merge("- id: other\n").unwrap_err().contains("no item `t`"));
+}
