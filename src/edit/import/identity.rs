@@ -70,6 +70,20 @@ impl WorkKeys {
         }
     }
 
+    /// Takes the keys this work lacks from another record of it.
+    pub fn learn(&mut self, other: &WorkKeys) {
+        if self.pmid.is_none() {
+            self.pmid.clone_from(&other.pmid);
+        }
+        if self.doi.is_none() {
+            self.doi.clone_from(&other.doi);
+        }
+        if self.title.is_none() {
+            self.title.clone_from(&other.title);
+            self.year = self.year.or(other.year);
+        }
+    }
+
     /// Whether `other` is the same work, and by which key: PMID, then DOI, then title and
     /// year. A PMID (or DOI) on both sides that differs means two works, whatever the titles.
     pub fn same_work(&self, other: &WorkKeys) -> Option<SameBy> {

@@ -89,7 +89,10 @@ pub fn merged_text(
         block = block.replace('\n', "\r\n");
     }
     let unplaced = || format!("{rel}: the item `{id}` has no position to add fields after");
-    let end = item.end_offset().ok_or_else(unplaced)?;
+    let end = item
+        .end_offset()
+        .filter(|&end| text.is_char_boundary(end))
+        .ok_or_else(unplaced)?;
     let last_start = last_value_start(item).ok_or_else(unplaced)?;
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
     let keys: Vec<String> = additions.iter().map(|(k, _)| k.clone()).collect();
@@ -126,7 +129,12 @@ fn insert_at(text: &str, at: usize, block: &str) -> String {
 fn before_trailing_comments(text: &str, line_end: usize, last_start: usize) -> usize {
     let mut at = line_end;
     while at > 0 {
-        let previous = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+        let head = &text[..at];
+        let previous = head
+            .strip_suffix('\n')
+            .unwrap_or(head)
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
         let line = text[previous..at].trim();
         if previous <= last_start || !(line.is_empty() || line.starts_with('#')) {
             break;

@@ -123,11 +123,15 @@ pub fn import(
             let id = import_id(&record.csl);
             record.csl.insert("id".into(), id.clone().into());
             record.id = id;
-            if let Some((known, same)) = held
+            if let Some((index, same)) = held
                 .iter()
-                .find_map(|h| keys.same_work(&h.keys).map(|same| (h, same)))
+                .enumerate()
+                .find_map(|(i, h)| keys.same_work(&h.keys).map(|same| (i, same)))
             {
-                match duplicate(known, &same, &record, &at, &shown, update) {
+                // The work is now known by this record's identifiers too, so a later record
+                // carrying only those is caught as well.
+                held[index].keys.learn(&keys);
+                match duplicate(&held[index], &same, &record, &at, &shown, update) {
                     Duplicate::Merged(path) if report.updated.contains(&path) => {}
                     Duplicate::Merged(path) => report.updated.push(path),
                     Duplicate::NothingNew => report.unchanged += 1,

@@ -149,3 +149,55 @@ fn merged_fields_go_after_the_items_last_value() {
     );
     assert!(merge("- id: other\n").unwrap_err().contains("no item `t`"));
 }
+
+#[test]
+fn merging_into_text_ending_in_a_wide_character_does_not_panic() {
+    let json = r#"[{"id": "p", "type": "book", "title": "Tè", "PMID": "1", "publisher": "Kiln"}]"#;
+    let mut d = Diagnostics::new();
+    let record = crate::load::citations::read_csl_json(json, "t.json", &mut d).remove(0);
+    for text in [
+        "id: t\ntitle: Té",
+        "id: t\ntitle: Té\n# ü",
+        "id: t\ntitle: \"é\"\n\n\n",
+    ] {
+        let (out, added) = merge::merged_text(text, "c.yaml", "t", &record, "t.json").unwrap();
+        let block = "# Added from t.json by `evident import --update`.\ntype: book\npublisher: Kiln\nPMID: \"1\"\n";
+        assert_eq!(
+            out.replace(block, "").trim_end(),
+            text.trim_end(),
+            "{out:?}"
+        );
+        assert_eq!(added, ["type", "publisher", "PMID"], "{out:?}");
+    }
+}
+
+/// A work matched by one identifier is known by the record's others from then on: a later
+/// record of the export carrying only its DOI is a duplicate too.
+#[test]
+fn a_matched_work_learns_the_records_identifiers() {
+    let site = tempfile::tempdir().unwrap();
+    let project = Project::new(site.path().canonicalize().unwrap());
+    std::fs::create_dir_all(project.citations_dir()).unwrap();
+    std::fs::write(
+        project.citations_dir().join("tea.yaml"),
+        "id: tea\ntype: book\ntitle: Tea\nPMID: '77'\n",
+    )
+    .unwrap();
+    let export = site.path().join("tea.json");
+    std::fs::write(
+        &export,
+        r#"[{"id": "a", "type": "book", "title": "Tea", "PMID": "77", "DOI": "10.5555/Tea"},
+            {"id": "b", "type": "book", "title": "Tea, second printing", "DOI": "10.5555/TEA"}]"#,
+    )
+    .unwrap();
+    let report = import(&project, &export, None, false).unwrap();
+    assert!(report.written.is_empty(), "{:?}", report.written);
+    let d = report.diagnostics.sorted();
+    assert_eq!(d.len(), 2);
+    assert!(d.iter().all(|d| d.code == Code::DuplicateImport));
+    assert!(
+        d[1].message.contains("(same DOI 10.5555/tea) is `tea`"),
+        "{}",
+        d[1].message
+    );
+}
