@@ -68,7 +68,8 @@ pub enum Command {
     /// Record a review decision in place, or list the review queue
     #[command(subcommand)]
     Review(ReviewCommand),
-    /// Convert a .bib/.ris/.nbib/CSL-JSON export into CSL-YAML files in citations/ (never overwrites)
+    /// Convert a .bib/.ris/.nbib/CSL-JSON export into CSL-YAML files in citations/, one id per
+    /// work (never overwrites; works the site holds are reported, or merged with --update)
     Import(ImportArgs),
     /// Explain a diagnostic code: what it means and how to fix it
     Explain(ExplainArgs),
