@@ -158,7 +158,7 @@ pub fn import(
         if let Some((why, place)) = clash {
             report.diagnostics.push(
                 Diagnostic::error(Code::DuplicateId, at, format!("source `{}` not imported: its id is taken", record.id))
-                    .hint("the site's record is kept; to replace it, delete it first and import again, or give the exported record another id")
+                    .hint("no PMID, DOI or title and year says they are one work, and the site's record is kept: if it is this work, add the record's fields to it by hand; if not, write this record by hand under another id")
                     .related(place, why),
             );
             continue;
@@ -187,7 +187,7 @@ pub fn import(
                         at,
                         format!("source `{}` not imported: {} already exists", record.id, project.relative(&path)),
                     )
-                    .hint("evident never overwrites a file; move the existing file away or rename the record's id"),
+                    .hint("evident never overwrites a file; move the existing file away and import again"),
                 );
             }
             Err(e) => return Err(anyhow::anyhow!("cannot write {}: {e}", path.display())),
