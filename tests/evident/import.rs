@@ -65,6 +65,20 @@ fn one_work_gets_one_id_whatever_the_format() {
 }
 
 #[test]
+fn author_year_title_ids_are_cut_between_words_within_40_characters() {
+    let site = Site::fixture("minimal");
+    let file = site.beside("long.bib");
+    std::fs::write(
+        &file,
+        "@book{x,\n  title = {Cantilevered Footbridges: An Illustrated Survey of Riveted Spans},\n  author = {Wolstenholme-Fotheringay, Bartholomew},\n  year = {1911}\n}\n",
+    )
+    .unwrap();
+    import(&site, &[], &file)
+        .code(0)
+        .stdout("citations/wolstenholme-1911-cantilevered.yaml\n");
+}
+
+#[test]
 fn a_work_the_site_holds_is_reported_not_written_again() {
     let site = Site::fixture("minimal");
     import(&site, &[], &export("kettle.nbib")).code(0);

@@ -14,6 +14,9 @@ use crate::load::citations::{clean_doi, clean_pmid, fold_accents};
 /// The longest author–year–title id (PMID and DOI ids are as long as their identifier).
 pub const MAX_SLUG_ID: usize = 40;
 
+/// The longest family name in an author–year–title id.
+const MAX_FAMILY: usize = 20;
+
 /// Significant title words in an author–year–title id.
 const TITLE_WORDS: usize = 3;
 
@@ -132,10 +135,7 @@ fn author_year_title(csl: &Map<String, Value>) -> String {
     } else {
         significant
     };
-    // A long family name is cut too, so the year and a title word always fit.
-    let mut id: String = author.chars().take(MAX_SLUG_ID / 2).collect();
-    let id_trimmed = id.trim_end_matches('-').to_string();
-    id = format!("{id_trimmed}-{year}");
+    let mut id = format!("{author}-{year}");
     let mut added = 0;
     for word in words.into_iter().take(TITLE_WORDS) {
         if id.len() + 1 + word.len() > MAX_SLUG_ID {
@@ -178,10 +178,28 @@ fn first_name(csl: &Map<String, Value>) -> Option<String> {
         {
             corporate(family)
         }
-        (None, Some(family)) => slug_words(family).concat(),
+        (None, Some(family)) => short_family(family),
         (None, None) => return None,
     };
+    let word: String = word.chars().take(MAX_FAMILY).collect();
     (!word.is_empty()).then_some(word)
+}
+
+/// A family name as one ASCII word of at most [`MAX_FAMILY`] characters, its parts joined
+/// ("Müller-Lüdenscheidt" → `mullerludenscheidt`) as far as they fit, so that the year and a
+/// title word always fit after it.
+fn short_family(family: &str) -> String {
+    let mut out = String::new();
+    for part in slug_words(family) {
+        if out.len() + part.len() > MAX_FAMILY {
+            if out.is_empty() {
+                out = part.chars().take(MAX_FAMILY).collect();
+            }
+            break;
+        }
+        out.push_str(&part);
+    }
+    out
 }
 
 /// An organisation by the initials of its significant words ("World Health Organization" →
@@ -328,7 +346,7 @@ mod tests {
         }));
         let id = import_id(&long);
         assert!(id.len() <= MAX_SLUG_ID, "{id}");
-        assert_eq!(id, "featherstonehaughcho-2001-suspension");
+        assert_eq!(id, "featherstonehaugh-2001-suspension");
         let word = item(
             json!({"author": [{"family": "Li"}], "title": "Pneumonoultramicroscopicsilicovolcanoconiosis"}),
         );
