@@ -374,4 +374,29 @@ mod tests {
             "camellia sinensis a study"
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Whatever the names and titles, a slug id is short lowercase ASCII words joined by
+        /// single hyphens.
+        #[test]
+        fn slug_ids_are_short_ascii_words(
+            family in "[A-Za-zÀ-ÿ .,'()&-]{0,60}",
+            corporate in proptest::bool::ANY,
+            title in "[A-Za-zÀ-ÿ0-9 :;.,!?'()-]{0,120}",
+            year in proptest::option::of(0i64..20000),
+        ) {
+            let name = if corporate { json!({"literal": family}) } else { json!({"family": family}) };
+            let mut csl = item(json!({"author": [name], "title": title}));
+            if let Some(year) = year {
+                csl.insert("issued".into(), json!({"date-parts": [[year]]}));
+            }
+            let id = import_id(&csl);
+            proptest::prop_assert!(id.len() <= MAX_SLUG_ID, "{}", id);
+            proptest::prop_assert!(
+                id.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                "{}", id
+            );
+        }
+    }
 }

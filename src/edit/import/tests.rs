@@ -201,3 +201,46 @@ fn a_matched_work_learns_the_records_identifiers() {
         d[1].message
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+    /// Whatever the values, and whichever fields the site's file already has, `--update`
+    /// yields the file's record with exactly the missing fields added, its own text kept.
+    #[test]
+    fn update_adds_exactly_the_missing_fields(
+        values in proptest::collection::vec("[ -~éü\n]{0,30}", 6),
+        kept in proptest::collection::vec(proptest::bool::ANY, 6),
+        listed in proptest::bool::ANY,
+    ) {
+        let keys = ["title", "publisher", "volume", "note", "page", "URL"];
+        let mut full = serde_json::Map::new();
+        full.insert("id".into(), "t".into());
+        for (key, value) in keys.iter().zip(&values) {
+            full.insert((*key).into(), value.clone().into());
+        }
+        let json = serde_json::Value::Array(vec![serde_json::Value::Object(full)]).to_string();
+        let mut d = Diagnostics::new();
+        let record = crate::load::citations::read_csl_json(&json, "t.json", &mut d).remove(0);
+        let mut partial = record.clone();
+        for (key, keep) in keys.iter().zip(&kept) {
+            if !keep {
+                partial.csl.remove(*key);
+            }
+        }
+        let mut file = to_csl_yaml(&partial, "site.yaml");
+        if listed {
+            // The same item as the first of a list, another item after it.
+            file = format!("- {}", file.lines().skip(1).collect::<Vec<_>>().join("\n  ")) + "\n- id: other\n";
+        }
+        let (out, added) = merge::merged_text(&file, "c.yaml", "t", &record, "t.json").unwrap();
+        let expected: Vec<&str> = keys.iter().zip(&kept).filter(|(_, k)| !**k).map(|(key, _)| *key).collect();
+        let mut added_sorted = added.clone();
+        added_sorted.sort();
+        let mut expected_sorted = expected.clone();
+        expected_sorted.sort_unstable();
+        proptest::prop_assert_eq!(added_sorted, expected_sorted);
+        let back = crate::load::citations::read_csl_yaml(&out, "c.yaml", &mut d);
+        proptest::prop_assert_eq!(&back[0].csl, &record.csl, "{}", out);
+        proptest::prop_assert_eq!(back.len(), if listed { 2 } else { 1 });
+    }
+}
