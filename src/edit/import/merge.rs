@@ -63,6 +63,7 @@ pub fn merged_text(
     let mut additions: Vec<(String, Value)> = sorted_keys(&record.csl)
         .into_iter()
         .filter(|k| *k != "id" && !EVIDENCE_FIELDS.contains(k) && !written.contains(k))
+        .filter(|k| !is_empty(&record.csl[*k]))
         .map(|k| (k.to_string(), record.csl[k].clone()))
         .collect();
     additions.extend(
@@ -184,16 +185,15 @@ fn verify(
     let before = read_csl_yaml(old, rel, &mut before_problems);
     let mut after_problems = Diagnostics::new();
     let after = read_csl_yaml(new, rel, &mut after_problems);
-    let refuse = || {
-        format!(
-            "{rel} could not be merged into as written (the item `{id}` may be in flow style); add the fields by hand"
-        )
-    };
+    let refuse =
+        || format!("{rel} cannot be merged into as written (the item `{id}` may be in flow style)");
     if after.len() != before.len() || after_problems.errors() > before_problems.errors() {
         return Err(refuse());
     }
-    for (old_record, new_record) in before.iter().zip(&after) {
-        let target = old_record.id == id && !old_record.annotation_only;
+    // The item edited is the first of that id, as [`find_item`] found it.
+    let target_index = before.iter().position(|r| r.id == id);
+    for (index, (old_record, new_record)) in before.iter().zip(&after).enumerate() {
+        let target = Some(index) == target_index;
         let mut expected = old_record.clone();
         if target {
             for (key, value) in additions {
@@ -208,6 +208,17 @@ fn verify(
         }
     }
     Ok(())
+}
+
+/// An empty text, list or map, or null: nothing to add.
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
 }
 
 /// The evidence fields after the additions, as the reader will see them.
