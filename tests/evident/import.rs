@@ -144,6 +144,24 @@ fn the_second_record_of_one_work_in_an_export_is_the_duplicate() {
         ));
 }
 
+#[test]
+fn update_merges_a_later_record_into_the_file_an_earlier_one_wrote() {
+    let site = Site::fixture("minimal");
+    let kettle = std::fs::read_to_string(export("kettle.ris")).unwrap();
+    let file = site.beside("twice.ris");
+    let with_keyword = kettle.replace("ER  - ", "KW  - limescale\nER  - ");
+    std::fs::write(&file, format!("{kettle}\n{with_keyword}")).unwrap();
+    import(&site, &["--update"], &file)
+        .code(0)
+        .stdout("citations/pmid31415926.yaml\n")
+        .stderr(predicate::str::contains("imported 1 source\n"));
+    assert!(
+        site.read("citations/pmid31415926.yaml").ends_with(
+            "\n# Added from twice.ris by `evident import --update`.\nkeyword: limescale\n"
+        )
+    );
+}
+
 /// A source an editor wrote by hand: its own id, comments, and fewer fields than the export.
 const HAND_WRITTEN: &str = "\
 # Kettle survey: cited on the descaling page.

@@ -132,7 +132,10 @@ pub fn import(
                 // carrying only those is caught as well.
                 held[index].keys.learn(&keys);
                 match duplicate(&held[index], &same, &record, &at, &shown, update) {
-                    Duplicate::Merged(path) if report.updated.contains(&path) => {}
+                    // Each file is listed once: a file written by this import and then
+                    // merged into by a later record of it is a written one.
+                    Duplicate::Merged(path)
+                        if report.updated.contains(&path) || report.written.contains(&path) => {}
                     Duplicate::Merged(path) => report.updated.push(path),
                     Duplicate::NothingNew => report.unchanged += 1,
                     Duplicate::Reported(diagnostic) => report.diagnostics.push(diagnostic),
