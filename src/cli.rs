@@ -68,7 +68,8 @@ pub enum Command {
     /// Record a review decision in place, or list the review queue
     #[command(subcommand)]
     Review(ReviewCommand),
-    /// Convert a .bib/.ris/.nbib/CSL-JSON export into CSL-YAML files in citations/ (never overwrites)
+    /// Convert a .bib/.ris/.nbib/CSL-JSON export into CSL-YAML files in citations/, one id per
+    /// work (never overwrites; works the site holds are reported, or merged with --update)
     Import(ImportArgs),
     /// Explain a diagnostic code: what it means and how to fix it
     Explain(ExplainArgs),
@@ -268,6 +269,10 @@ pub struct ImportArgs {
     /// Where to write the files (inside the site; default: citations/)
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
+    /// A record that is a work the site already holds in a CSL-YAML file adds the fields that
+    /// file lacks (those it has, and its comments, are kept) instead of being reported
+    #[arg(long)]
+    pub update: bool,
     /// How to print conflicts and problems
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub format: DiagnosticFormat,

@@ -272,6 +272,11 @@ pub fn explain(code: Code) -> Explanation {
             "pmid9283123 and seema1997 with the same DOI",
             "Keep one record and cite its id everywhere.",
         ),
+        Code::DuplicateImport => (
+            "`evident import` did not write a record because it is a work already held: a source of the site (in any file and format) or an earlier record of the same export with the same PMID, else the same DOI (in any case), else the same title (case, punctuation, spacing and accents aside) and year. Writing it would cite one work under two ids. The message names the record it duplicates and where that is written; the import exits 1.",
+            "citations/pmid9283123.yaml exists, and the RIS export holds the same article (AN  - 9283123, DB  - PubMed)",
+            "Delete the record from the export, or run `evident import --update FILE` to add the fields the site's CSL-YAML file lacks (those it has are kept as written, and so are its comments). A duplicate of a .bib, .ris, .nbib or .json file is not merged: add the fields there by hand.",
+        ),
         Code::AllowWithoutReason => (
             "An `allow:` entry silences a warning without saying why. Readers of the claim page see the reason, so it is required.",
             "allow: [{code: grade-above-design}]",

@@ -355,6 +355,7 @@ codes! {
     MalformedSource = "malformed-source": "A BibTeX, RIS or PubMed (nbib) export could not be read as written.";
     UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";
     DuplicateIdentifier = "duplicate-identifier": "One DOI or PMID appears under two source ids.";
+    DuplicateImport = "duplicate-import": "An imported record is a work the site, or an earlier record of the export, already holds.";
     AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";
     UnknownAllow = "unknown-allow": "An `allow:` entry names a code that does not exist.";
     RawHtml = "raw-html": "Raw HTML in content; it is shown as text, never run.";

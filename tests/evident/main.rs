@@ -12,6 +12,7 @@ mod diagnostics;
 mod faces;
 mod gate;
 mod handout;
+mod import;
 mod incremental;
 mod layout;
 mod links;

@@ -305,6 +305,12 @@ pub fn line_pos(line: usize, offset: usize) -> Pos {
     }
 }
 
+/// The text with common accented Latin letters replaced by their base letter ("Müller" →
+/// "Muller"), everything else kept: for ids and for comparing titles across exports.
+pub fn fold_accents(text: &str) -> String {
+    text.chars().map(fold_accent).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

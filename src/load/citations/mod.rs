@@ -12,6 +12,7 @@ mod tests;
 
 pub use bibtex::read_bibtex;
 pub use csl::{EVIDENCE_FIELDS, read_csl_json, read_csl_yaml};
+pub use item::{clean_doi, clean_pmid, fold_accents};
 pub use nbib::read_nbib;
 pub use ris::read_ris;
 
