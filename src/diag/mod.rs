@@ -355,6 +355,8 @@ codes! {
     MalformedSource = "malformed-source": "A BibTeX, RIS or PubMed (nbib) export could not be read as written.";
     UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";
     DuplicateIdentifier = "duplicate-identifier": "One DOI or PMID appears under two source ids.";
+    DuplicateField = "duplicate-field": "A BibTeX entry gives one field twice; the first value is kept.";
+    SourceIncomplete = "source-incomplete": "A source has no title, no author or editor, or no year, so its reference would be incomplete.";
     AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";
     UnknownAllow = "unknown-allow": "An `allow:` entry names a code that does not exist.";
     RawHtml = "raw-html": "Raw HTML in content; it is shown as text, never run.";

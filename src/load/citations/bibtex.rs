@@ -8,6 +8,7 @@ use biblatex::{Bibliography, Chunk, ChunksExt, Entry, ParseErrorKind, RawBibliog
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 
 use super::SourceRecord;
+use super::design;
 use super::item::{self, ItemBuilder};
 use crate::text::line_column;
 
@@ -23,15 +24,16 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
     };
     // The parser is a third party's: a panic on some odd input must not end the run.
     let parsed = std::panic::catch_unwind(|| {
-        let raw = RawBibliography::parse(text)?;
+        let mut raw = RawBibliography::parse(text)?;
         let starts: Vec<(String, usize)> = raw
             .entries
             .iter()
             .map(|e| (e.v.key.v.to_string(), e.span.start))
             .collect();
-        Bibliography::from_raw(raw).map(|bib| (bib, starts))
+        let repeated = keep_first_of_repeated_fields(&mut raw);
+        Bibliography::from_raw(raw).map(|bib| (bib, starts, repeated))
     });
-    let (bibliography, starts) = match parsed {
+    let (bibliography, starts, repeated) = match parsed {
         Ok(Ok(parsed)) => parsed,
         Ok(Err(e)) => {
             error(diagnostics, e.span.start, describe(&e.kind));
@@ -46,6 +48,20 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
             return Vec::new();
         }
     };
+    for (key, field, offset) in repeated {
+        let (line, column) = line_column(text, offset);
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::DuplicateField,
+                Location::new(path, line, column),
+                format!("`{field}` is given twice in the entry `{key}`; the first value is kept"),
+            )
+            .width(field.chars().count())
+            .hint(format!(
+                "delete one of the two `{field}` lines (Zotero writes some fields twice)"
+            )),
+        );
+    }
     let mut records = Vec::new();
     for entry in bibliography.iter() {
         let offset = starts
@@ -70,6 +86,26 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
         records.push(to_record(entry, path, pos));
     }
     records
+}
+
+/// Drops the later occurrences of a field an entry gives twice (`doi` twice, as Zotero
+/// exported it), which the parser would let overwrite the first; returns each one dropped as
+/// (entry key, field name, byte offset).
+fn keep_first_of_repeated_fields(raw: &mut RawBibliography<'_>) -> Vec<(String, String, usize)> {
+    let mut repeated = Vec::new();
+    for entry in &mut raw.entries {
+        let key = entry.v.key.v.to_string();
+        let mut seen = std::collections::BTreeSet::new();
+        entry.v.fields.retain(|pair| {
+            let name = pair.key.v.to_ascii_lowercase();
+            if seen.insert(name) {
+                return true;
+            }
+            repeated.push((key.clone(), pair.key.v.to_string(), pair.key.span.start));
+            false
+        });
+    }
+    repeated
 }
 
 fn describe(kind: &ParseErrorKind) -> String {
@@ -105,6 +141,9 @@ fn token_name(token: biblatex::Token) -> String {
 fn csl_type(entry: &Entry) -> &'static str {
     let kind = entry.entry_type.to_string().to_ascii_lowercase();
     match kind.as_str() {
+        // Zotero exports a journal article it holds as a web page or document as @misc,
+        // with its journal: a journal article all the same.
+        "misc" if entry.get("journal").or(entry.get("journaltitle")).is_some() => "article-journal",
         "article" => "article-journal",
         "book" | "mvbook" | "booklet" | "collection" | "mvcollection" | "proceedings"
         | "mvproceedings" | "reference" | "mvreference" | "manual" => "book",
@@ -175,8 +214,37 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
         "issue"
     };
     b.text(number_key, &number.unwrap_or_default());
-    if let Some(pages) = field(entry, "pages") {
-        b.text("page", &item::expand_pages(&pages));
+    let pages = field(entry, "pages");
+    match pages {
+        // A whole report's, book's or thesis's `pages = {19}` is its number of pages.
+        Some(count)
+            if matches!(kind, "report" | "book" | "thesis")
+                && count.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            b.text("number-of-pages", &count);
+        }
+        Some(pages) => b.text("page", &item::expand_pages(&pages)),
+        None => {}
+    }
+    b.text(
+        "number-of-pages",
+        &field(entry, "pagetotal").unwrap_or_default(),
+    );
+    // BibLaTeX's eid, the article number of an online-only journal: the location when the
+    // entry has no pages.
+    if let Some(eid) = field(entry, "eid") {
+        b.text("number", &eid);
+        b.text("page", &eid);
+    }
+    b.text(
+        "collection-title",
+        &field(entry, "series").unwrap_or_default(),
+    );
+    // `type`, the kind of work: a report's or thesis's genre ("Technical Report"); on a
+    // journal article Zotero writes "Research Article", which references do not print.
+    let work_type = field(entry, "type");
+    if kind != "article-journal" {
+        b.text("genre", work_type.as_deref().unwrap_or_default());
     }
     let publisher = field(entry, "publisher")
         .or_else(|| field(entry, "institution"))
@@ -196,7 +264,10 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
             .or_else(|| field(entry, "language"))
             .unwrap_or_default(),
     );
-    b.text("note", &field(entry, "note").unwrap_or_default());
+    if let Some(note) = field_lines(entry, "note") {
+        zotero_note_fields(&note, &mut b);
+        b.text("note", &note);
+    }
     b.text("keyword", &field(entry, "keywords").unwrap_or_default());
     if let Some(howpublished) = field(entry, "howpublished") {
         b.text("medium", &howpublished);
@@ -219,7 +290,40 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
             _ => {}
         }
     }
-    b.finish(entry.key.clone(), path, pos)
+    let mut record = b.finish(entry.key.clone(), path, pos);
+    record.evidence.design = design::design_from_types(work_type.as_deref());
+    record
+}
+
+/// A field's text with braces removed and LaTeX resolved, line breaks kept.
+fn field_lines(entry: &Entry, key: &str) -> Option<String> {
+    let text = entry.get(key)?.format_verbatim();
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// Zotero writes the fields an entry type has no place for into `note`, one `Name: value`
+/// a line ("Pages: e9787015", "Volume: 2018", "ISSN: …", "PMID: …"): those it names for
+/// sure fill the fields the entry lacks.
+fn zotero_note_fields(note: &str, b: &mut ItemBuilder) {
+    for line in note.lines() {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match name.trim() {
+            "Pages" => b.text("page", &item::expand_pages(value)),
+            "Volume" => b.text("volume", value),
+            "Issue" => b.text("issue", value),
+            "ISSN" => b.text("ISSN", value),
+            "ISBN" => b.text("ISBN", value),
+            "Publisher" => b.text("publisher", value),
+            "Place" => b.text("publisher-place", value),
+            "PMID" => b.pmid(value),
+            "PMCID" => b.pmcid(value),
+            "DOI" => b.doi(value),
+            _ => {}
+        }
+    }
 }
 
 /// Names as BibTeX writes them. A name in double braces (`{World Health Organization}`)

@@ -144,6 +144,11 @@ fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<S
         csl.insert(key.name.clone(), value.to_json());
     }
     csl.insert("id".into(), serde_json::Value::String(id_value.clone()));
+    // Without `design:`, a genre that names one for sure ("Systematic Review") gives it.
+    if evidence.design.is_none() {
+        let genre = csl.get("genre").and_then(serde_json::Value::as_str);
+        evidence.design = super::design::design_from_types(genre);
+    }
     // CSL has hundreds of fields; they are kept as they are, not checked one by one.
     let csl_keys: Vec<String> = csl.keys().cloned().collect();
     fields.skip(&csl_keys.iter().map(String::as_str).collect::<Vec<_>>());

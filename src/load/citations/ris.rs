@@ -9,6 +9,7 @@
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 
 use super::SourceRecord;
+use super::design;
 use super::item::{self, ItemBuilder, line_pos};
 use super::tagged::{self, Boundaries, Record, Shape, Stray};
 
@@ -105,15 +106,25 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
     let kind = csl_type(get(&["TY"]).unwrap_or(""));
     b.text("type", kind);
     b.text("title", get(&["TI", "T1", "CT"]).unwrap_or(""));
-    // Long and abbreviated journal names: T2/JF/JO are full titles in most exports, JA/J2 the
-    // abbreviations (EndNote puts the abbreviation in J2, Zotero in J2 and JA).
+    if kind == "book" {
+        // Zotero: a book's BT is its title (a chapter's, its book).
+        b.text("title", get(&["BT"]).unwrap_or(""));
+    }
+    // Journal names: T2/JF are full titles in most exports, J2/JA the abbreviations (EndNote
+    // puts the abbreviation in J2, Zotero in J2 and JA). JO is the abbreviation when a full
+    // title is there too (Zotero reads it so); alone it is the only name the record has
+    // ("Jpn. Dent. Sci. Rev."), the container's title as well as its short form.
     let container = if kind == "article-journal" {
-        get(&["T2", "JF", "JO", "BT"])
+        get(&["T2", "JF", "BT"])
     } else {
-        get(&["T2", "BT", "JF", "JO"])
+        get(&["T2", "BT", "JF"])
     };
-    b.text("container-title", container.unwrap_or(""));
-    b.text("container-title-short", get(&["J2", "JA"]).unwrap_or(""));
+    b.text("container-title", container.or(get(&["JO"])).unwrap_or(""));
+    b.text(
+        "container-title-short",
+        get(&["J2", "JA", "JO"]).unwrap_or(""),
+    );
+    b.text("collection-title", get(&["T3"]).unwrap_or(""));
     for tag in ["AU", "A1"] {
         for f in all(tag) {
             if let Some(name) = item::name_with_comma(&f.value) {
@@ -121,10 +132,30 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
             }
         }
     }
-    for tag in ["A2", "ED", "A3"] {
+    // Editors as Zotero reads them: ED always; A2 the editor, except of a book, where it is
+    // the series' editor; A3 a book's editor, else the series' editor.
+    for (tag, role) in [
+        ("ED", "editor"),
+        (
+            "A2",
+            if kind == "book" {
+                "collection-editor"
+            } else {
+                "editor"
+            },
+        ),
+        (
+            "A3",
+            if kind == "book" {
+                "editor"
+            } else {
+                "collection-editor"
+            },
+        ),
+    ] {
         for f in all(tag) {
             if let Some(name) = item::name_with_comma(&f.value) {
-                b.name("editor", name);
+                b.name(role, name);
             }
         }
     }
@@ -150,25 +181,44 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
                 &item::expand_pages(&format!("{}-{}", sp.trim(), ep.trim())),
             );
         }
+        // A whole book's or thesis's SP is its number of pages (RIS, and Zotero's reading).
+        (Some(sp), None) if matches!(kind, "book" | "thesis") => {
+            b.text("number-of-pages", sp);
+        }
         (Some(sp), _) => b.text("page", &item::expand_pages(sp)),
         _ => {}
+    }
+    // The article number (Scopus writes C7 for online-only journals, without pages):
+    // kept as CSL's number, and as the location when the record has no pages, as PubMed
+    // cites such articles ("2022;12:861324").
+    if let Some(article) = get(&["C7"]).filter(|_| kind == "article-journal") {
+        b.text("number", article);
+        b.text("page", article);
     }
     b.text("publisher", get(&["PB"]).unwrap_or(""));
     b.text("publisher-place", get(&["CY", "PP"]).unwrap_or(""));
     b.text("edition", get(&["ET"]).unwrap_or(""));
     b.text("URL", get(&["UR", "L2"]).unwrap_or(""));
+    // M3, the type of work: a report's or thesis's genre (Zotero's reading); other records
+    // carry anything there (Scopus "Article", Taylor & Francis a DOI).
+    let work_type = get(&["M3"]);
+    if matches!(kind, "report" | "thesis" | "manuscript" | "webpage") {
+        b.text("genre", work_type.unwrap_or(""));
+    }
     b.text("abstract", get(&["AB", "N2"]).unwrap_or(""));
     b.text("language", get(&["LA"]).unwrap_or(""));
-    if let Some(sn) = get(&["SN"]) {
-        let key = if matches!(kind, "book" | "chapter") {
-            "ISBN"
-        } else {
-            "ISSN"
-        };
-        b.text(key, sn);
-    }
     if matches!(kind, "report" | "document") {
         b.text("number", get(&["M1"]).unwrap_or(""));
+    }
+    if let Some(sn) = get(&["SN"]) {
+        let key = match kind {
+            "book" | "chapter" => "ISBN",
+            // Zotero reads a report's SN as its number; EndNote writes its ISBN there.
+            "report" if !item::is_issn_or_isbn(sn) => "number",
+            "report" => "ISBN",
+            _ => "ISSN",
+        };
+        b.text(key, sn);
     }
     let keywords: Vec<&str> = all("KW").map(|f| f.value.trim()).collect();
     if !keywords.is_empty() {
@@ -177,33 +227,58 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
     for f in all("DO") {
         b.doi(&f.value);
     }
-    // The accession number is a PMID only when the record says it comes from PubMed;
-    // Web of Science and Embase numbers live in the same field.
+    // The accession number is a PMID only when the record says it comes from PubMed, or
+    // names no database and AN is PMID-sized (up to 8 digits): Web of Science, Embase,
+    // CINAHL and Scopus numbers live in the same field but are prefixed or longer.
     let database = get(&["DB", "DP"]).unwrap_or("").to_ascii_lowercase();
     let from_pubmed = ["pubmed", "medline", "nlm"]
         .iter()
         .any(|d| database.contains(d));
-    if let Some(an) = get(&["AN"])
-        && (from_pubmed || an.trim().starts_with("PMID"))
-    {
-        b.pmid(an);
+    if let Some(an) = get(&["AN"]) {
+        let an = an.trim();
+        let pmid_sized = an.len() <= 8 && an.bytes().all(|b| b.is_ascii_digit());
+        if from_pubmed || an.starts_with("PMID") || (database.is_empty() && pmid_sized) {
+            b.pmid(an);
+        }
     }
-    // Custom fields: EndNote's PubMed import puts the PMCID in C2, Zotero writes
-    // "PMID: …"/"PMCID: …" lines into notes. Only values that are unmistakably one are used.
+    // Links to PubMed, PubMed Central and DOI resolvers name their identifier for sure.
+    for f in all("UR").chain(all("L2")) {
+        if let Some(pmid) = item::pmid_from_url(&f.value) {
+            b.pmid(&pmid);
+        }
+        if let Some(pmcid) = item::pmcid_from_url(&f.value) {
+            b.pmcid(&pmcid);
+        }
+        if let Some(doi) = item::doi_from_url(&f.value) {
+            b.doi(&doi);
+        }
+    }
+    // Custom fields and notes: EndNote's PubMed import puts the PMCID in C2, Zotero writes
+    // "PMID: …"/"PMCID: …" lines into notes, PubMed-derived exports `35548170[pmid]`, and
+    // EndNote a bare DOI. Only values that are unmistakably one are used.
     for f in record
         .fields
         .iter()
-        .filter(|f| f.tag.starts_with('C') || f.tag == "N1" || f.tag == "M2")
+        .filter(|f| (f.tag.starts_with('C') && f.tag != "C7") || f.tag == "N1" || f.tag == "M2")
     {
         for part in f.value.split(['\n', ';']) {
             let part = part.trim();
-            if part.starts_with("PMCID")
+            if let Some((kind, value)) = item::bracketed_identifier(part) {
+                match kind.as_str() {
+                    "pmid" => b.pmid(value),
+                    "pmc" | "pmcid" => b.pmcid(value),
+                    "doi" => b.doi(value),
+                    _ => {}
+                }
+            } else if part.starts_with("PMCID")
                 || (part.starts_with("PMC") && item::clean_pmcid(part).is_some())
             {
                 b.pmcid(part);
             } else if part.starts_with("PMID") {
                 b.pmid(part);
-            } else if part.to_ascii_lowercase().starts_with("doi:") {
+            } else if part.to_ascii_lowercase().starts_with("doi:")
+                || (part.starts_with("10.") && !part.contains(' '))
+            {
                 b.doi(part);
             }
         }
@@ -215,7 +290,11 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
             None => b.fallback_id(),
         },
     };
-    b.finish(id, path, line_pos(record.line, record.offset))
+    let mut source = b.finish(id, path, line_pos(record.line, record.offset));
+    // EndNote writes PubMed's publication types into M3, separated by semicolons.
+    source.evidence.design =
+        design::design_from_types(work_type.into_iter().flat_map(|t| t.split(';')));
+    source
 }
 
 #[cfg(test)]
