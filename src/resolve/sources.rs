@@ -344,4 +344,60 @@ mod tests {
         assert_eq!(d[0].code, Code::DuplicateId);
         assert_eq!(d[0].related[0].location.path, "citations/a.nbib");
     }
+
+    fn source(path: &str, csl: serde_json::Value) -> Source {
+        Source {
+            id: "shed".into(),
+            slug: "shed".into(),
+            path: path.into(),
+            pos: crate::text::yaml::Pos::default(),
+            csl: csl.as_object().cloned().unwrap_or_default(),
+            evidence: Default::default(),
+        }
+    }
+
+    #[test]
+    fn incomplete_records_name_the_fields_to_add_in_their_format() {
+        let at = Location::new("citations/a.ris", 3, 1);
+        let mut d = Diagnostics::new();
+        report_incomplete(
+            &source(
+                "citations/a.ris",
+                serde_json::json!({"container-title": "Sheds"}),
+            ),
+            &at,
+            &mut d,
+        );
+        let d = d.sorted();
+        assert_eq!((d[0].code, d[0].location.line), (Code::SourceIncomplete, 3));
+        assert_eq!(
+            d[0].message,
+            "source `shed` has no title, no author or editor, no year"
+        );
+        assert!(d[0].hints[0].contains("a `TI  - ` line") && d[0].hints[0].contains("`PY  - `"));
+        // An organisation as author, or an editor alone, is someone responsible.
+        for names in [
+            serde_json::json!({"author": [{"literal": "Garden Sheds Council"}]}),
+            serde_json::json!({"editor": [{"family": "Best", "given": "A"}]}),
+        ] {
+            let mut csl = names;
+            csl["title"] = "Sheds".into();
+            csl["issued"] = serde_json::json!({"date-parts": [[2019]]});
+            let mut d = Diagnostics::new();
+            report_incomplete(&source("citations/a.yaml", csl), &at, &mut d);
+            assert!(d.is_empty(), "{:?}", d.sorted());
+        }
+        let mut d = Diagnostics::new();
+        report_incomplete(
+            &source(
+                "citations/a.bib",
+                serde_json::json!({"title": "Sheds", "author": [{"family": "Lund"}]}),
+            ),
+            &at,
+            &mut d,
+        );
+        let d = d.sorted();
+        assert_eq!(d[0].message, "source `shed` has no year");
+        assert!(d[0].hints[0].contains("`year = {…}`"));
+    }
 }

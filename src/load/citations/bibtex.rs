@@ -31,9 +31,10 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
             .map(|e| (e.v.key.v.to_string(), e.span.start))
             .collect();
         let repeated = keep_first_of_repeated_fields(&mut raw);
-        Bibliography::from_raw(raw).map(|bib| (bib, starts, repeated))
+        let notes = raw_notes(&raw, text);
+        Bibliography::from_raw(raw).map(|bib| (bib, starts, repeated, notes))
     });
-    let (bibliography, starts, repeated) = match parsed {
+    let (bibliography, starts, repeated, notes) = match parsed {
         Ok(Ok(parsed)) => parsed,
         Ok(Err(e)) => {
             error(diagnostics, e.span.start, describe(&e.kind));
@@ -83,7 +84,11 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
         }
         let mut pos = item::line_pos(line as usize, offset);
         pos.column = column;
-        records.push(to_record(entry, path, pos));
+        let mut record = to_record(entry, path, pos);
+        if let Some((_, note)) = notes.iter().find(|(key, _)| *key == entry.key) {
+            zotero_note_fields(note, &mut record.csl);
+        }
+        records.push(record);
     }
     records
 }
@@ -264,10 +269,7 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
             .or_else(|| field(entry, "language"))
             .unwrap_or_default(),
     );
-    if let Some(note) = field_lines(entry, "note") {
-        zotero_note_fields(&note, &mut b);
-        b.text("note", &note);
-    }
+    b.text("note", &field(entry, "note").unwrap_or_default());
     b.text("keyword", &field(entry, "keywords").unwrap_or_default());
     if let Some(howpublished) = field(entry, "howpublished") {
         b.text("medium", &howpublished);
@@ -295,16 +297,32 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
     record
 }
 
-/// A field's text with braces removed and LaTeX resolved, line breaks kept.
-fn field_lines(entry: &Entry, key: &str) -> Option<String> {
-    let text = entry.get(key)?.format_verbatim();
-    (!text.trim().is_empty()).then_some(text)
+/// Each entry's `note` as written in the file, line breaks kept (the parser joins lines),
+/// braces and quotes dropped: (entry key, note).
+fn raw_notes(raw: &RawBibliography<'_>, text: &str) -> Vec<(String, String)> {
+    raw.entries
+        .iter()
+        .filter_map(|entry| {
+            let pair = entry
+                .v
+                .fields
+                .iter()
+                .find(|p| p.key.v.eq_ignore_ascii_case("note"))?;
+            let written = text.get(pair.value.span.start..pair.value.span.end)?;
+            let note: String = written
+                .chars()
+                .filter(|c| !matches!(c, '{' | '}' | '"'))
+                .collect();
+            Some((entry.v.key.v.to_string(), note))
+        })
+        .collect()
 }
 
 /// Zotero writes the fields an entry type has no place for into `note`, one `Name: value`
 /// a line ("Pages: e9787015", "Volume: 2018", "ISSN: …", "PMID: …"): those it names for
 /// sure fill the fields the entry lacks.
-fn zotero_note_fields(note: &str, b: &mut ItemBuilder) {
+fn zotero_note_fields(note: &str, csl: &mut serde_json::Map<String, serde_json::Value>) {
+    let mut b = ItemBuilder::new();
     for line in note.lines() {
         let Some((name, value)) = line.split_once(':') else {
             continue;
@@ -323,6 +341,9 @@ fn zotero_note_fields(note: &str, b: &mut ItemBuilder) {
             "DOI" => b.doi(value),
             _ => {}
         }
+    }
+    for (key, value) in b.into_map() {
+        csl.entry(key).or_insert(value);
     }
 }
 
@@ -443,5 +464,86 @@ mod tests {
             (d[0].location.line, d[0].message.as_str()),
             (2, "BibTeX entry without a key")
         );
+    }
+
+    /// Zotero wrote `doi` twice: the entry is read with the first, and the second warned at.
+    #[test]
+    fn a_field_given_twice_keeps_the_first() {
+        let (r, d) = read(
+            "@misc{shed_2018,\n\ttitle = {Shed {Roofs}},\n\tjournal = {Shed Engineering},\n\tyear = {2018},\n\tdoi = {https://doi.org/10.5555/first},\n\tDOI = {https://doi.org/10.5555/second},\n\tnote = {ISSN: 1024-123X\nLibrary Catalog: example.org\nPages: e9787015\nVolume: 2018},\n}\n",
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            d.iter()
+                .map(|d| (d.code, d.severity, d.location.line, d.location.column))
+                .collect::<Vec<_>>(),
+            vec![(Code::DuplicateField, crate::diag::Severity::Warning, 6, 2)]
+        );
+        let c = &r[0].csl;
+        assert_eq!(c["DOI"], "10.5555/first", "{c:?}");
+        // A @misc with a journal is a journal article; Zotero's note lines fill its gaps.
+        assert_eq!(c["type"], "article-journal");
+        assert_eq!(c["page"], "e9787015");
+        assert_eq!(c["volume"], "2018");
+        assert_eq!(c["ISSN"], "1024-123X");
+    }
+
+    #[test]
+    fn reports_chapters_and_abbreviations() {
+        let (r, d) = read(
+            r#"@techreport{council_2021,
+	type = {Technical {Report}},
+	title = {Hedge heights in towns},
+	number = {5},
+	author = {{Garden Sheds Council}},
+	month = jan,
+	year = {2021},
+	pages = {19},
+}
+@incollection{bammer_2007,
+	series = {{Bridge} {Monograph} {Series}},
+	title = {Chapter 3: Suspension},
+	volume = {18},
+	booktitle = {Greater Than the Span},
+	author = {Okoro, Ada},
+	editor = {Best, Allan and Clark, Pamela I.},
+	month = may,
+	year = {2007}
+}
+@article{tea_2019,
+	title = {Steeping times},
+	journaltitle = {Journal of Tea Studies},
+	shortjournal = {J Tea Stud},
+	date = {2019-02-03},
+	type = {Systematic Review},
+}
+"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let report = &r[0].csl;
+        assert_eq!(report["type"], "report");
+        assert_eq!(report["number"], "5");
+        assert_eq!(report["number-of-pages"], "19");
+        assert!(report.get("page").is_none());
+        assert_eq!(report["genre"], "Technical Report");
+        assert_eq!(report["author"][0]["literal"], "Garden Sheds Council");
+        assert_eq!(
+            report["issued"]["date-parts"][0],
+            serde_json::json!([2021, 1])
+        );
+        let chapter = &r[1].csl;
+        assert_eq!(chapter["type"], "chapter");
+        assert_eq!(chapter["container-title"], "Greater Than the Span");
+        assert_eq!(chapter["editor"][1]["given"], "Pamela I.");
+        assert_eq!(chapter["collection-title"], "Bridge Monograph Series");
+        let article = &r[2].csl;
+        assert_eq!(article["container-title"], "Journal of Tea Studies");
+        assert_eq!(article["container-title-short"], "J Tea Stud");
+        assert_eq!(
+            article["issued"]["date-parts"][0],
+            serde_json::json!([2019, 2, 3])
+        );
+        assert!(article.get("genre").is_none());
+        assert_eq!(r[2].evidence.design.as_deref(), Some("systematic-review"));
     }
 }

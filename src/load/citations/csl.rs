@@ -216,4 +216,14 @@ mod tests {
         let d = d.sorted();
         assert_eq!((d[0].location.line, d[0].code), (2, Code::MalformedYaml));
     }
+
+    #[test]
+    fn a_sure_genre_gives_the_design_unless_one_is_written() {
+        let text = "- {id: a, type: article-journal, title: Tea, genre: Systematic Review}\n- {id: b, type: article-journal, title: Kettles, genre: Review}\n- {id: c, type: article-journal, title: Cups, genre: Meta-Analysis, design: rct}\n";
+        let mut d = Diagnostics::new();
+        let r = read_csl_yaml(text, "citations/g.yaml", &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let designs: Vec<Option<&str>> = r.iter().map(|r| r.evidence.design.as_deref()).collect();
+        assert_eq!(designs, vec![Some("systematic-review"), None, Some("rct")]);
+    }
 }

@@ -69,6 +69,11 @@ impl ItemBuilder {
         }
     }
 
+    /// The fields set, for a reader that adds them to a record built before.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.map
+    }
+
     /// The finished record. `id` is stored in the CSL map too, as in CSL-JSON.
     pub fn finish(mut self, id: String, path: &str, pos: Pos) -> SourceRecord {
         self.map.insert("id".into(), Value::String(id.clone()));

@@ -355,4 +355,86 @@ mod tests {
             vec![(Code::MalformedSource, 1, 1), (Code::MalformedSource, 2, 1)]
         );
     }
+
+    /// Scopus: article numbers in C7 and no pages; the record kept as written otherwise.
+    #[test]
+    fn scopus_article_numbers() {
+        let (r, d) = read(
+            "TY  - JOUR\nAU  - Lund, K.\nTI  - Moss on north-facing roofs\nPY  - 2022\nT2  - Frontiers in Roofing\nVL  - 12\nC7  - 861324\nDO  - 10.5555/roof.2022.861324\nUR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-1&doi=10.5555%2froof&md5=0\nM3  - Review\nDB  - Scopus\nER  -\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = &r[0].csl;
+        assert_eq!(c["number"], "861324");
+        assert_eq!(c["page"], "861324");
+        // Scopus's "Review" is a document type, not a systematic review.
+        assert_eq!(r[0].evidence.design, None);
+        assert!(c.get("genre").is_none());
+    }
+
+    /// PubMed identifiers wherever exports write them: a PubMed link, `N1 - …[pmid]`, an
+    /// accession number without a database; JO alone is the journal's only name.
+    #[test]
+    fn identifiers_in_links_and_notes() {
+        let (r, d) = read(
+            "TY  - JOUR\nPY  - 2022\nDA  - 2022/4/25\nTI  - Tea terraces after rain\nJO  - Jpn. Tea Sci. Rev.\nSP  - 874332\nEP  - 874332\nUR  - https://pubmed.ncbi.nlm.nih.gov/35500001\nN1  - 35500001[pmid]\nID  - Tanaka2022\nER  - \nTY  - JOUR\nTI  - Gravel paths\nAN  - 1234567\nUR  - http://dx.doi.org/10.5555/gravel\nN1  - PMC7654321[pmc]\nER  - \nTY - JOUR\nTI - Hedges\nAN - WOS:000123\nN1 - 10.5555/hedges.1\nER -\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = &r[0].csl;
+        assert_eq!(c["PMID"], "35500001");
+        assert_eq!(c["container-title"], "Jpn. Tea Sci. Rev.");
+        assert_eq!(c["container-title-short"], "Jpn. Tea Sci. Rev.");
+        assert_eq!(c["page"], "874332");
+        assert_eq!(
+            c["issued"]["date-parts"][0],
+            serde_json::json!([2022, 4, 25])
+        );
+        let c = &r[1].csl;
+        assert_eq!(
+            (c["PMID"].as_str(), r[1].id.as_str()),
+            (Some("1234567"), "pmid1234567")
+        );
+        assert_eq!(c["DOI"], "10.5555/gravel");
+        assert_eq!(c["PMCID"], "PMC7654321");
+        let c = &r[2].csl;
+        assert!(c.get("PMID").is_none());
+        assert_eq!(c["DOI"], "10.5555/hedges.1");
+    }
+
+    /// Chapters, books and reports: containers, editors by role, numbers and page counts.
+    #[test]
+    fn chapters_books_and_reports() {
+        let (r, d) = read(
+            "TY  - CHAP\nTI  - Cable stays\nAU  - Ngata, Rangi\nA2  - Ferreira, Paula\nA3  - Stone, Ivo\nT2  - Bridges of the North\nPY  - 2015\nDA  - 2015/2//\nSP  - 40\nEP  - 55\nER  - \nTY  - BOOK\nTI  - Footbridges\nA2  - Series, Ed\nA3  - Volume, Ed\nSP  - 320\nPY  - 2011\nER  - \nTY  - RPRT\nTI  - Annual shed survey\nAU  - Garden Sheds Council\nSN  - GSC/2019/4\nM3  - Technical Report\nPY  - 2019\nER  - \n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let chapter = &r[0].csl;
+        assert_eq!(chapter["type"], "chapter");
+        assert_eq!(chapter["container-title"], "Bridges of the North");
+        assert_eq!(chapter["editor"][0]["family"], "Ferreira");
+        assert_eq!(chapter["collection-editor"][0]["family"], "Stone");
+        assert_eq!(chapter["page"], "40-55");
+        assert_eq!(
+            chapter["issued"]["date-parts"][0],
+            serde_json::json!([2015, 2])
+        );
+        let book = &r[1].csl;
+        assert_eq!(book["editor"][0]["family"], "Volume");
+        assert_eq!(book["collection-editor"][0]["family"], "Series");
+        assert_eq!(book["number-of-pages"], "320");
+        assert!(book.get("page").is_none());
+        let report = &r[2].csl;
+        assert_eq!(report["number"], "GSC/2019/4");
+        assert_eq!(report["genre"], "Technical Report");
+        assert_eq!(report["author"][0]["literal"], "Garden Sheds Council");
+    }
+
+    /// EndNote writes PubMed's publication types into M3.
+    #[test]
+    fn designs_from_the_type_of_work() {
+        let (r, _) = read(
+            "TY  - JOUR\nTI  - Kettle descaling\nM3  - Journal Article; Randomized Controlled Trial\nER  - \nTY  - JOUR\nTI  - Teapots\nM3  - doi: 10.5555/teapots\nER  - \n",
+        );
+        assert_eq!(r[0].evidence.design.as_deref(), Some("rct"));
+        assert_eq!(r[1].evidence.design, None);
+    }
 }
