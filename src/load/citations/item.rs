@@ -321,7 +321,8 @@ pub fn is_issn_or_isbn(text: &str) -> bool {
         .filter(|c| !matches!(c, '-' | ' '))
         .collect();
     let digits_then_check = |len: usize| {
-        compact.len() == len
+        compact.is_ascii()
+            && compact.len() == len
             && compact[..len - 1].bytes().all(|b| b.is_ascii_digit())
             && compact[len - 1..]
                 .bytes()
@@ -466,7 +467,7 @@ mod tests {
         );
         assert_eq!(bracketed_identifier("[pmid]"), None);
         assert!(is_issn_or_isbn("0142-633X") && is_issn_or_isbn("978-92-4-000000-0"));
-        assert!(!is_issn_or_isbn("WHO/NMH/12.3"));
+        assert!(!is_issn_or_isbn("WHO/NMH/12.3") && !is_issn_or_isbn("123456é"));
         assert_eq!(
             year_among_words("Article 10 2019").map(|d| d.year),
             Some(2019)
