@@ -171,10 +171,10 @@ fn to_record(record: &Record, path: &str) -> SourceRecord {
             }
         }
     }
-    if let Some(dp) = get("DP") {
-        if let Some(date) = item::parse_date(dp).or_else(|| item::year_among_words(dp)) {
-            b.issued(date);
-        }
+    if let Some(date) =
+        get("DP").and_then(|dp| item::parse_date(dp).or_else(|| item::year_among_words(dp)))
+    {
+        b.issued(date);
     }
     b.text("volume", get("VI").unwrap_or(""));
     b.text("issue", get("IP").unwrap_or(""));

@@ -164,13 +164,18 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
         .filter_map(|t| get(&[t]))
         .find_map(item::parse_date)
     {
-        // PY often holds only the year while DA has the month: combine them.
-        let month_from_da = get(&["DA"]).and_then(item::parse_date);
-        let date = match month_from_da {
-            Some(da) if da.year == date.year && date.month.is_none() => da,
+        // PY often holds only the year while Y1 or DA (`2019/2//`) has the month and day:
+        // the fullest date of the same year is kept.
+        let fuller = ["Y1", "DA"]
+            .iter()
+            .filter_map(|t| get(&[t]).and_then(item::parse_date))
+            .filter(|d| d.year == date.year && d.month.is_some())
+            .filter(|d| date.month.is_none() || d.month == date.month)
+            .max_by_key(|d| d.day.is_some());
+        b.issued(match fuller {
+            Some(fuller) if date.month.is_none() || date.day.is_none() => fuller,
             _ => date,
-        };
-        b.issued(date);
+        });
     }
     b.text("volume", get(&["VL"]).unwrap_or(""));
     b.text("issue", get(&["IS"]).unwrap_or(""));
@@ -416,6 +421,12 @@ mod tests {
         assert_eq!(
             chapter["issued"]["date-parts"][0],
             serde_json::json!([2015, 2])
+        );
+        // Taylor & Francis: PY the year, Y1 and DA the day.
+        let (kiln, _) = read("TY  - JOUR\nTI  - Kilns\nY1  - 2014/06/01\nPY  - 2014\nER  - \n");
+        assert_eq!(
+            kiln[0].csl["issued"]["date-parts"][0],
+            serde_json::json!([2014, 6, 1])
         );
         let book = &r[1].csl;
         assert_eq!(book["editor"][0]["family"], "Volume");
