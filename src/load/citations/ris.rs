@@ -113,17 +113,25 @@ fn to_record(record: Record, path: &str) -> SourceRecord {
     // Journal names: T2/JF are full titles in most exports, J2/JA the abbreviations (EndNote
     // puts the abbreviation in J2, Zotero in J2 and JA). JO is the abbreviation when a full
     // title is there too (Zotero reads it so); alone it is the only name the record has
-    // ("Jpn. Dent. Sci. Rev."), the container's title as well as its short form.
+    // ("Jpn. Dent. Sci. Rev.", or "Frontiers in oral health"), so the container's title.
     let container = if kind == "article-journal" {
         get(&["T2", "JF", "BT"])
     } else {
         get(&["T2", "BT", "JF"])
     };
-    b.text("container-title", container.or(get(&["JO"])).unwrap_or(""));
-    b.text(
-        "container-title-short",
-        get(&["J2", "JA", "JO"]).unwrap_or(""),
-    );
+    match container {
+        Some(full) => {
+            b.text("container-title", full);
+            b.text(
+                "container-title-short",
+                get(&["J2", "JA", "JO"]).unwrap_or(""),
+            );
+        }
+        None => {
+            b.text("container-title", get(&["JO"]).unwrap_or(""));
+            b.text("container-title-short", get(&["J2", "JA"]).unwrap_or(""));
+        }
+    }
     b.text("collection-title", get(&["T3"]).unwrap_or(""));
     for tag in ["AU", "A1"] {
         for f in all(tag) {
@@ -387,7 +395,7 @@ mod tests {
         let c = &r[0].csl;
         assert_eq!(c["PMID"], "35500001");
         assert_eq!(c["container-title"], "Jpn. Tea Sci. Rev.");
-        assert_eq!(c["container-title-short"], "Jpn. Tea Sci. Rev.");
+        assert!(c.get("container-title-short").is_none());
         assert_eq!(c["page"], "874332");
         assert_eq!(
             c["issued"]["date-parts"][0],
