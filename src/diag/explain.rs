@@ -23,7 +23,7 @@ pub fn explain(code: Code) -> Explanation {
             "Quote text that contains `: ` or starts with a special character (\"…\"), indent with spaces (never tabs), and remove repeated keys.",
         ),
         Code::MalformedSource => (
-            "A BibTeX, RIS or PubMed (.nbib) export could not be read: a syntax error, or a record evident cannot use (no id, no title). The position is where the reader stopped.",
+            "A BibTeX, RIS or PubMed (.nbib) export could not be read: a syntax error, or a record evident cannot use (a BibTeX entry without a key). A record that reads but lacks its title, author or year is the warning `source-incomplete` instead. The position is where the reader stopped.",
             "@article{seema1997,\n  title = {Relactation   % the closing brace is missing",
             "Fix the export at that line, or export it again from the reference manager (Zotero, EndNote, PubMed's \"Send to: Citation manager\").",
         ),
