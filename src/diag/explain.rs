@@ -23,7 +23,7 @@ pub fn explain(code: Code) -> Explanation {
             "Quote text that contains `: ` or starts with a special character (\"…\"), indent with spaces (never tabs), and remove repeated keys.",
         ),
         Code::MalformedSource => (
-            "A BibTeX, RIS or PubMed (.nbib) export could not be read: a syntax error, or a record evident cannot use (no id, no title). The position is where the reader stopped.",
+            "A BibTeX, RIS or PubMed (.nbib) export could not be read: a syntax error, or a record evident cannot use (a BibTeX entry without a key). A record that reads but lacks its title, author or year is the warning `source-incomplete` instead. The position is where the reader stopped.",
             "@article{seema1997,\n  title = {Relactation   % the closing brace is missing",
             "Fix the export at that line, or export it again from the reference manager (Zotero, EndNote, PubMed's \"Send to: Citation manager\").",
         ),
@@ -237,10 +237,20 @@ pub fn explain(code: Code) -> Explanation {
             "an imported record nobody cites yet",
             "Cite it, or remove it from citations/.",
         ),
+        Code::SourceIncomplete => (
+            "A source's record lacks its title, anyone responsible for it (an author, an organisation as author, or an editor), or its year. Its reference prints what the record has and nothing in place of what is missing (never its id), so readers may not find the work. Reported by `check` at the record, naming the fields to add.",
+            "TY  - JOUR\nT2  - Statistics of garden sheds 2015\nPY  - 0000\nER  - ",
+            "Add the missing fields in the file the record comes from (a `TI`, `AU` and `PY` line in RIS, `title`, `author` and `year` in BibTeX, `title:`, `author:` and `issued:` in CSL-YAML), or export the record again from a database that has them. A web page or dataset without a personal author names its organisation as the author (CSL `literal`, BibTeX `author = {{Garden Society}}`).",
+        ),
+        Code::DuplicateField => (
+            "A BibTeX entry gives the same field twice (Zotero exports some records with `doi` twice). The entry is read with the first value; the later one is ignored.",
+            "@misc{shed2018,\n  doi = {10.1234/shed},\n  doi = {10.1234/shed},\n}",
+            "Delete one of the two lines, keeping the right value.",
+        ),
         Code::SourceWithoutDesign => (
             "A source has no study design, so the grade check cannot weigh what it can support.",
             "- id: pmid9283123 (no design)",
-            "Add `design:` in an annotation item: `- {id: pmid9283123, design: rct, sample_size: 50}`.",
+            "In a CSL-YAML record, add `design:`. For a record read from a .bib, .ris, .nbib or CSL-JSON export, add an annotation item to a CSL-YAML file in citations/ (e.g. citations/evidence.yaml): `- {id: pmid9283123, design: rct, sample_size: 50}`. PubMed records whose publication types name a design for sure (Randomized Controlled Trial, Systematic Review, Meta-Analysis, Practice Guideline, Case Reports) get it without one.",
         ),
         Code::ApprovedWithoutHistory => (
             "A claim or page says `status: approved` but its history records no approval, so there is no reviewer or fingerprint behind it.",

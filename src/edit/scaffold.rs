@@ -24,7 +24,7 @@ pub const SKELETON: &[(&str, &str)] = &[
     ),
     (
         "citations/sources.yaml",
-        "- id: example-source\n  type: article-journal\n  title: Replace with the article's title\n  container-title: Journal name\n  issued: {date-parts: [[2024]]}\n  design: cohort\n  sample_size: 100\n",
+        "- id: example-source\n  type: article-journal\n  title: Replace with the article's title\n  author: [{family: Surname, given: Given names}]\n  container-title: Journal name\n  issued: {date-parts: [[2024]]}\n  design: cohort\n  sample_size: 100\n",
     ),
 ];
 

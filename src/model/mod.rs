@@ -720,9 +720,39 @@ impl Source {
             .filter(|s| !s.trim().is_empty())
     }
 
-    /// The CSL `title`, or the id when it has none.
+    /// The CSL `title`, or the id when it has none: for page titles and links, which need
+    /// some text. A formatted reference uses [`Source::csl_title`] instead.
     pub fn title(&self) -> &str {
-        self.csl_str("title").unwrap_or(&self.id)
+        self.csl_title().unwrap_or(&self.id)
+    }
+
+    /// The CSL `title` as the record gives it; None when it has none (`check` warns
+    /// `source-incomplete`), so that a reference prints what exists and never the id.
+    pub fn csl_title(&self) -> Option<&str> {
+        self.csl_str("title")
+    }
+
+    /// Whether the record names anyone responsible for the work: an author or editor, a
+    /// person or an organisation (CSL `literal`), in any of CSL's name lists that a
+    /// reference prints in the author's place.
+    pub fn has_creator(&self) -> bool {
+        [
+            "author",
+            "editor",
+            "collection-editor",
+            "container-author",
+            "translator",
+        ]
+        .iter()
+        .filter_map(|role| self.csl.get(*role).and_then(|v| v.as_array()))
+        .flatten()
+        .any(|name| {
+            ["family", "given", "literal"].iter().any(|part| {
+                name.get(*part)
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|s| !s.trim().is_empty())
+            })
+        })
     }
 
     /// The CSL `DOI` as the record holds it (a bare DOI, not a URL, when an export was

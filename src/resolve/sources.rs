@@ -173,13 +173,10 @@ pub(super) fn check_source(
                     at.clone(),
                     format!("source `{}` has no study design", source.id),
                 )
-                .hint(format!(
-                    "add `design:` ({}) in an annotation item `- id: {}` in citations/",
-                    crate::model::design_names().join(", "),
-                    source.id
-                )),
+                .hint(design_hint(source)),
             );
         }
+        report_incomplete(source, &at, diagnostics);
         if let Some(next) = &source.evidence.superseded_by
             && !kb.sources.contains_key(next)
         {
@@ -193,6 +190,76 @@ pub(super) fn check_source(
             );
         }
     }
+}
+
+/// How to give a source a design: in its own record when it is CSL-YAML, else in an
+/// annotation item (an export is kept as it was exported).
+fn design_hint(source: &Source) -> String {
+    let designs = crate::model::design_names().join(", ");
+    let native = [".yaml", ".yml"].iter().any(|e| source.path.ends_with(e));
+    if native {
+        format!("add `design:` ({designs}) to this record")
+    } else {
+        format!(
+            "add an annotation item `- {{id: {}, design: …}}` ({designs}) to a CSL-YAML file in citations/, e.g. citations/evidence.yaml; the export itself stays as exported",
+            source.id
+        )
+    }
+}
+
+/// A record without a title, without anyone responsible for it, or without a year: its
+/// reference would print with a gap (and never the id in the title's place), so `check`
+/// says which fields to add, in the words of the file's format.
+fn report_incomplete(source: &Source, at: &Location, diagnostics: &mut Diagnostics) {
+    let extension = source.path.rsplit('.').next().unwrap_or("");
+    let field = |what: &str| -> &'static str {
+        match (extension, what) {
+            ("bib", "title") => "`title = {…}`",
+            ("bib", "author") => "`author = {…}` (an organisation in double braces)",
+            ("bib", "year") => "`year = {…}`",
+            ("ris", "title") => "a `TI  - ` line",
+            ("ris", "author") => "an `AU  - ` line (Family, Given; or the organisation)",
+            ("ris", "year") => "a `PY  - ` line",
+            ("nbib", "title") => "a `TI  - ` line",
+            ("nbib", "author") => "an `FAU - ` or `CN  - ` line",
+            ("nbib", "year") => "a `DP  - ` line",
+            (_, "title") => "`title:`",
+            (_, "author") => "`author:` (people as family/given, an organisation as `literal:`)",
+            _ => "`issued: {date-parts: [[YEAR]]}`",
+        }
+    };
+    let missing: Vec<(&str, &str)> = [
+        ("title", source.csl_title().is_none()),
+        ("author", !source.has_creator()),
+        ("year", source.year().is_none()),
+    ]
+    .into_iter()
+    .filter(|(_, missing)| *missing)
+    .map(|(what, _)| (what, field(what)))
+    .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = missing
+        .iter()
+        .map(|(what, _)| match *what {
+            "author" => "author or editor",
+            other => other,
+        })
+        .collect();
+    let adds: Vec<&str> = missing.iter().map(|(_, add)| *add).collect();
+    diagnostics.push(
+        Diagnostic::warning(
+            Code::SourceIncomplete,
+            at.clone(),
+            format!("source `{}` has no {}", source.id, names.join(", no ")),
+        )
+        .hint(format!(
+            "add {} to the record in {}; its reference prints only what the record has",
+            adds.join(", "),
+            source.path
+        )),
+    );
 }
 
 #[cfg(test)]
@@ -276,5 +343,61 @@ mod tests {
         let d = d.sorted();
         assert_eq!(d[0].code, Code::DuplicateId);
         assert_eq!(d[0].related[0].location.path, "citations/a.nbib");
+    }
+
+    fn source(path: &str, csl: serde_json::Value) -> Source {
+        Source {
+            id: "shed".into(),
+            slug: "shed".into(),
+            path: path.into(),
+            pos: crate::text::yaml::Pos::default(),
+            csl: csl.as_object().cloned().unwrap_or_default(),
+            evidence: Default::default(),
+        }
+    }
+
+    #[test]
+    fn incomplete_records_name_the_fields_to_add_in_their_format() {
+        let at = Location::new("citations/a.ris", 3, 1);
+        let mut d = Diagnostics::new();
+        report_incomplete(
+            &source(
+                "citations/a.ris",
+                serde_json::json!({"container-title": "Sheds"}),
+            ),
+            &at,
+            &mut d,
+        );
+        let d = d.sorted();
+        assert_eq!((d[0].code, d[0].location.line), (Code::SourceIncomplete, 3));
+        assert_eq!(
+            d[0].message,
+            "source `shed` has no title, no author or editor, no year"
+        );
+        assert!(d[0].hints[0].contains("a `TI  - ` line") && d[0].hints[0].contains("`PY  - `"));
+        // An organisation as author, or an editor alone, is someone responsible.
+        for names in [
+            serde_json::json!({"author": [{"literal": "Garden Sheds Council"}]}),
+            serde_json::json!({"editor": [{"family": "Best", "given": "A"}]}),
+        ] {
+            let mut csl = names;
+            csl["title"] = "Sheds".into();
+            csl["issued"] = serde_json::json!({"date-parts": [[2019]]});
+            let mut d = Diagnostics::new();
+            report_incomplete(&source("citations/a.yaml", csl), &at, &mut d);
+            assert!(d.is_empty(), "{:?}", d.sorted());
+        }
+        let mut d = Diagnostics::new();
+        report_incomplete(
+            &source(
+                "citations/a.bib",
+                serde_json::json!({"title": "Sheds", "author": [{"family": "Lund"}]}),
+            ),
+            &at,
+            &mut d,
+        );
+        let d = d.sorted();
+        assert_eq!(d[0].message, "source `shed` has no year");
+        assert!(d[0].hints[0].contains("`year = {…}`"));
     }
 }

@@ -8,6 +8,7 @@ use biblatex::{Bibliography, Chunk, ChunksExt, Entry, ParseErrorKind, RawBibliog
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 
 use super::SourceRecord;
+use super::design;
 use super::item::{self, ItemBuilder};
 use crate::text::line_column;
 
@@ -23,15 +24,17 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
     };
     // The parser is a third party's: a panic on some odd input must not end the run.
     let parsed = std::panic::catch_unwind(|| {
-        let raw = RawBibliography::parse(text)?;
+        let mut raw = RawBibliography::parse(text)?;
         let starts: Vec<(String, usize)> = raw
             .entries
             .iter()
             .map(|e| (e.v.key.v.to_string(), e.span.start))
             .collect();
-        Bibliography::from_raw(raw).map(|bib| (bib, starts))
+        let repeated = keep_first_of_repeated_fields(&mut raw);
+        let notes = raw_notes(&raw, text);
+        Bibliography::from_raw(raw).map(|bib| (bib, starts, repeated, notes))
     });
-    let (bibliography, starts) = match parsed {
+    let (bibliography, starts, repeated, notes) = match parsed {
         Ok(Ok(parsed)) => parsed,
         Ok(Err(e)) => {
             error(diagnostics, e.span.start, describe(&e.kind));
@@ -46,6 +49,20 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
             return Vec::new();
         }
     };
+    for (key, field, offset) in repeated {
+        let (line, column) = line_column(text, offset);
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::DuplicateField,
+                Location::new(path, line, column),
+                format!("`{field}` is given twice in the entry `{key}`; the first value is kept"),
+            )
+            .width(field.chars().count())
+            .hint(format!(
+                "delete one of the two `{field}` lines (Zotero writes some fields twice)"
+            )),
+        );
+    }
     let mut records = Vec::new();
     for entry in bibliography.iter() {
         let offset = starts
@@ -67,9 +84,33 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
         }
         let mut pos = item::line_pos(line as usize, offset);
         pos.column = column;
-        records.push(to_record(entry, path, pos));
+        let mut record = to_record(entry, path, pos);
+        if let Some((_, note)) = notes.iter().find(|(key, _)| *key == entry.key) {
+            zotero_note_fields(note, &mut record.csl);
+        }
+        records.push(record);
     }
     records
+}
+
+/// Drops the later occurrences of a field an entry gives twice (`doi` twice, as Zotero
+/// exported it), which the parser would let overwrite the first; returns each one dropped as
+/// (entry key, field name, byte offset).
+fn keep_first_of_repeated_fields(raw: &mut RawBibliography<'_>) -> Vec<(String, String, usize)> {
+    let mut repeated = Vec::new();
+    for entry in &mut raw.entries {
+        let key = entry.v.key.v.to_string();
+        let mut seen = std::collections::BTreeSet::new();
+        entry.v.fields.retain(|pair| {
+            let name = pair.key.v.to_ascii_lowercase();
+            if seen.insert(name) {
+                return true;
+            }
+            repeated.push((key.clone(), pair.key.v.to_string(), pair.key.span.start));
+            false
+        });
+    }
+    repeated
 }
 
 fn describe(kind: &ParseErrorKind) -> String {
@@ -105,6 +146,9 @@ fn token_name(token: biblatex::Token) -> String {
 fn csl_type(entry: &Entry) -> &'static str {
     let kind = entry.entry_type.to_string().to_ascii_lowercase();
     match kind.as_str() {
+        // Zotero exports a journal article it holds as a web page or document as @misc,
+        // with its journal: a journal article all the same.
+        "misc" if entry.get("journal").or(entry.get("journaltitle")).is_some() => "article-journal",
         "article" => "article-journal",
         "book" | "mvbook" | "booklet" | "collection" | "mvcollection" | "proceedings"
         | "mvproceedings" | "reference" | "mvreference" | "manual" => "book",
@@ -175,8 +219,37 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
         "issue"
     };
     b.text(number_key, &number.unwrap_or_default());
-    if let Some(pages) = field(entry, "pages") {
-        b.text("page", &item::expand_pages(&pages));
+    let pages = field(entry, "pages");
+    match pages {
+        // A whole report's, book's or thesis's `pages = {19}` is its number of pages.
+        Some(count)
+            if matches!(kind, "report" | "book" | "thesis")
+                && count.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            b.text("number-of-pages", &count);
+        }
+        Some(pages) => b.text("page", &item::expand_pages(&pages)),
+        None => {}
+    }
+    b.text(
+        "number-of-pages",
+        &field(entry, "pagetotal").unwrap_or_default(),
+    );
+    // BibLaTeX's eid, the article number of an online-only journal: the location when the
+    // entry has no pages.
+    if let Some(eid) = field(entry, "eid") {
+        b.text("number", &eid);
+        b.text("page", &eid);
+    }
+    b.text(
+        "collection-title",
+        &field(entry, "series").unwrap_or_default(),
+    );
+    // `type`, the kind of work: a report's or thesis's genre ("Technical Report"); on a
+    // journal article Zotero writes "Research Article", which references do not print.
+    let work_type = field(entry, "type");
+    if kind != "article-journal" {
+        b.text("genre", work_type.as_deref().unwrap_or_default());
     }
     let publisher = field(entry, "publisher")
         .or_else(|| field(entry, "institution"))
@@ -219,7 +292,59 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
             _ => {}
         }
     }
-    b.finish(entry.key.clone(), path, pos)
+    let mut record = b.finish(entry.key.clone(), path, pos);
+    record.evidence.design = design::design_from_types(work_type.as_deref());
+    record
+}
+
+/// Each entry's `note` as written in the file, line breaks kept (the parser joins lines),
+/// braces and quotes dropped: (entry key, note).
+fn raw_notes(raw: &RawBibliography<'_>, text: &str) -> Vec<(String, String)> {
+    raw.entries
+        .iter()
+        .filter_map(|entry| {
+            let pair = entry
+                .v
+                .fields
+                .iter()
+                .find(|p| p.key.v.eq_ignore_ascii_case("note"))?;
+            let written = text.get(pair.value.span.start..pair.value.span.end)?;
+            let note: String = written
+                .chars()
+                .filter(|c| !matches!(c, '{' | '}' | '"'))
+                .collect();
+            Some((entry.v.key.v.to_string(), note))
+        })
+        .collect()
+}
+
+/// Zotero writes the fields an entry type has no place for into `note`, one `Name: value`
+/// a line ("Pages: e9787015", "Volume: 2018", "ISSN: …", "PMID: …"): those it names for
+/// sure fill the fields the entry lacks.
+fn zotero_note_fields(note: &str, csl: &mut serde_json::Map<String, serde_json::Value>) {
+    let mut b = ItemBuilder::new();
+    for line in note.lines() {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match name.trim() {
+            "Pages" => b.text("page", &item::expand_pages(value)),
+            "Volume" => b.text("volume", value),
+            "Issue" => b.text("issue", value),
+            "ISSN" => b.text("ISSN", value),
+            "ISBN" => b.text("ISBN", value),
+            "Publisher" => b.text("publisher", value),
+            "Place" => b.text("publisher-place", value),
+            "PMID" => b.pmid(value),
+            "PMCID" => b.pmcid(value),
+            "DOI" => b.doi(value),
+            _ => {}
+        }
+    }
+    for (key, value) in b.into_map() {
+        csl.entry(key).or_insert(value);
+    }
 }
 
 /// Names as BibTeX writes them. A name in double braces (`{World Health Organization}`)
@@ -339,5 +464,86 @@ mod tests {
             (d[0].location.line, d[0].message.as_str()),
             (2, "BibTeX entry without a key")
         );
+    }
+
+    /// Zotero wrote `doi` twice: the entry is read with the first, and the second warned at.
+    #[test]
+    fn a_field_given_twice_keeps_the_first() {
+        let (r, d) = read(
+            "@misc{shed_2018,\n\ttitle = {Shed {Roofs}},\n\tjournal = {Shed Engineering},\n\tyear = {2018},\n\tdoi = {https://doi.org/10.5555/first},\n\tDOI = {https://doi.org/10.5555/second},\n\tnote = {ISSN: 1024-123X\nLibrary Catalog: example.org\nPages: e9787015\nVolume: 2018},\n}\n",
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            d.iter()
+                .map(|d| (d.code, d.severity, d.location.line, d.location.column))
+                .collect::<Vec<_>>(),
+            vec![(Code::DuplicateField, crate::diag::Severity::Warning, 6, 2)]
+        );
+        let c = &r[0].csl;
+        assert_eq!(c["DOI"], "10.5555/first", "{c:?}");
+        // A @misc with a journal is a journal article; Zotero's note lines fill its gaps.
+        assert_eq!(c["type"], "article-journal");
+        assert_eq!(c["page"], "e9787015");
+        assert_eq!(c["volume"], "2018");
+        assert_eq!(c["ISSN"], "1024-123X");
+    }
+
+    #[test]
+    fn reports_chapters_and_abbreviations() {
+        let (r, d) = read(
+            r#"@techreport{council_2021,
+	type = {Technical {Report}},
+	title = {Hedge heights in towns},
+	number = {5},
+	author = {{Garden Sheds Council}},
+	month = jan,
+	year = {2021},
+	pages = {19},
+}
+@incollection{bammer_2007,
+	series = {{Bridge} {Monograph} {Series}},
+	title = {Chapter 3: Suspension},
+	volume = {18},
+	booktitle = {Greater Than the Span},
+	author = {Okoro, Ada},
+	editor = {Best, Allan and Clark, Pamela I.},
+	month = may,
+	year = {2007}
+}
+@article{tea_2019,
+	title = {Steeping times},
+	journaltitle = {Journal of Tea Studies},
+	shortjournal = {J Tea Stud},
+	date = {2019-02-03},
+	type = {Systematic Review},
+}
+"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let report = &r[0].csl;
+        assert_eq!(report["type"], "report");
+        assert_eq!(report["number"], "5");
+        assert_eq!(report["number-of-pages"], "19");
+        assert!(report.get("page").is_none());
+        assert_eq!(report["genre"], "Technical Report");
+        assert_eq!(report["author"][0]["literal"], "Garden Sheds Council");
+        assert_eq!(
+            report["issued"]["date-parts"][0],
+            serde_json::json!([2021, 1])
+        );
+        let chapter = &r[1].csl;
+        assert_eq!(chapter["type"], "chapter");
+        assert_eq!(chapter["container-title"], "Greater Than the Span");
+        assert_eq!(chapter["editor"][1]["given"], "Pamela I.");
+        assert_eq!(chapter["collection-title"], "Bridge Monograph Series");
+        let article = &r[2].csl;
+        assert_eq!(article["container-title"], "Journal of Tea Studies");
+        assert_eq!(article["container-title-short"], "J Tea Stud");
+        assert_eq!(
+            article["issued"]["date-parts"][0],
+            serde_json::json!([2019, 2, 3])
+        );
+        assert!(article.get("genre").is_none());
+        assert_eq!(r[2].evidence.design.as_deref(), Some("systematic-review"));
     }
 }

@@ -144,6 +144,11 @@ fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<S
         csl.insert(key.name.clone(), value.to_json());
     }
     csl.insert("id".into(), serde_json::Value::String(id_value.clone()));
+    // Without `design:`, a genre that names one for sure ("Systematic Review") gives it.
+    if evidence.design.is_none() {
+        let genre = csl.get("genre").and_then(serde_json::Value::as_str);
+        evidence.design = super::design::design_from_types(genre);
+    }
     // CSL has hundreds of fields; they are kept as they are, not checked one by one.
     let csl_keys: Vec<String> = csl.keys().cloned().collect();
     fields.skip(&csl_keys.iter().map(String::as_str).collect::<Vec<_>>());
@@ -210,5 +215,15 @@ mod tests {
         read_csl_json("[\n {\"id\": }\n]", "a.json", &mut d);
         let d = d.sorted();
         assert_eq!((d[0].location.line, d[0].code), (2, Code::MalformedYaml));
+    }
+
+    #[test]
+    fn a_sure_genre_gives_the_design_unless_one_is_written() {
+        let text = "- {id: a, type: article-journal, title: Tea, genre: Systematic Review}\n- {id: b, type: article-journal, title: Kettles, genre: Review}\n- {id: c, type: article-journal, title: Cups, genre: Meta-Analysis, design: rct}\n";
+        let mut d = Diagnostics::new();
+        let r = read_csl_yaml(text, "citations/g.yaml", &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let designs: Vec<Option<&str>> = r.iter().map(|r| r.evidence.design.as_deref()).collect();
+        assert_eq!(designs, vec![Some("systematic-review"), None, Some("rct")]);
     }
 }

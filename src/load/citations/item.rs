@@ -69,6 +69,11 @@ impl ItemBuilder {
         }
     }
 
+    /// The fields set, for a reader that adds them to a record built before.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.map
+    }
+
     /// The finished record. `id` is stored in the CSL map too, as in CSL-JSON.
     pub fn finish(mut self, id: String, path: &str, pos: Pos) -> SourceRecord {
         self.map.insert("id".into(), Value::String(id.clone()));
@@ -196,6 +201,20 @@ pub fn parse_date(text: &str) -> Option<Date> {
     Some(Date { year, month, day })
 }
 
+/// The year alone, from a date written around other words (ERIC's `DP  - Article 10 2019`):
+/// the first word of four digits that is a plausible year.
+pub fn year_among_words(text: &str) -> Option<Date> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .filter_map(|w| w.parse::<i32>().ok())
+        .find(|y| (1000..=9999).contains(y))
+        .map(|year| Date {
+            year,
+            month: None,
+            day: None,
+        })
+}
+
 /// "213-6" → "213-216": PubMed abbreviates page ranges, CSL stores them in full (a style
 /// abbreviates again if it wants to). Anything else is kept as written, with `--` as `-`.
 pub fn expand_pages(text: &str) -> String {
@@ -204,6 +223,10 @@ pub fn expand_pages(text: &str) -> String {
         return text;
     };
     let (start, end) = (start.trim(), end.trim());
+    // "874332-874332": exporters write an article number as a range from it to itself.
+    if start == end {
+        return start.to_string();
+    }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if start == end {
         // "874332-874332": an article number or a single page, written as a range.
@@ -223,6 +246,93 @@ pub fn clean_doi(text: &str) -> Option<String> {
     let doi = text.get(start..)?.split_whitespace().next()?;
     let doi = doi.trim_end_matches(['.', ',', ';']);
     (doi.len() > 3 && doi.contains('/')).then(|| doi.to_string())
+}
+
+/// A DOI from a link to a DOI resolver (`https://doi.org/10.…`, `http://dx.doi.org/10.…`);
+/// None for other links, which may carry a DOI URL-encoded or a different identifier.
+pub fn doi_from_url(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let at = lower.find("doi.org/")?;
+    let host = &lower[..at];
+    if !(host.ends_with("://") || host.ends_with("://dx.") || host.ends_with("://www.")) {
+        return None;
+    }
+    clean_doi(&url.trim()[at + "doi.org/".len()..])
+}
+
+/// A PMID from a link to PubMed (`https://pubmed.ncbi.nlm.nih.gov/35548170`,
+/// `https://www.ncbi.nlm.nih.gov/pubmed/34370723`).
+pub fn pmid_from_url(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = ["://pubmed.ncbi.nlm.nih.gov/", "ncbi.nlm.nih.gov/pubmed/"]
+        .iter()
+        .find_map(|prefix| lower.find(prefix).map(|at| &lower[at + prefix.len()..]))?;
+    let digits = rest.split(['/', '?', '#']).next()?;
+    clean_pmid(digits)
+}
+
+/// A PMCID from a link to PubMed Central (`https://www.ncbi.nlm.nih.gov/pmc/articles/PMC123/`,
+/// `https://pmc.ncbi.nlm.nih.gov/articles/PMC123/`).
+pub fn pmcid_from_url(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = [
+        "ncbi.nlm.nih.gov/pmc/articles/",
+        "://pmc.ncbi.nlm.nih.gov/articles/",
+    ]
+    .iter()
+    .find_map(|prefix| lower.find(prefix).map(|at| &lower[at + prefix.len()..]))?;
+    let id = rest.split(['/', '?', '#']).next()?;
+    id.starts_with("pmc").then(|| clean_pmcid(id)).flatten()
+}
+
+/// An identifier PubMed-style, with its kind in brackets (`35548170[pmid]`,
+/// `10.1/x [doi]`, `PMC123 [pmc]`): `(kind, value)`, the kind lowercase.
+pub fn bracketed_identifier(text: &str) -> Option<(String, &str)> {
+    let text = text.trim();
+    let open = text.rfind('[')?;
+    let kind = text[open + 1..]
+        .strip_suffix(']')?
+        .trim()
+        .to_ascii_lowercase();
+    let value = text[..open].trim();
+    (!value.is_empty() && !kind.is_empty()).then_some((kind, value))
+}
+
+/// A name as MEDLINE writes it in short form, `Riegert-Johnson DL`: the family name, then
+/// the initials in capitals; a value without initials stays whole, a family name.
+pub fn initials_name(text: &str) -> Option<Value> {
+    let value = text.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.contains(',') {
+        return name_with_comma(value);
+    }
+    Some(match value.rsplit_once(' ') {
+        Some((family, initials)) if initials.bytes().all(|c| c.is_ascii_uppercase()) => {
+            person(family, initials)
+        }
+        _ => person(value, ""),
+    })
+}
+
+/// Whether a text is an ISSN (`1234-567X`) or an ISBN (10 or 13 digits, hyphens allowed),
+/// as opposed to, say, a report number written in the same field.
+pub fn is_issn_or_isbn(text: &str) -> bool {
+    let compact: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .collect();
+    let digits_then_check = |len: usize| {
+        compact.is_ascii()
+            && compact.len() == len
+            && compact[..len - 1].bytes().all(|b| b.is_ascii_digit())
+            && compact[len - 1..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'X' || b == b'x')
+    };
+    digits_then_check(8) || digits_then_check(10) || digits_then_check(13)
 }
 
 /// The digits of a PMID (`9283123`, `PMID: 9283123`).
@@ -343,6 +453,37 @@ mod tests {
         assert_eq!(expand_pages("e123"), "e123");
         assert_eq!(expand_pages("874332-874332"), "874332");
         assert_eq!(expand_pages("S1-S5"), "S1-S5");
+        assert_eq!(expand_pages("874332-874332"), "874332");
+        assert_eq!(
+            doi_from_url("http://dx.doi.org/10.1111/j.1755-0998.2009.02750.x").as_deref(),
+            Some("10.1111/j.1755-0998.2009.02750.x")
+        );
+        assert_eq!(doi_from_url("https://example.org/doi.org/10.1/x"), None);
+        assert_eq!(
+            pmid_from_url("https://pubmed.ncbi.nlm.nih.gov/35548170/").as_deref(),
+            Some("35548170")
+        );
+        assert_eq!(
+            pmid_from_url("https://www.ncbi.nlm.nih.gov/pubmed/34370723").as_deref(),
+            Some("34370723")
+        );
+        assert_eq!(pmid_from_url("https://example.org/pubmed/1"), None);
+        assert_eq!(
+            pmcid_from_url("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC38908/").as_deref(),
+            Some("PMC38908")
+        );
+        assert_eq!(
+            bracketed_identifier("35548170[pmid]"),
+            Some(("pmid".into(), "35548170"))
+        );
+        assert_eq!(bracketed_identifier("[pmid]"), None);
+        assert!(is_issn_or_isbn("0142-633X") && is_issn_or_isbn("978-92-4-000000-0"));
+        assert!(!is_issn_or_isbn("WHO/NMH/12.3") && !is_issn_or_isbn("123456é"));
+        assert_eq!(
+            year_among_words("Article 10 2019").map(|d| d.year),
+            Some(2019)
+        );
+        assert_eq!(year_among_words("v9 n12345"), None);
         assert_eq!(
             clean_doi("https://doi.org/10.1093/tropej/43.4.213").as_deref(),
             Some("10.1093/tropej/43.4.213")

@@ -3,6 +3,7 @@
 
 mod bibtex;
 mod csl;
+mod design;
 mod item;
 mod nbib;
 mod ris;
