@@ -95,7 +95,7 @@ fn leading_particle(family: &str) -> Option<(&str, &str)> {
 
 /// Two slips of hayagriva's output that citeproc-js does not make, mended in the text:
 /// a group's delimiter written before a macro that then prints nothing ("2017 Jul ;49",
-/// "(2018,)"), and a suffix's period doubled after the punctuation that ends the text before
+/// "(2018,)", "2022 Oct 7;:S1080" for an article without volume), and a suffix's period doubled after the punctuation that ends the text before
 /// it ("stand?." where citeproc-js prints "stand?", ";." for ";", ".." for "."). An
 /// ellipsis ("...") is text, not a slip.
 pub fn punctuation(text: &str) -> String {
@@ -103,6 +103,8 @@ pub fn punctuation(text: &str) -> String {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            // A delimiter after punctuation that closed the part before it: "7;:S1080".
+            ':' if out.ends_with(';') => {}
             ';' | ',' if out.ends_with(' ') => {
                 out.pop();
                 out.push(c);
@@ -281,6 +283,7 @@ mod tests {
             "Cell. 2011 Mar;144(5)."
         );
         assert_eq!(punctuation("(2018,). T."), "(2018). T.");
+        assert_eq!(punctuation("Tea. 2022 Oct 7;:S12."), "Tea. 2022 Oct 7;S12.");
         assert_eq!(punctuation("where do we stand?."), "where do we stand?");
         assert_eq!(
             punctuation("Leukemia. 2021 Sept 3;."),
