@@ -134,8 +134,26 @@ fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<S
     }
     let mut csl = serde_json::Map::new();
     let mut annotation_only = true;
+    let mut left_out: Vec<&str> = Vec::new();
     for (key, value) in node.as_map().unwrap_or_default() {
         if EVIDENCE_FIELDS.contains(&key.name.as_str()) {
+            continue;
+        }
+        if !plausible_field_name(&key.name) {
+            // Debris of a broken file (a pasted abstract as a key) cannot be written back as
+            // CSL-YAML, whose keys stop at 1024 characters: it is reported and left out.
+            let shown: String = key.name.chars().take(40).collect();
+            fields.diagnostics.push(
+                Diagnostic::warning(
+                    Code::UnknownField,
+                    Location::new(path, key.pos.line, key.pos.column),
+                    format!("`{shown}…` is not a field name; it is left out"),
+                )
+                .hint(format!(
+                    "CSL field names are short words such as `title` or `container-title` (at most {MAX_FIELD_NAME} characters, on one line); fix the key or delete it"
+                )),
+            );
+            left_out.push(key.name.as_str());
             continue;
         }
         if key.name != "id" {
@@ -152,6 +170,7 @@ fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<S
     // CSL has hundreds of fields; they are kept as they are, not checked one by one.
     let csl_keys: Vec<String> = csl.keys().cloned().collect();
     fields.skip(&csl_keys.iter().map(String::as_str).collect::<Vec<_>>());
+    fields.skip(&left_out);
     fields.finish(EVIDENCE_FIELDS, "a source");
     Some(SourceRecord {
         id: id_value,
@@ -161,6 +180,13 @@ fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<S
         evidence,
         annotation_only,
     })
+}
+
+/// The longest field name kept: CSL's own are under 30 characters.
+const MAX_FIELD_NAME: usize = 64;
+
+fn plausible_field_name(name: &str) -> bool {
+    name.chars().count() <= MAX_FIELD_NAME && !name.chars().any(char::is_control)
 }
 
 fn read_retraction(node: &Node, parent: &mut Fields<'_>) -> Option<Retraction> {
@@ -181,6 +207,23 @@ fn read_retraction(node: &Node, parent: &mut Fields<'_>) -> Option<Retraction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_that_is_no_field_name_is_left_out_with_a_warning() {
+        let long = "x".repeat(1100);
+        let text = format!(
+            "[{{\"id\": \"tea\", \"title\": \"Tea\", \"{long}\": \"v\", \"bad\\u0007key\": 1}}]"
+        );
+        let mut d = Diagnostics::new();
+        let records = read_csl_json(&text, "citations/t.json", &mut d);
+        let d = d.sorted();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d.iter()
+                .all(|d| d.code == Code::UnknownField && d.message.contains("left out"))
+        );
+        assert_eq!(records[0].csl.keys().collect::<Vec<_>>(), ["id", "title"]);
+    }
 
     #[test]
     fn reads_csl_json_with_positions() {
