@@ -38,14 +38,7 @@ fn main() {
             eprintln!("{file}:{}: {}", d.location.line, d.message);
         }
         for record in records {
-            let source = Source {
-                slug: evident::text::slugify(&record.id),
-                id: record.id,
-                path: record.path,
-                pos: record.pos,
-                csl: record.csl,
-                evidence: record.evidence,
-            };
+            let source = Source::from(record);
             let formatted: serde_json::Map<String, serde_json::Value> = styles
                 .iter()
                 .map(|style| {

@@ -1,25 +1,11 @@
-//! Any text given to the nbib reader: it must not panic, every diagnostic must point inside
-//! the text, and every record it yields must survive `evident import`'s CSL-YAML round trip.
+//! Any text given to the nbib reader: the checks of [`reader_check`].
 #![no_main]
 
-use evident::edit::import::to_csl_yaml;
-use evident::load::citations::{read_csl_yaml, read_nbib};
-use evident::diag::Diagnostics;
+mod reader_check;
+
+use evident::load::citations::read_nbib;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let mut diagnostics = Diagnostics::new();
-    let records = read_nbib(text, "citations/fuzz", &mut diagnostics);
-    let lines = text.split('\n').count() as u32;
-    for d in diagnostics.iter() {
-        assert!(d.location.line >= 1 && d.location.line <= lines, "{d:?}");
-    }
-    for record in records {
-        let yaml = to_csl_yaml(&record, "fuzz");
-        let mut back_diagnostics = Diagnostics::new();
-        let back = read_csl_yaml(&yaml, "back.yaml", &mut back_diagnostics);
-        assert!(back_diagnostics.is_empty(), "{yaml}");
-        assert_eq!(back.len(), 1, "{yaml}");
-        assert_eq!(back[0].csl, record.csl, "{yaml}");
-    }
+    reader_check::check(read_nbib, text, reader_check::lines(text));
 });

@@ -19,14 +19,7 @@ fuzz_target!(|text: &str| {
         .map(|name| Style::by_name(name, Path::new(".")).unwrap())
         .collect();
     for record in records {
-        let source = Source {
-            slug: evident::text::slugify(&record.id),
-            id: record.id,
-            path: record.path,
-            pos: record.pos,
-            csl: record.csl,
-            evidence: record.evidence,
-        };
+        let source = Source::from(record);
         for style in &styles {
             let reference = format_reference(&source, style);
             assert!(reference.len() <= 4 * text.len() + 1024, "{reference}");

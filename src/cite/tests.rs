@@ -11,17 +11,7 @@ fn sources(text: &str) -> Vec<Source> {
     let mut d = Diagnostics::new();
     let records = crate::load::citations::read_csl_json(text, "citations/r.json", &mut d);
     assert!(d.is_empty(), "{:?}", d.sorted());
-    records
-        .into_iter()
-        .map(|r| Source {
-            slug: crate::text::slugify(&r.id),
-            id: r.id,
-            path: r.path,
-            pos: r.pos,
-            csl: r.csl,
-            evidence: r.evidence,
-        })
-        .collect()
+    records.into_iter().map(Source::from).collect()
 }
 
 fn golden(style: &Style) -> String {

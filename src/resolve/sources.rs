@@ -35,17 +35,7 @@ pub(super) fn merge_sources(
             );
             continue;
         }
-        full.insert(
-            record.id.clone(),
-            Source {
-                slug: crate::text::slugify(&record.id),
-                id: record.id,
-                path: record.path,
-                pos: record.pos,
-                csl: record.csl,
-                evidence: record.evidence,
-            },
-        );
+        full.insert(record.id.clone(), Source::from(record));
     }
     for note in annotations {
         let Some(source) = full.get_mut(&note.id) else {

@@ -39,6 +39,21 @@ pub struct SourceRecord {
     pub annotation_only: bool,
 }
 
+impl From<SourceRecord> for crate::model::Source {
+    /// The record as a source of the site, its page slug made from its id. Annotations are
+    /// merged into it beforehand ([`crate::resolve`]); this keeps every field as read.
+    fn from(record: SourceRecord) -> Self {
+        crate::model::Source {
+            slug: crate::text::slugify(&record.id),
+            id: record.id,
+            path: record.path,
+            pos: record.pos,
+            csl: record.csl,
+            evidence: record.evidence,
+        }
+    }
+}
+
 /// Reads one file of `citations/` by its extension (lowercase, without the dot). None for an
 /// extension that is not a source format.
 pub fn read_file(
