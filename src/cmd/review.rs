@@ -26,17 +26,14 @@ fn decide_and_write(
     action: ReviewAction,
     args: &DecisionArgs,
 ) -> anyhow::Result<ExitCode> {
-    let _lock = match review_lock(&ctx.project.root) {
-        Ok(lock) => lock,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "error: another `evident review` is recording a decision (reviewed/.lock exists); if none is running, delete reviewed/.lock"
-            );
-            eprintln!("nothing was changed");
-            return Ok(ExitCode::from(1));
-        }
-        Err(e) => anyhow::bail!("cannot take the review lock reviewed/.lock: {e}"),
-    };
+    // Held from reading the site to writing the decision: a second `evident review` waits,
+    // then decides on the files as this one left them.
+    let _lock = review_lock(&ctx.project.root, || {
+        eprintln!("waiting for another `evident review` to finish recording its decision…");
+    })
+    .map_err(|e| {
+        anyhow::anyhow!("cannot take the review lock reviewed/.lock: {e}; nothing was changed")
+    })?;
     let (kb, resolution) = evident::check_resolution(&ctx.project, ctx.today)?;
     let refused = |why: String| {
         eprintln!("error: review refused: {why}");

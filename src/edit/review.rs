@@ -118,6 +118,7 @@ pub fn decide(
     today: Date,
 ) -> Result<Edit, Refusal> {
     let config = &kb.config;
+    refuse_bad_characters(decision)?;
     if config.reviewer(&decision.by).is_none() {
         let declared: Vec<&str> = config.reviewers.iter().map(|r| r.id.as_str()).collect();
         return Err(if declared.is_empty() {
@@ -308,8 +309,16 @@ pub fn decide(
     }
     next.status = to;
     next.history.push(entry);
-    let block = write_block(&next);
-    let new_text = splice(text, review, &block, matches!(target, Target::Topic(_)))?;
+    // A file written with CRLF line endings keeps them, in the lines written too.
+    let newline = if uses_crlf(text) { "\r\n" } else { "\n" };
+    let block = write_block(&next).replace('\n', newline);
+    let new_text = splice(
+        text,
+        review,
+        &block,
+        matches!(target, Target::Topic(_)),
+        newline,
+    )?;
     verify(&new_text, &path, target, &next)?;
     if matches!(
         decision.action,
@@ -400,9 +409,42 @@ fn refuse_if_review_block_has_errors(
     }
 }
 
+/// Refuses a `--note` or `--reason` holding a character the file should not: a control
+/// character other than a tab or a line break (DEL, ESC, BEL, C1 controls) or a
+/// noncharacter (U+FFFE, U+FFFF). YAML cannot hold some of them at all; none belongs in a
+/// history entry.
+fn refuse_bad_characters(decision: &Decision) -> Result<(), String> {
+    for (flag, text) in [("--note", &decision.note), ("--reason", &decision.reason)] {
+        let Some(text) = text else { continue };
+        let bad = text.chars().enumerate().find(|(_, c)| {
+            (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}')
+        });
+        if let Some((at, c)) = bad {
+            return Err(format!(
+                "{flag} has a bad character: U+{:04X} at character {}; write it without control characters",
+                u32::from(c),
+                at + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the file's lines end with CRLF (as its first line does).
+fn uses_crlf(text: &str) -> bool {
+    text.find('\n').is_some_and(|at| text[..at].ends_with('\r'))
+}
+
 /// Replaces the review block, or adds one (at the end of a claim file, at the end of a
-/// topic's front matter).
-fn splice(text: &str, review: &Review, block: &str, is_topic: bool) -> Result<String, String> {
+/// topic's front matter), ending lines it adds with `newline`.
+fn splice(
+    text: &str,
+    review: &Review,
+    block: &str,
+    is_topic: bool,
+    newline: &str,
+) -> Result<String, String> {
     if let Some((start, end)) = review.span {
         return Ok(format!("{}{}{}", &text[..start], block, &text[end..]));
     }
@@ -413,7 +455,7 @@ fn splice(text: &str, review: &Review, block: &str, is_topic: bool) -> Result<St
         let fm_end = fm_start + split.front_matter.len();
         let mut out = text[..fm_end].to_string();
         if !out.ends_with('\n') {
-            out.push('\n');
+            out.push_str(newline);
         }
         out.push_str(block);
         out.push_str(&text[fm_end..]);
@@ -421,7 +463,7 @@ fn splice(text: &str, review: &Review, block: &str, is_topic: bool) -> Result<St
     }
     let mut out = text.to_string();
     if !out.ends_with('\n') {
-        out.push('\n');
+        out.push_str(newline);
     }
     out.push_str(block);
     Ok(out)
@@ -549,21 +591,35 @@ fn quoted(text: &str) -> String {
 /// first, then the file, so that a run stopped between the two leaves an approved version
 /// its file does not record (reported by the public build) rather than an approval without
 /// the version it approved. The caller holds the [`review_lock`].
+/// Neither file is written when either lies behind a symbolic link
+/// ([`super::file::refuse_links`]).
 pub fn write_edit(root: &Path, edit: &Edit) -> std::io::Result<()> {
-    if let Some((path, text)) = &edit.approved_version {
-        let path = root.join(path);
+    let file = root.join(&edit.path);
+    let approved = edit
+        .approved_version
+        .as_ref()
+        .map(|(path, text)| (root.join(path), text));
+    super::file::refuse_links(root, &file)?;
+    if let Some((path, _)) = &approved {
+        super::file::refuse_links(root, path)?;
+    }
+    if let Some((path, text)) = &approved {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        super::file::replace_atomically(&path, text.as_bytes())?;
+        super::file::replace_in_site(root, path, text.as_bytes())?;
     }
-    super::file::replace_atomically(&root.join(&edit.path), edit.text.as_bytes())
+    super::file::replace_in_site(root, &file, edit.text.as_bytes())
 }
 
 /// The lock `evident review` holds from reading the site to writing its decision, so that
-/// two decisions never interleave (`reviewed/.lock`).
-pub fn review_lock(root: &Path) -> std::io::Result<super::file::Lock> {
-    super::file::Lock::take(&root.join(load::reviewed::REVIEWED_DIR).join(".lock"))
+/// two decisions never interleave and each is decided on the files as the one before left
+/// them (`reviewed/.lock`, an advisory lock: see [`super::file::Lock`]). Waits while another
+/// command holds it, calling `waiting` once first.
+pub fn review_lock(root: &Path, waiting: impl FnOnce()) -> std::io::Result<super::file::Lock> {
+    let path = root.join(load::reviewed::REVIEWED_DIR).join(".lock");
+    super::file::refuse_links(root, &path)?;
+    super::file::Lock::take(&path, waiting)
 }
 
 #[cfg(test)]
@@ -613,13 +669,23 @@ mod tests {
         by: &str,
         today: &str,
     ) -> Result<Edit, String> {
+        act_noting(dir, action, by, today, "ok")
+    }
+
+    fn act_noting(
+        dir: &tempfile::TempDir,
+        action: ReviewAction,
+        by: &str,
+        today: &str,
+        note: &str,
+    ) -> Result<Edit, String> {
         let project = crate::project::Project::new(dir.path());
         let today: Date = today.parse().unwrap();
         let (kb, resolution) = crate::check_resolution(&project, today).unwrap();
         let decision = Decision {
             action,
             by: by.into(),
-            note: Some("ok".into()),
+            note: Some(note.into()),
             reason: Some("old".into()),
             replaced_by: None,
             next_review: None,
@@ -739,5 +805,69 @@ mod tests {
         let dir = site(&broken, CONFIG);
         let refused = act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap_err();
         assert!(refused.contains("error[unknown-source]"), "{refused}");
+    }
+
+    #[test]
+    fn a_crlf_file_stays_crlf() {
+        let crlf = CLAIM.replace('\n', "\r\n");
+        let dir = site(&crlf, CONFIG);
+        act(&dir, ReviewAction::Start, "rev1", "2026-01-03").unwrap();
+        act(&dir, ReviewAction::Approve, "rev1", "2026-01-04").unwrap();
+        let after = std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap();
+        assert!(after.contains("action: approve\r\n"), "{after:?}");
+        assert!(
+            !after.replace("\r\n", "").contains('\n'),
+            "a bare LF: {after:?}"
+        );
+        assert!(after.starts_with(&crlf[..crlf.find("review:").unwrap()]));
+        assert!(after.ends_with("\r\n# trailing comment stays\r\ntags: [outcomes]\r\n"));
+
+        // A review block added at the end of a file without one, or without a last line
+        // break.
+        let unreviewed = crlf[..crlf.find("review:").unwrap()].trim_end().to_string();
+        let dir = site(&unreviewed, CONFIG);
+        act(&dir, ReviewAction::Submit, "author", "2026-01-03").unwrap();
+        let after = std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap();
+        assert!(after.starts_with(&unreviewed), "{after:?}");
+        assert!(
+            after.ends_with("action: submit\r\n      note: ok\r\n"),
+            "{after:?}"
+        );
+        assert!(
+            !after.replace("\r\n", "").contains('\n'),
+            "a bare LF: {after:?}"
+        );
+    }
+
+    #[test]
+    fn a_note_with_a_control_character_is_refused() {
+        let dir = site(CLAIM, CONFIG);
+        let before = std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap();
+        for (note, shown) in [
+            ("tea\u{7f}cups", "U+007F at character 4"),
+            ("\u{1b}[31m", "U+001B at character 1"),
+            ("a\u{85}b", "U+0085 at character 2"),
+            ("x\u{ffff}", "U+FFFF at character 2"),
+        ] {
+            let refused =
+                act_noting(&dir, ReviewAction::Start, "rev1", "2026-01-03", note).unwrap_err();
+            assert!(
+                refused.starts_with(&format!("--note has a bad character: {shown}")),
+                "{refused}"
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("content/c1.yaml")).unwrap(),
+            before
+        );
+        // What YAML can hold is written and read back.
+        act_noting(
+            &dir,
+            ReviewAction::Start,
+            "rev1",
+            "2026-01-03",
+            "tabs\tand\nlines, \u{a0}\u{feff}\u{2028} “quotes”",
+        )
+        .unwrap();
     }
 }
