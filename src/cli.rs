@@ -266,7 +266,7 @@ pub struct SchemaArgs {
 pub struct ImportArgs {
     /// The export: BibTeX/BibLaTeX (.bib), RIS (.ris), PubMed (.nbib) or CSL-JSON (.json)
     pub file: PathBuf,
-    /// Where to write the files (inside the site; default: citations/)
+    /// Where to write the files (citations/ or a folder inside it; default: citations/)
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
     /// A record that is a work the site already holds in a CSL-YAML file adds the fields that

@@ -29,7 +29,9 @@ pub fn run(ctx: &Context, args: &SchemaArgs) -> anyhow::Result<ExitCode> {
         let path = dir.join(name);
         let mut text = serde_json::to_string_pretty(schema)?;
         text.push('\n');
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        // Replaced, not written through: a link at the name is replaced, its target untouched.
+        evident::edit::file::replace_atomically(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     ctx.say(format!(
         "wrote {} schemas into {}",

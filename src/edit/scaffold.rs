@@ -47,16 +47,25 @@ pub fn init(dir: &Path, example: bool) -> anyhow::Result<Vec<PathBuf>> {
             clashes.join(", ")
         );
     }
+    // A folder that has a `.gitignore` already (a repository's) keeps its own.
+    let ignore = dir.join(".gitignore");
+    let write_ignore = std::fs::symlink_metadata(&ignore).is_err();
+    // Every path is checked before the first file is written, so a refusal writes nothing.
+    for path in files
+        .iter()
+        .map(|(p, _)| dir.join(p))
+        .chain(write_ignore.then(|| ignore.clone()))
+    {
+        super::file::refuse_links(dir, &path)?;
+    }
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
-        create_in_folder(&path, text)?;
+        create_in_folder(dir, &path, text)?;
         written.push(path);
     }
-    // A folder that has a `.gitignore` already (a repository's) keeps its own.
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        create_in_folder(&ignore, GITIGNORE)?;
+    if write_ignore {
+        create_in_folder(dir, &ignore, GITIGNORE)?;
         written.push(ignore);
     }
     Ok(written)
@@ -111,7 +120,7 @@ pub fn new_file(root: &Path, kind: NewKind, id: &str) -> anyhow::Result<PathBuf>
             format!("# CSL-YAML: the fields Zotero and Pandoc use, plus evident's evidence fields.\n- id: {id}\n  type: article-journal\n  title: \n  author:\n    - {{family: , given: }}\n  container-title: \n  issued: {{date-parts: [[]]}}\n  DOI: \n  PMID: \n  design:        # rct, cohort, case-series, systematic-review, guideline, …\n  sample_size: \n"),
         ),
     };
-    create_in_folder(&path, &text)?;
+    create_in_folder(root, &path, &text)?;
     Ok(path)
 }
 
@@ -150,7 +159,10 @@ fn refuse_taken_claim_id(root: &Path, id: &str) -> anyhow::Result<()> {
         .into_iter()
         .find(|path| {
             path.file_stem().is_some_and(|s| s == id)
-                && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                && path.extension().is_some_and(|e| {
+                    // As the loader reads them: `X.YAML` is a claim too.
+                    e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
+                })
         });
     if let Some(path) = taken {
         bail!(
@@ -169,16 +181,15 @@ fn name(kind: NewKind) -> &'static str {
     }
 }
 
-/// Creates a file that must not exist yet (atomically refused if it does), and its folder.
-fn create_in_folder(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    super::file::create_new(path, text.as_bytes()).with_context(|| {
-        format!(
-            "{} already exists or cannot be created; evident never overwrites a file",
+/// Creates a file of the site at `root` that must not exist yet (atomically refused if it
+/// does), and its folder; refused when a symbolic link lies on the way.
+fn create_in_folder(root: &Path, path: &Path, text: &str) -> anyhow::Result<()> {
+    match super::file::create_new_in_site(root, path, text.as_bytes()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists; evident never overwrites a file",
             path.display()
-        )
-    })
+        ),
+        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+    }
 }

@@ -260,9 +260,12 @@ fn duplicate(
     Duplicate::Reported(diagnostic.hint(hint))
 }
 
-/// The folder to write into: `into` or citations/, which must be inside the site root
-/// (checked on the real paths, so `..` and symbolic links cannot lead out).
+/// The folder to write into: `into` or citations/, which must be citations/ or a folder
+/// inside it (checked on the real paths, so `..` and symbolic links cannot lead out), where
+/// citations/ itself is no symbolic link.
 fn target_dir(project: &Project, into: Option<&Path>) -> anyhow::Result<PathBuf> {
+    // citations/ as a link would send every file, and every merge, elsewhere.
+    crate::edit::file::refuse_links(&project.root, &project.citations_dir())?;
     let target = into.map_or_else(|| project.citations_dir(), Path::to_path_buf);
     let root = project
         .root
@@ -294,6 +297,19 @@ fn target_dir(project: &Project, into: Option<&Path>) -> anyhow::Result<PathBuf>
             "{} is outside the site ({}); import writes only inside the site",
             target.display(),
             root.display()
+        );
+    }
+    // The site reads its sources from citations/ only: files written anywhere else would
+    // never be read (and in content/ they would be read as claims).
+    let citations = project
+        .citations_dir()
+        .strip_prefix(&project.root)
+        .map(|inside| root.join(inside))
+        .unwrap_or_else(|_| project.citations_dir());
+    if !real.starts_with(&citations) {
+        anyhow::bail!(
+            "{} is not inside citations/; sources belong in citations/ (or a folder inside it), where the site reads them",
+            target.display()
         );
     }
     Ok(real)
