@@ -9,6 +9,7 @@ mod browser;
 mod bundled;
 mod cli;
 mod diagnostics;
+mod edits;
 mod faces;
 mod gate;
 mod handout;
