@@ -31,7 +31,7 @@ pub struct ServeOptions {
     /// Watch the site's files and rebuild on change (tests of the server alone may turn it off).
     pub watch: bool,
     /// How long a client may take to send a request's head before its connection is closed
-    /// ([`crate::serve::HEADER_TIMEOUT`]; tests shorten it).
+    /// (`HEADER_TIMEOUT`, 10 s, in `ServeOptions::local`; tests shorten it).
     pub header_timeout: Duration,
     /// Told the address once it is bound, before the first build's diagnostics.
     pub on_listening: Option<OnListening>,
@@ -49,7 +49,7 @@ impl ServeOptions {
             today,
             face: Face::Preview,
             watch: true,
-            header_timeout: crate::serve::HEADER_TIMEOUT,
+            header_timeout: crate::serve::conn::HEADER_TIMEOUT,
             on_listening: None,
             on_rebuild: None,
             on_search_index: None,
