@@ -26,7 +26,9 @@ impl Project {
                 root: normalise(&root),
             };
         }
-        let found = cwd.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file());
+        // `exists`, not `is_file`: an evident.yaml that is a folder or a FIFO still marks the
+        // site, whose build then says what is wrong with it.
+        let found = cwd.ancestors().find(|dir| dir.join(CONFIG_FILE).exists());
         Project {
             root: normalise(found.unwrap_or(cwd)),
         }
@@ -96,7 +98,7 @@ impl Project {
                 "{root} is not a folder; pass the site's folder with --root DIR"
             ));
         }
-        if self.config_file().is_file()
+        if self.config_file().exists()
             || self.content_dir().is_dir()
             || self.citations_dir().is_dir()
         {

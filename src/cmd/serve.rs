@@ -22,6 +22,19 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Face::Preview
         },
         watch: true,
+        header_timeout: serve::HEADER_TIMEOUT,
+        // Before the first build, whose diagnostics may run to hundreds of lines.
+        on_listening: (!args.public).then(|| -> serve::OnListening {
+            Arc::new(|addr: SocketAddr| {
+                if !addr.ip().is_loopback() {
+                    eprintln!(
+                        "warning: listening on {}: the preview, drafts and the editor dashboard \
+                         are reachable from other machines",
+                        addr.ip()
+                    );
+                }
+            })
+        }),
         on_rebuild: Some(Arc::new(move |rebuild: &Rebuild| {
             report(rebuild, quiet, verbose, color);
         })),
@@ -57,13 +70,6 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let url = format!("http://{}/", handle.addr);
-    if !handle.addr.ip().is_loopback() && !args.public {
-        eprintln!(
-            "warning: listening on {}: the preview, drafts and the editor dashboard are \
-             reachable from other machines",
-            handle.addr.ip()
-        );
-    }
     ctx.say(format!("serving {url} (Ctrl-C to stop)"));
     if args.open {
         open_browser(&url);
@@ -130,14 +136,27 @@ fn report(rebuild: &Rebuild, quiet: bool, verbose: bool, color: bool) {
         Outcome::ContentErrors => {
             let errors = rebuild.diagnostics.len() - warnings;
             eprintln!(
-                "{}{cause}{time}: still serving the last good site; the browser shows the errors",
-                evident::diag::summary(errors, warnings)
+                "{}{cause}{time}: {}; the browser shows the errors",
+                evident::diag::summary(errors, warnings),
+                still_serving(rebuild.serving)
             );
         }
         Outcome::Failed(message) => {
             eprintln!("error: {message}");
-            eprintln!("build failed{cause}{time}: still serving the last good site");
+            eprintln!(
+                "build failed{cause}{time}: {}",
+                still_serving(rebuild.serving)
+            );
         }
+    }
+}
+
+/// What the browser shows after a build that could not go up.
+fn still_serving(serving: bool) -> &'static str {
+    if serving {
+        "still serving the last good site"
+    } else {
+        "no site built yet"
     }
 }
 

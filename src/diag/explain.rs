@@ -302,6 +302,16 @@ pub fn explain(code: Code) -> Explanation {
             "statement: Most mothers <b>relactated</b>.",
             "Use Markdown (`**relactated**`) instead of HTML.",
         ),
+        Code::SymlinkSkipped => (
+            "A file or folder in content/, citations/ or reviewed/ is a symbolic link. evident reads only what is in the site's folders and does not follow links (one could point anywhere on the machine, and a build must not depend on files outside the site), so the claims, pages or sources behind it are missing from the site. Reported at the link's own path.",
+            "content/claims/teapot.yaml -> /home/me/notes/teapot.yaml",
+            "Copy the file or folder into the site in place of the link (or move it there), or delete the link.",
+        ),
+        Code::SupersededByItself => (
+            "A source's `superseded_by:` names its own id. A source cannot replace itself: claims citing it would be told to cite the very source they cite.",
+            "id: tea-survey-2020\nsuperseded_by: tea-survey-2020",
+            "Name the id of the newer source that replaces this one, or remove `superseded_by:`.",
+        ),
     };
     Explanation {
         meaning,

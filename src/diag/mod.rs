@@ -363,6 +363,8 @@ codes! {
     RawHtml = "raw-html": "Raw HTML in content; it is shown as text, never run.";
     ReadingLevel = "reading-level": "A plain-language audience's wording reads above the site's target grade.";
     WordingOverstatesCertainty = "wording-overstates-certainty": "A wording states low-certainty evidence as certain, or words a recommendation against its strength.";
+    SymlinkSkipped = "symlink-skipped": "A symbolic link in content/, citations/ or reviewed/ is not followed, so what it points to is not read.";
+    SupersededByItself = "superseded-by-itself": "A source's `superseded_by` names the source itself.";
 }
 
 impl fmt::Display for Code {

@@ -9,7 +9,7 @@ pub mod schema;
 mod topic;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use claim::{CLAIM_FIELDS, parse_claim};
 pub use review::{REVIEW_FIELDS, read_review};
@@ -72,7 +72,17 @@ pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile
     }
     let mut corpus = Corpus::default();
     let config_path = project.config_file();
-    if config_path.is_file() {
+    if let Some(problem) = not_a_regular_file(&config_path) {
+        // Opening a FIFO would wait for a writer for ever; a folder cannot be read.
+        corpus.diagnostics.push(
+            Diagnostic::error(
+                Code::UnreadableFile,
+                Location::file(crate::model::config::CONFIG_FILE),
+                format!("cannot read evident.yaml: it is {problem}, not a file"),
+            )
+            .hint("evident.yaml must be a plain text file: move what is there aside and write the site's settings into a file of that name (or delete it: every setting has a default)"),
+        );
+    } else if config_path.is_file() {
         let rel = project.relative(&config_path);
         if let Some(text) = read_text(
             &config_path,
@@ -101,16 +111,60 @@ pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile
     );
     // Every file is read and parsed on its own, on every core; collected in walk order so
     // the corpus does not depend on which thread finished first.
-    let mut files: Vec<LoadedFile> = walk(&project.content_dir())
+    let content = walk_inputs(&project.content_dir());
+    let citations = walk_inputs(&project.citations_dir());
+    for link in content.links.iter().chain(&citations.links) {
+        corpus.diagnostics.push(symlink_skipped(project, link));
+    }
+    let mut files: Vec<LoadedFile> = content
+        .files
         .par_iter()
         .filter_map(|path| load_content_file(project, path, &corpus.config))
         .collect();
     files.par_extend(
-        walk(&project.citations_dir())
+        citations
+            .files
             .par_iter()
             .map(|path| load_citation_file(project, path)),
     );
     Ok((corpus, files))
+}
+
+/// What `path` is when it exists and is not a regular file (a folder, a FIFO…), following
+/// symbolic links; None when it is a file or does not exist.
+fn not_a_regular_file(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// The warning for a symbolic link among the inputs, at the link's own path.
+pub fn symlink_skipped(project: &Project, link: &Path) -> Diagnostic {
+    let rel = project.relative(link);
+    Diagnostic::warning(
+        Code::SymlinkSkipped,
+        Location::file(&rel),
+        format!("`{rel}` is a symbolic link, which evident does not follow: what it points to is not read"),
+    )
+    .hint("copy the file or folder into the site in place of the link, or delete the link")
 }
 
 /// One input file, read and parsed on its own: its text, what it holds and its own
@@ -269,18 +323,41 @@ pub fn load_citation_file(project: &Project, path: &Path) -> LoadedFile {
 
 /// Files under `dir`, sorted by name for deterministic output; hidden files and folders and
 /// editor backups are skipped. Symbolic links are not followed out of the folder.
-pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    walk_inputs(dir).files
+}
+
+/// What [`walk_inputs`] found under a folder, each list sorted by path.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// The regular files.
+    pub files: Vec<PathBuf>,
+    /// The symbolic links, to files or folders, which are not followed: a link could make a
+    /// build read (and `serve` show) anything on the machine.
+    pub links: Vec<PathBuf>,
+}
+
+/// The files under `dir` as [`walk`] finds them, and the symbolic links it passes by, so
+/// that they can be reported rather than silently missing.
+pub fn walk_inputs(dir: &Path) -> Walked {
+    let mut walked = Walked::default();
     if !dir.is_dir() {
-        return Vec::new();
+        return walked;
     }
-    walkdir::WalkDir::new(dir)
+    let entries = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .collect()
+        .filter_map(Result::ok);
+    for entry in entries {
+        let kind = entry.file_type();
+        if kind.is_file() {
+            walked.files.push(entry.into_path());
+        } else if kind.is_symlink() && entry.depth() > 0 {
+            walked.links.push(entry.into_path());
+        }
+    }
+    walked
 }
 
 fn is_ignored(name: &str) -> bool {

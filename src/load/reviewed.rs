@@ -103,6 +103,11 @@ pub fn reviewed(project: &Project, config: &Config) -> Reviewed {
             cited,
         });
     }
+    for link in super::walk_inputs(&dir).links {
+        reviewed
+            .diagnostics
+            .push(super::symlink_skipped(project, &link));
+    }
     let stray = walk_outside_content(&dir);
     for rel in stray {
         reviewed.diagnostics.push(

@@ -26,6 +26,8 @@ pub(crate) fn render_body(
         theme: &'a Theme,
         site: &'a SiteView,
         links: &'a Links,
+        /// How many times each claim has been embedded so far on this page.
+        embedded: std::collections::BTreeMap<String, usize>,
         error: Option<anyhow::Error>,
     }
     impl Hooks for TopicHooks<'_> {
@@ -39,7 +41,15 @@ pub(crate) fn render_body(
             if !claim.published {
                 return String::new();
             }
-            let embed = view::claim_embed(self.kb, claim, Some(self.topic), self.links);
+            let mut embed = view::claim_embed(self.kb, claim, Some(self.topic), self.links);
+            let times = self.embedded.entry(id.to_string()).or_default();
+            *times += 1;
+            if *times > 1 {
+                // HTML ids must be unique: a claim embedded again gets `claim-ID_2`, and a
+                // link to `#claim-ID` still goes to the first. `_` is in no claim id, so it
+                // cannot be another claim's anchor.
+                embed.anchor = format!("{}_{times}", embed.anchor);
+            }
             let context = minijinja::context! { site => Serde(self.site), claim => Serde(&embed) };
             match self.theme.render("partials/claim-embed.html", context) {
                 Ok(html) => html,
@@ -117,6 +127,7 @@ pub(crate) fn render_body(
         theme,
         site,
         links,
+        embedded: std::collections::BTreeMap::new(),
         error: None,
     };
     let html = markdown::render(&topic.topic.body, &mut hooks);

@@ -146,7 +146,10 @@ fn check_claim(
                             .hint("find a replacement source or retire the claim; until then it is not shown as approved"),
                     );
                 }
-                if let Some(next) = &source.evidence.superseded_by {
+                // A source superseded by itself is `superseded-by-itself`, at the source.
+                if let Some(next) = &source.evidence.superseded_by
+                    && next != id
+                {
                     diagnostics.push(
                         Diagnostic::warning(
                             Code::CitesSuperseded,

@@ -137,7 +137,8 @@ fn report_shared_identifiers(sources: &BTreeMap<String, Source>, diagnostics: &m
     }
 }
 
-/// Whether a source is cited at all, has a design, and names an existing superseding source.
+/// Whether a source is cited at all, has a design, and names an existing superseding source
+/// other than itself.
 pub(super) fn check_source(
     kb: &KnowledgeBase,
     resolved: &ResolvedSource,
@@ -167,7 +168,18 @@ pub(super) fn check_source(
             );
         }
         report_incomplete(source, &at, diagnostics);
-        if let Some(next) = &source.evidence.superseded_by
+        if source.evidence.superseded_by.as_ref() == Some(&source.id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::SupersededByItself,
+                    at,
+                    format!("source `{}` is superseded by itself", source.id),
+                )
+                .hint(
+                    "name the id of the newer source that replaces it, or remove `superseded_by`",
+                ),
+            );
+        } else if let Some(next) = &source.evidence.superseded_by
             && !kb.sources.contains_key(next)
         {
             diagnostics.push(

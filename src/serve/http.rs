@@ -6,25 +6,56 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State as Extract;
+use axum::extract::{Request, State as Extract};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
 
+use super::host::HostPolicy;
 use super::path::{self, Refused};
 use super::state::{Site, State};
 
 /// Paths under this prefix belong to the server, never to the site.
 const PREFIX: &str = "/__evident/";
 
-pub(super) fn router(state: Arc<State>) -> Router {
+pub(super) fn router(state: Arc<State>, hosts: HostPolicy) -> Router {
     Router::new()
         .route("/__evident/events", get(events))
         .route("/__evident/diagnostics", get(diagnostics))
         .fallback(site)
         .with_state(state)
+        .layer(from_fn_with_state(hosts, check_host))
+}
+
+/// Every request, the event stream and the diagnostics included, first shows that it was
+/// meant for this server (see [`super::host`]). A request naming no host at all (HTTP/1.0)
+/// cannot come from a rebound name: browsers always send one.
+async fn check_host(Extract(hosts): Extract<HostPolicy>, request: Request, next: Next) -> Response {
+    let header = request
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .map(|h| h.to_str().unwrap_or(""));
+    // An absolute request target (`GET http://host/ HTTP/1.1`) names the host too, and wins.
+    let target = request.uri().authority().map(|a| a.host());
+    let mut named = header.chain(target);
+    if let Some(refused) = named.find(|host| !hosts.allows(host)) {
+        let body = format!(
+            "misdirected request: this is evident serve, which answers only to localhost and to \
+             IP addresses, not to `{}` (a defence against DNS rebinding); open it as \
+             http://localhost:PORT/ or by its IP address\n",
+            refused.escape_debug()
+        );
+        return respond(
+            StatusCode::MISDIRECTED_REQUEST,
+            "text/plain; charset=utf-8",
+            body.into_bytes(),
+        );
+    }
+    next.run(request).await
 }
 
 /// What one event stream knows of the tab it talks to.

@@ -13,7 +13,9 @@
 //! (an overlay, through `/__evident/diagnostics`) and to whoever [`ServeOptions::on_rebuild`]
 //! tells. The library prints nothing.
 
+mod conn;
 pub mod depgraph;
+mod host;
 mod http;
 mod options;
 pub mod path;
@@ -21,7 +23,10 @@ pub mod session;
 mod state;
 mod watch;
 
-pub use options::{OnRebuild, OnSearchIndex, Outcome, Rebuild, SearchIndexed, ServeOptions};
+pub use conn::HEADER_TIMEOUT;
+pub use options::{
+    OnListening, OnRebuild, OnSearchIndex, Outcome, Rebuild, SearchIndexed, ServeOptions,
+};
 pub use watch::{DEBOUNCE, WATCH_TICK};
 
 use std::collections::BTreeMap;
@@ -77,6 +82,9 @@ pub fn start(project: Project, options: ServeOptions) -> anyhow::Result<Handle> 
     })?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    if let Some(on_listening) = &options.on_listening {
+        on_listening(addr);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("evident-serve")
@@ -114,12 +122,14 @@ pub fn start(project: Project, options: ServeOptions) -> anyhow::Result<Handle> 
     let server = runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         tokio::spawn(rebuild_loop(state.clone(), requests));
-        let app = http::router(state.clone());
-        let mut stopping = state.stopping.subscribe();
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopping.wait_for(|s| *s).await;
-        });
-        anyhow::Ok(tokio::spawn(async move { serve.await }))
+        let app = http::router(state.clone(), host::HostPolicy::new(addr));
+        let serve = conn::serve(
+            listener,
+            app,
+            options.header_timeout,
+            state.stopping.subscribe(),
+        );
+        anyhow::Ok(tokio::spawn(serve))
     })?;
     Ok(Handle {
         addr,
@@ -231,6 +241,7 @@ fn rebuild(state: &State, changed: Vec<String>, seen: Option<Instant>) {
         gone: Vec::new(),
         texts: Arc::new(BTreeMap::new()),
         outcome: Outcome::ContentErrors,
+        serving: false,
     };
     let session = match (mode, guard.as_mut()) {
         (Ok(_), Some(session)) => session,
@@ -370,6 +381,7 @@ fn finish(state: &State, mut report: Rebuild, failure: Option<String>) {
 /// build told before. A build that could not run has no diagnostics to compare: it leaves
 /// the last ones as they were.
 fn tell(state: &State, mut report: Rebuild) {
+    report.serving = state.current().output.is_some();
     if !matches!(report.outcome, Outcome::Failed(_)) {
         let mut told = state.told.lock().unwrap_or_else(|e| e.into_inner());
         (report.new, report.gone) = difference(&told, &report.diagnostics);

@@ -12,6 +12,8 @@ use crate::diag::Diagnostic;
 use crate::model::face::Face;
 use crate::serve::session::Mode;
 
+/// Called once the address is bound, before the first build, with the address bound.
+pub type OnListening = Arc<dyn Fn(SocketAddr) + Send + Sync>;
 /// Called after every build, the first one included, on a worker thread.
 pub type OnRebuild = Arc<dyn Fn(&Rebuild) + Send + Sync>;
 /// Called when a search index is in place, on the indexing thread.
@@ -28,6 +30,11 @@ pub struct ServeOptions {
     pub face: Face,
     /// Watch the site's files and rebuild on change (tests of the server alone may turn it off).
     pub watch: bool,
+    /// How long a client may take to send a request's head before its connection is closed
+    /// (`HEADER_TIMEOUT`, 10 s, in `ServeOptions::local`; tests shorten it).
+    pub header_timeout: Duration,
+    /// Told the address once it is bound, before the first build's diagnostics.
+    pub on_listening: Option<OnListening>,
     /// Told about every build.
     pub on_rebuild: Option<OnRebuild>,
     /// Told when the search index of a build is in place.
@@ -42,6 +49,8 @@ impl ServeOptions {
             today,
             face: Face::Preview,
             watch: true,
+            header_timeout: crate::serve::conn::HEADER_TIMEOUT,
+            on_listening: None,
             on_rebuild: None,
             on_search_index: None,
         }
@@ -79,6 +88,9 @@ pub struct Rebuild {
     pub texts: Arc<BTreeMap<String, String>>,
     /// Whether the new site went up, and if not, why.
     pub outcome: Outcome,
+    /// Whether a site is being served after this build: its own, or the last good one when
+    /// it could not go up; false until a build has succeeded.
+    pub serving: bool,
 }
 
 /// How a build ended, for the terminal.
@@ -93,10 +105,10 @@ pub enum Outcome {
         /// How many sources the knowledge base holds.
         sources: usize,
     },
-    /// Content errors: the last good site stays up.
+    /// Content errors: the last good site, if any, stays up.
     ContentErrors,
     /// The build could not run (an unreadable theme, a missing site folder): the last good
-    /// site stays up and the message is shown like a diagnostic.
+    /// site, if any, stays up and the message is shown like a diagnostic.
     Failed(String),
 }
 

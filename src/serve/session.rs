@@ -257,7 +257,8 @@ impl Session {
                 // the site never saw it.
                 continue;
             };
-            if !path.is_file() {
+            // A file turned into a symbolic link is no longer read: the full build says so.
+            if !path.is_file() || path.is_symlink() {
                 return Err(format!("{rel} was deleted or renamed"));
             }
             let file = match kind {

@@ -15,6 +15,7 @@ mod gate;
 mod handout;
 mod import;
 mod incremental;
+mod inputs;
 mod layout;
 mod links;
 mod original_page;

@@ -7,6 +7,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,13 +38,18 @@ impl Reply {
 /// One `GET` with `Connection: close`, the path sent byte for byte.
 #[track_caller]
 fn get(addr: SocketAddr, path: &str) -> Reply {
+    send(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// A request written exactly as given, and the reply read until the server closes.
+#[track_caller]
+fn send(addr: SocketAddr, request: &str) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -396,4 +403,193 @@ fn each_rebuild_tells_the_diagnostics_new_and_gone() {
         })
     });
     handle.shutdown().unwrap();
+}
+
+/// Only requests naming this server are answered: a page elsewhere that rebinds its own
+/// domain name to 127.0.0.1 must not read the preview (DNS rebinding).
+#[test]
+fn requests_for_another_host_are_refused() {
+    let site = Site::fixture("minimal");
+    let mut options = ServeOptions::local(0, today());
+    options.watch = false;
+    let handle = serve::start(site.project(), options).unwrap();
+    let addr = handle.addr;
+    let port = addr.port();
+    let with_host = |host: &str, path: &str| {
+        send(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    for host in [
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("tea.localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".to_string(),
+    ] {
+        assert_eq!(with_host(&host, "/").status, 200, "{host}");
+    }
+    for host in [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_string(),
+        format!("localhost.attacker.example:{port}"),
+        format!("192.0.2.7:{port}"),
+    ] {
+        for path in [
+            "/",
+            "/topic/",
+            "/__evident/diagnostics",
+            "/__evident/events",
+        ] {
+            let reply = with_host(&host, path);
+            assert_eq!(reply.status, 421, "{host} {path}");
+            assert!(reply.body.contains("DNS rebinding"), "{}", reply.body);
+            assert!(!reply.body.contains("Fixture site"), "{}", reply.body);
+        }
+    }
+    // An absolute request target names the host as well, and is checked like the header.
+    let absolute = send(
+        addr,
+        &format!(
+            "GET http://attacker.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(absolute.status, 421);
+    // HTTP/1.0 without a Host header: no browser sends that, so no rebound name either.
+    assert_eq!(send(addr, "GET / HTTP/1.0\r\n\r\n").status, 200);
+    handle.shutdown().unwrap();
+}
+
+/// A client that starts a request and never finishes its head loses the connection, and
+/// the server keeps answering others.
+#[test]
+fn a_request_head_sent_too_slowly_is_cut_off() {
+    let site = Site::fixture("minimal");
+    let mut options = ServeOptions::local(0, today());
+    options.watch = false;
+    options.header_timeout = Duration::from_secs(1);
+    let handle = serve::start(site.project(), options).unwrap();
+    let addr = handle.addr;
+
+    let mut slow = TcpStream::connect(addr).unwrap();
+    // A read that outlasts PATIENCE fails with WouldBlock or TimedOut: the server did not
+    // close the connection.
+    slow.set_read_timeout(Some(PATIENCE)).unwrap();
+    slow.write_all(b"GET / HT").unwrap();
+    let mut raw = Vec::new();
+    match slow.read_to_end(&mut raw) {
+        Ok(_) => {}
+        Err(e) => assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::ConnectionReset,
+            "the connection was not closed: {e}"
+        ),
+    }
+    let text = String::from_utf8_lossy(&raw);
+    assert!(!text.contains("Fixture site"), "{text}");
+    // A connection that says nothing at all is closed too.
+    let mut silent = TcpStream::connect(addr).unwrap();
+    silent.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut nothing = Vec::new();
+    if let Err(e) = silent.read_to_end(&mut nothing) {
+        assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}");
+    }
+    assert_eq!(get(addr, "/").status, 200);
+    handle.shutdown().unwrap();
+}
+
+/// The minimal site with a content error: no build of it ever succeeds.
+fn broken_minimal_site() -> Site {
+    let site = Site::fixture("minimal");
+    let claim = "content/claims/claim-a.yaml";
+    site.write(
+        claim,
+        &site
+            .read(claim)
+            .replace("kind: finding", "kind: teapot-shaped"),
+    );
+    site
+}
+
+/// Until a build succeeds there is no last good site: the build says so, and the browser
+/// gets the page saying the site has not built yet.
+#[test]
+fn a_site_that_never_built_is_not_called_the_last_good_one() {
+    let site = broken_minimal_site();
+    let told: Arc<Mutex<Vec<bool>>> = Arc::default();
+    let sink = told.clone();
+    let mut options = ServeOptions::local(0, today());
+    options.watch = false;
+    options.on_rebuild = Some(Arc::new(move |r: &Rebuild| {
+        assert_eq!(r.outcome, serve::Outcome::ContentErrors);
+        sink.lock().unwrap().push(r.serving);
+    }));
+    let handle = serve::start(site.project(), options).unwrap();
+    assert_eq!(*told.lock().unwrap(), [false]);
+    let home = get(handle.addr, "/");
+    assert_eq!(home.status, 503);
+    assert!(home.body.contains("has not built yet"), "{}", home.body);
+    handle.shutdown().unwrap();
+}
+
+/// `evident serve` in a terminal: the warning about listening on every address comes
+/// first, before the build's diagnostics, and a site that never built is not called the
+/// last good one.
+#[test]
+fn the_terminal_warns_of_a_public_address_first_and_says_no_site_was_built() {
+    let site = broken_minimal_site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evident"))
+        .current_dir(&site.root)
+        .args([
+            "--today",
+            crate::harness::TODAY,
+            "--color",
+            "never",
+            "serve",
+        ])
+        .args(["--bind", "0.0.0.0", "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let started = Instant::now();
+    while !seen
+        .iter()
+        .any(|l: &String| l.contains("the browser shows the errors"))
+    {
+        let left = PATIENCE.saturating_sub(started.elapsed());
+        match received.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(_) => break,
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(received);
+    reader.join().unwrap();
+    let text = seen.join("\n");
+    assert!(
+        seen.first()
+            .is_some_and(|l| l.starts_with("warning: listening on 0.0.0.0")),
+        "{text}"
+    );
+    assert!(text.contains("error[invalid-value]"), "{text}");
+    assert!(
+        text.contains("1 error, 0 warnings: no site built yet; the browser shows the errors"),
+        "{text}"
+    );
+    assert!(!text.contains("last good site"), "{text}");
 }

@@ -186,3 +186,31 @@ fn topic_page_main_snapshot() {
     let out = site.build_preview();
     insta::assert_snapshot!(main_of(&page(&out, "alpha/index.html")));
 }
+
+/// A claim embedded twice on one page: each embed has an id of its own, and a link to the
+/// claim's anchor goes to the first.
+#[test]
+fn a_claim_embedded_twice_gets_distinct_ids() {
+    let site = Site::fixture("minimal");
+    let topic = site.read("content/topic.md");
+    site.write(
+        "content/topic.md",
+        &format!("{topic}\nThe same cup again, [seen above](#claim-claim-a):\n\n- [[claim-a]]\n"),
+    );
+    let out = site.build_preview();
+    let html = page(&out, "topic/index.html");
+    let ids = attributes(&html, "id");
+    let embeds: Vec<&String> = ids
+        .iter()
+        .filter(|id| id.starts_with("claim-claim-a"))
+        .collect();
+    assert_eq!(embeds, ["claim-claim-a", "claim-claim-a_2"], "{ids:?}");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "every id once: {ids:?}");
+    assert!(
+        attributes(&html, "href").contains(&"#claim-claim-a".to_string()),
+        "the link to the first embed is kept"
+    );
+}

@@ -57,7 +57,8 @@ pub struct RetiredView {
 pub struct ClaimEmbedView {
     /// The claim's id (its file name without `.yaml`).
     pub id: String,
-    /// The HTML id of the claim on a topic page: `claim-<id>`.
+    /// The HTML id of the claim on a topic page: `claim-<id>`; embedded again on the same
+    /// page, `claim-<id>_2`, `claim-<id>_3`… (see `render::body`).
     pub anchor: String,
     /// The claim's own page, with its sources and review.
     pub url: String,
