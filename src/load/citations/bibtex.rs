@@ -745,6 +745,29 @@ mod tests {
         );
     }
 
+    /// A crossref circle would send the parser round for ever (a stack overflow): it is not
+    /// followed, and said so; a chain of one level is followed as before.
+    #[test]
+    fn crossref_circles_are_not_followed() {
+        let (r, d) = read(
+            "@inbook{a, title = {Spouts}, crossref = {b}}\n@book{b, title = {Pots}, crossref = {a}}\n@inbook{c, title = {Lids}, crossref = {d}}\n@book{d, title = {Kettles}, year = {2001}}\n",
+        );
+        assert_eq!(r.len(), 4);
+        let at: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                (Code::MalformedSource, 1, 30),
+                (Code::MalformedSource, 2, 26)
+            ],
+            "{d:?}"
+        );
+        assert_eq!(r[2].csl["issued"]["date-parts"][0][0], 2001);
+    }
+
     /// Zotero wrote `doi` twice: the entry is read with the first, and the second warned at.
     #[test]
     fn a_field_given_twice_keeps_the_first() {
