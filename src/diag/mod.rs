@@ -3,6 +3,7 @@
 //! reports every problem at once.
 
 pub mod explain;
+pub mod lines;
 pub mod report;
 
 use std::fmt;

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::diag::lines::LineIndex;
 use crate::diag::{Diagnostic, Severity};
-use crate::text::lines::LineIndex;
 
 /// How [`render`] shows diagnostics (the `--format` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,10 +87,10 @@ impl Paint {
 
 /// The widest line shown whole; a longer one (a minified export, a 10 MB line) is shown as an
 /// excerpt of this many characters around the column, cut ends marked with `…`.
-const MAX_SHOWN_CHARS: usize = 120;
+const MAX_SHOWN_CHARS: usize = 240;
 
 /// How many characters of a long line are shown before the column.
-const CONTEXT_BEFORE: usize = 40;
+const CONTEXT_BEFORE: usize = 80;
 
 /// The part of `line` shown for a diagnostic at 0-based character `column`, tabs as spaces,
 /// the caret's 0-based column in it and how many of the line's characters it shows from the

@@ -8,7 +8,6 @@ pub mod escape;
 pub mod fields;
 pub mod figures;
 pub mod indent;
-pub mod lines;
 pub mod markdown;
 pub mod passage;
 pub mod readability;

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use biblatex::{Bibliography, Chunk, ChunksExt, Entry, ParseErrorKind, RawBibliography, RawChunk};
 
+use crate::diag::lines::LineIndex;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::text::lines::LineIndex;
 
 use super::SourceRecord;
 use super::design;

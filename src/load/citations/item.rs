@@ -227,7 +227,8 @@ pub fn read_date(text: &str) -> DateReading {
     let Some(year_text) = parts.next() else {
         return nothing;
     };
-    if !year_text.bytes().all(|b| b.is_ascii_digit()) {
+    // `0000` is what some exporters (Scopus) write for an unknown year: no date, not a wrong one.
+    if !year_text.bytes().all(|b| b.is_ascii_digit()) || year_text == "0000" {
         return nothing;
     }
     let year = year_text.parse::<i32>().ok().filter(|y| YEARS.contains(y));
@@ -624,6 +625,7 @@ mod tests {
         );
         assert_eq!(problem("1900-02-29").map(|p| p.0), Some(DatePart::Day));
         assert_eq!(problem("2000-02-29"), None);
+        assert_eq!(read_date("0000"), read_date("n.d."));
         for year in ["0", "99999", "0999", "19800"] {
             assert_eq!(problem(year).map(|p| p.0), Some(DatePart::Year), "{year}");
             assert_eq!(read_date(year).date, None);

@@ -36,7 +36,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// 1-based line and column (in characters) of a byte offset; an offset inside a
-    /// character or past the end is clamped, as [`super::line_column`] does.
+    /// character or past the end is clamped, as `text::line_column` does.
     pub fn line_column(&self, offset: usize) -> (u32, u32) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
@@ -81,10 +81,22 @@ mod tests {
     fn agrees_with_counting_from_the_start() {
         let text = "é\nab\r\ncé\n\nd";
         let index = LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
+        let counted = |offset: usize| {
+            let mut offset = offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let before = &text[..offset];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            (
+                before.matches('\n').count() as u32 + 1,
+                before[line_start..].chars().count() as u32 + 1,
+            )
+        };
+        for offset in (0..=text.len() + 2).chain((0..=text.len()).rev()) {
             assert_eq!(
                 index.line_column(offset),
-                super::super::line_column(text, offset),
+                counted(offset),
                 "offset {offset}"
             );
         }
