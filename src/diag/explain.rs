@@ -192,6 +192,11 @@ pub fn explain(code: Code) -> Explanation {
             "certainty: low\\nstatement: Lids make kettles boil faster.   # no hedge",
             "Hedge the wording as GRADE does (\"Lids may make kettles boil faster\"; very low: \"The evidence is very uncertain about …\"), say which study found it, match a recommendation's wording to its strength, or add `allow: [{code: wording-overstates-certainty, reason: \"…\"}]` when the wording is right as it is.",
         ),
+        Code::ImpossibleDate => (
+            "A source's publication date (CSL `issued`, BibTeX `date`, `year` and `month`, RIS `PY`, `Y1` and `DA`, PubMed `DP`) cannot be a real date: a year that is not four digits from 1000 to 9999 (0, 99999), a month number outside 1 to 12, or a day its month does not have (day 32, February 30, February 29 outside a leap year). From a BibTeX, RIS or PubMed export, the possible part is kept (the year without the month 13, the month without the day 30); a CSL record keeps its date as written. CSL's months 13 to 16 are seasons (spring to winter) and are accepted. No clock is read, so a year in the future that has four digits is not flagged; `0000`, which some exporters write for an unknown year, is no date rather than a wrong one.",
+            "@article{shed2019,\n  year = {2019}, month = {13},   % month 13",
+            "Correct the date in the reference manager and export the record again, or fix it in the file.",
+        ),
         Code::ReadingLevel => (
             "A wording for an audience marked `plain_language: true` in evident.yaml (by default the audience `patient`) has a Flesch–Kincaid grade above `plain_language.max_grade` (default 6, a reading age of about 11). Only English sites (`language: en` or `en-…`) are measured; when a claim has no wording for the audience, the statement it reads instead is measured. It informs and never blocks approval; the editor dashboard lists the grades.",
             "patient: Horticultural practitioners recommend establishing perennial herbaceous borders.   # grade 18",
@@ -243,7 +248,7 @@ pub fn explain(code: Code) -> Explanation {
             "Add the missing fields in the file the record comes from (a `TI`, `AU` and `PY` line in RIS, `title`, `author` and `year` in BibTeX, `title:`, `author:` and `issued:` in CSL-YAML), or export the record again from a database that has them. A web page or dataset without a personal author names its organisation as the author (CSL `literal`, BibTeX `author = {{Garden Society}}`).",
         ),
         Code::DuplicateField => (
-            "A BibTeX entry gives the same field twice (Zotero exports some records with `doi` twice). The entry is read with the first value; the later one is ignored.",
+            "A BibTeX entry gives the same field twice (Zotero exports some records with `doi` twice). The entry is read with the first value; the later one is ignored. A CSL-JSON item with a key written twice is read as JSON readers read it, with the last value. (In a YAML file a repeated key is the error `malformed-yaml`.)",
             "@misc{shed2018,\n  doi = {10.1234/shed},\n  doi = {10.1234/shed},\n}",
             "Delete one of the two lines, keeping the right value.",
         ),

@@ -3,6 +3,7 @@
 //! reports every problem at once.
 
 pub mod explain;
+pub mod lines;
 pub mod report;
 
 use std::fmt;
@@ -356,7 +357,7 @@ codes! {
     UnsupportedFormat = "unsupported-format": "A file in citations/ whose format evident does not read.";
     DuplicateIdentifier = "duplicate-identifier": "One DOI or PMID appears under two source ids.";
     DuplicateImport = "duplicate-import": "An imported record is a work the site, or an earlier record of the export, already holds.";
-    DuplicateField = "duplicate-field": "A BibTeX entry gives one field twice; the first value is kept.";
+    DuplicateField = "duplicate-field": "A BibTeX entry or a CSL-JSON item gives one field twice; one value is kept.";
     SourceIncomplete = "source-incomplete": "A source has no title, no author or editor, or no year, so its reference would be incomplete.";
     AllowWithoutReason = "allow-without-reason": "An `allow:` entry silences a warning without saying why.";
     UnknownAllow = "unknown-allow": "An `allow:` entry names a code that does not exist.";
@@ -365,6 +366,7 @@ codes! {
     WordingOverstatesCertainty = "wording-overstates-certainty": "A wording states low-certainty evidence as certain, or words a recommendation against its strength.";
     SymlinkSkipped = "symlink-skipped": "A symbolic link in content/, citations/ or reviewed/ is not followed, so what it points to is not read.";
     SupersededByItself = "superseded-by-itself": "A source's `superseded_by` names the source itself.";
+    ImpossibleDate = "impossible-date": "A source's publication date cannot be right (month 13, February 30, year 0 or 99999).";
 }
 
 impl fmt::Display for Code {

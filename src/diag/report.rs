@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::diag::lines::LineIndex;
 use crate::diag::{Diagnostic, Severity};
 
 /// How [`render`] shows diagnostics (the `--format` option).
@@ -19,6 +20,8 @@ pub enum Format {
 }
 
 /// Renders sorted diagnostics. `texts` holds each file's text (to show the offending line).
+/// Each file's lines are indexed once, so printing n diagnostics costs n lookups, not n scans
+/// of the file from its start.
 pub fn render(
     diagnostics: &[Diagnostic],
     format: Format,
@@ -26,9 +29,20 @@ pub fn render(
     color: bool,
 ) -> String {
     let mut out = String::new();
+    let mut indexes: BTreeMap<&str, LineIndex<'_>> = BTreeMap::new();
     for d in diagnostics {
         match format {
-            Format::Human => human(d, texts, color, &mut out),
+            Format::Human => {
+                let line = texts
+                    .get_key_value(&d.location.path)
+                    .and_then(|(path, text)| {
+                        indexes
+                            .entry(path.as_str())
+                            .or_insert_with(|| LineIndex::new(text))
+                            .line(d.location.line)
+                    });
+                human(d, line, color, &mut out);
+            }
             Format::Json => {
                 out.push_str(&json(d).to_string());
                 out.push('\n');
@@ -71,7 +85,66 @@ impl Paint {
     }
 }
 
-fn human(d: &Diagnostic, texts: &BTreeMap<String, String>, color: bool, out: &mut String) {
+/// The widest line shown whole; a longer one (a minified export, a 10 MB line) is shown as an
+/// excerpt of this many characters around the column, cut ends marked with `…`.
+const MAX_SHOWN_CHARS: usize = 240;
+
+/// How many characters of a long line are shown before the column.
+const CONTEXT_BEFORE: usize = 80;
+
+/// The part of `line` shown for a diagnostic at 0-based character `column`, tabs as spaces,
+/// the caret's 0-based column in it and how many of the line's characters it shows from the
+/// caret on (at least 1, so a caret is always drawn). Costs the characters up to the window's end, not the
+/// line's length.
+fn excerpt(line: &str, column: usize) -> (String, usize, usize) {
+    let tabs_as_spaces = |text: &str| -> String {
+        text.chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect()
+    };
+    if line.chars().nth(MAX_SHOWN_CHARS).is_none() {
+        let shown = tabs_as_spaces(line);
+        let available = shown.chars().count().saturating_sub(column).max(1);
+        return (shown, column, available);
+    }
+    let mut start = column.saturating_sub(CONTEXT_BEFORE);
+    let window = |start: usize| -> (usize, usize, bool) {
+        let mut chars = line.char_indices().skip(start);
+        let from = chars.next().map_or(line.len(), |(i, _)| i);
+        let mut chars = line[from..].char_indices();
+        let to = chars
+            .nth(MAX_SHOWN_CHARS)
+            .map_or(line.len(), |(i, _)| from + i);
+        (from, to, to < line.len())
+    };
+    let (mut from, mut to, mut cut_end) = window(start);
+    let mut shown_chars = line[from..to].chars().count();
+    if shown_chars < MAX_SHOWN_CHARS {
+        // Near or past the end: show the line's last characters.
+        let total = if from == line.len() {
+            line.chars().count()
+        } else {
+            start + shown_chars
+        };
+        start = total.saturating_sub(MAX_SHOWN_CHARS);
+        (from, to, cut_end) = window(start);
+        shown_chars = line[from..to].chars().count();
+    }
+    let mut shown = String::new();
+    let mut caret = column.saturating_sub(start).min(shown_chars);
+    if start > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    shown.push_str(&tabs_as_spaces(&line[from..to]));
+    let available = shown.chars().count().saturating_sub(caret).max(1);
+    if cut_end {
+        shown.push('…');
+    }
+    (shown, caret, available)
+}
+
+fn human(d: &Diagnostic, line_text: Option<&str>, color: bool, out: &mut String) {
     let p = Paint { on: color };
     let (label, tint) = match d.severity {
         Severity::Error => ("error", "1;31"),
@@ -84,20 +157,13 @@ fn human(d: &Diagnostic, texts: &BTreeMap<String, String>, color: bool, out: &mu
         p.wrap("1", ":"),
         p.wrap("1", &d.message)
     );
-    let line_text = texts
-        .get(&d.location.path)
-        .and_then(|t| t.lines().nth(d.location.line.saturating_sub(1) as usize));
     let gutter = d.location.line.to_string().len();
     let pad = " ".repeat(gutter);
     let _ = writeln!(out, "{pad}{} {}", p.wrap("1;34", "-->"), d.location);
     if let Some(text) = line_text {
         let text = text.trim_end_matches('\r');
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
-        let col = (d.location.column.saturating_sub(1)) as usize;
-        let available = shown.chars().count().saturating_sub(col).max(1);
+        let column = (d.location.column.saturating_sub(1)) as usize;
+        let (shown, col, available) = excerpt(text, column);
         let width = (d.width as usize).clamp(1, available);
         let _ = writeln!(out, "{pad} {}", p.wrap("1;34", "|"));
         let _ = writeln!(
@@ -198,6 +264,50 @@ mod tests {
         assert_eq!(
             text,
             "error[unknown-source]: unknown source `pmid1`\n --> content/c.yaml:2:9\n  |\n2 |   - id: pmid1\n  |         ^^^^^\n  = hint: did you mean `pmid2`?\n  = note: citations/a.yaml:1:3: similar id here\n\n"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_an_excerpt_around_the_column() {
+        let line = format!("{}ERROR{}", "a".repeat(10_000), "b".repeat(10_000));
+        let (shown, caret, available) = excerpt(&line, 10_000);
+        assert_eq!(shown.chars().count(), MAX_SHOWN_CHARS + 2);
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert_eq!(
+            shown.chars().skip(caret).take(5).collect::<String>(),
+            "ERROR"
+        );
+        assert_eq!(available, MAX_SHOWN_CHARS - CONTEXT_BEFORE);
+        // Near the start: no cut before; near or past the end: the line's last characters.
+        let (shown, caret, _) = excerpt(&line, 3);
+        assert!(shown.starts_with("aaa") && shown.ends_with('…'));
+        assert_eq!(caret, 3);
+        let (shown, caret, available) = excerpt(&line, 30_000);
+        assert!(shown.starts_with('…') && shown.ends_with('b'), "{shown}");
+        assert_eq!((caret, available), (shown.chars().count(), 1));
+        let (shown, caret, available) = excerpt("\tshort", 1);
+        assert_eq!((shown.as_str(), caret, available), (" short", 1, 5));
+    }
+
+    #[test]
+    fn each_of_many_diagnostics_shows_its_own_line() {
+        let text: String = (1..=3_000).map(|i| format!("line {i}\n")).collect();
+        let texts = BTreeMap::from([("a.yaml".to_string(), text)]);
+        let diagnostics: Vec<Diagnostic> = (1..=3_000)
+            .map(|i| {
+                Diagnostic::error(
+                    Code::UnknownSource,
+                    Location::new("a.yaml", i, 6),
+                    "unknown",
+                )
+            })
+            .collect();
+        let out = render(&diagnostics, Format::Human, &texts, false);
+        assert!(out.contains("\n2999 | line 2999\n"));
+        assert!(
+            out.ends_with("3000 | line 3000\n     |      ^\n\n"),
+            "{}",
+            &out[out.len() - 200..]
         );
     }
 

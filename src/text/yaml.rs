@@ -206,10 +206,32 @@ impl fmt::Display for YamlError {
     }
 }
 
+/// How many values aliases may replay in one file: what an alias bomb multiplies. Plain
+/// values are not counted (a file's size limit bounds them), so any file without aliases
+/// loads whatever its number of records; a real file that uses aliases replays a few.
+const MAX_REPLAYED_EVENTS: usize = 250_000;
+
+/// How deep lists and mappings may nest. evident's files nest a few levels; the parser and
+/// the tree recurse per level, and files are read on worker threads of 2 MB stacks, on which
+/// serde-saphyr's default of 64 levels overflowed the stack in a debug build.
+const MAX_DEPTH: usize = 32;
+
 /// Parses one YAML document into a node tree.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    // serde-saphyr's budget counts every event and node, replayed or not, with defaults
+    // (250,000 nodes) that refuse a plain 2 MB file of 7,600 CSL records as if it were an
+    // alias bomb. The counts of plain values are lifted; aliases, anchors and the values
+    // they replay keep their limits.
     let options = serde_saphyr::options! {
         with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_events: usize::MAX,
+            max_nodes: usize::MAX,
+            max_depth: MAX_DEPTH,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_REPLAYED_EVENTS,
+        },
     };
     let spanned: Located<RawValue> =
         serde_saphyr::from_str_with_options(text, options).map_err(|e| {
@@ -251,12 +273,34 @@ fn to_yaml_error(error: &serde_saphyr::Error) -> YamlError {
         .unwrap_or("")
         .trim()
         .to_string();
-    let message = message
-        .trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable")
-        .to_string();
     let message = without_trailing_place(&message).to_string();
-    // serde-saphyr's budget stops alias bombs; say so in words.
-    let message = if message.starts_with("budget breached") {
+    // The parser's message for a repeated key ends with advice to its programmers (", set
+    // DuplicateKeyPolicy in Options if acceptable"); an editor is told what to do instead.
+    let message = match message.strip_prefix("duplicate mapping key") {
+        Some(rest) => {
+            let key = rest
+                .trim_start_matches(':')
+                .split(", set DuplicateKeyPolicy")
+                .next()
+                .unwrap_or("")
+                .trim();
+            if key.is_empty() {
+                DUPLICATE_KEY.to_string()
+            } else {
+                format!("`{key}` {DUPLICATE_KEY}")
+            }
+        }
+        None => message,
+    };
+    // serde-saphyr's budget and alias limits stop alias bombs; say so in words.
+    let message = if message.starts_with("budget breached: Depth")
+        || message.starts_with("recursion limit exceeded")
+    {
+        format!("lists and mappings nest more than {MAX_DEPTH} levels deep")
+    } else if message.starts_with("budget breached")
+        || message.starts_with("alias replay")
+        || message.starts_with("alias expansion")
+    {
         "file refused: it expands to more values than evident reads (a YAML alias bomb?)"
             .to_string()
     } else {
@@ -271,6 +315,18 @@ fn to_yaml_error(error: &serde_saphyr::Error) -> YamlError {
         line: line.max(1),
         column: column.max(1),
         hint: None,
+    }
+}
+
+/// What a repeated key's message says after the key: [`YamlError::is_duplicate_key`] knows
+/// it by this.
+const DUPLICATE_KEY: &str = "is written twice in this mapping (each key once)";
+
+impl YamlError {
+    /// Whether the error is a key written twice in one mapping (which a JSON reader would
+    /// take, keeping the last value).
+    pub fn is_duplicate_key(&self) -> bool {
+        self.message.ends_with(DUPLICATE_KEY)
     }
 }
 
@@ -472,7 +528,11 @@ mod tests {
     fn duplicate_keys_are_errors_at_the_second_key() {
         let err = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 1));
-        assert!(err.message.contains("duplicate"), "{}", err.message);
+        assert_eq!(
+            err.message,
+            "`a` is written twice in this mapping (each key once)"
+        );
+        assert!(err.is_duplicate_key());
     }
 
     #[test]
@@ -504,6 +564,36 @@ mod tests {
         }
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    /// Plain values are not counted against the budget: a CSL-YAML file of 7,600 records
+    /// (2 MB, no aliases) loads; a real alias bomb stays refused (above).
+    #[test]
+    fn a_large_file_without_aliases_loads() {
+        let mut text = String::new();
+        for i in 0..7_600 {
+            text.push_str(&format!(
+                "- id: tea{i}\n  type: article-journal\n  title: Steeping green tea number {i} in warm cups\n  author:\n    - {{family: Leaf, given: Ada}}\n    - {{family: Pot, given: Ben}}\n  container-title: Journal of Tea Studies\n  issued: {{date-parts: [[2019, 2, 3]]}}\n  volume: '12'\n  page: 1-9\n  DOI: 10.5555/tea.{i}\n  abstract: Cups of tea were steeped for three to five minutes in a warm pot.\n"
+            ));
+        }
+        assert!(text.len() > 2_000_000, "{}", text.len());
+        let node = parse(&text).unwrap();
+        let items = node.as_seq().unwrap();
+        assert_eq!(items.len(), 7_600);
+        let last = items[7_599].get("id").unwrap();
+        assert_eq!(last.as_text().as_deref(), Some("tea7599"));
+        assert_eq!(last.pos.line, 7_599 * 12 + 1);
+    }
+
+    /// Runs on the test's thread, whose stack is as small as a worker's.
+    #[test]
+    fn deep_nesting_is_refused_in_words() {
+        let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        for depth in [MAX_DEPTH + 1, 100, 100_000] {
+            let err = parse(&nested(depth)).unwrap_err();
+            assert!(err.message.contains("nest"), "{depth}: {}", err.message);
+        }
     }
 
     #[test]

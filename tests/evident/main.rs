@@ -21,6 +21,7 @@ mod links;
 mod original_page;
 mod plain;
 mod quotes;
+mod readers;
 mod review;
 mod serve;
 mod site;

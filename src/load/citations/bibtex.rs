@@ -3,20 +3,27 @@
 //! ü) and reports errors with byte spans, which become `line:column` here. The fields are
 //! mapped to CSL by us, because hayagriva's own mapping drops PMIDs (typst/hayagriva#260).
 
-use biblatex::{Bibliography, Chunk, ChunksExt, Entry, ParseErrorKind, RawBibliography};
+use std::collections::HashMap;
 
+use biblatex::{Bibliography, Chunk, ChunksExt, Entry, ParseErrorKind, RawBibliography, RawChunk};
+
+use crate::diag::lines::LineIndex;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 
 use super::SourceRecord;
 use super::design;
-use super::item::{self, ItemBuilder};
-use crate::text::line_column;
+use super::item::{self, DatePart, ItemBuilder};
 
 /// Reads every entry of a .bib file. A syntax error stops the file (the parser cannot go on
 /// past it) and is reported at its exact position.
+///
+/// Linear in the file's size: positions come from a [`LineIndex`] built once, entries are
+/// found by key in a map, and fields whose braces would make the parser slow or deep are
+/// left out before it sees them (see [`MAX_BRACE_DEPTH`]).
 pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
+    let lines = LineIndex::new(text);
     let error = |diagnostics: &mut Diagnostics, offset: usize, message: String| {
-        let (line, column) = line_column(text, offset);
+        let (line, column) = lines.line_column(offset);
         diagnostics.push(
             Diagnostic::error(Code::MalformedSource, Location::new(path, line, column), message)
                 .hint("each entry is `@type{key, field = {value}, …}`; check the braces and commas before this point"),
@@ -25,16 +32,20 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
     // The parser is a third party's: a panic on some odd input must not end the run.
     let parsed = std::panic::catch_unwind(|| {
         let mut raw = RawBibliography::parse(text)?;
-        let starts: Vec<(String, usize)> = raw
-            .entries
-            .iter()
-            .map(|e| (e.v.key.v.to_string(), e.span.start))
-            .collect();
+        let mut starts: HashMap<String, usize> = HashMap::new();
+        for entry in &raw.entries {
+            starts
+                .entry(entry.v.key.v.to_string())
+                .or_insert(entry.span.start);
+        }
         let repeated = keep_first_of_repeated_fields(&mut raw);
+        let overbraced = leave_out_overbraced_fields(&mut raw);
+        let unfollowed = leave_out_endless_crossrefs(&mut raw);
         let notes = raw_notes(&raw, text);
-        Bibliography::from_raw(raw).map(|bib| (bib, starts, repeated, notes))
+        Bibliography::from_raw(raw)
+            .map(|bib| (bib, starts, repeated, overbraced, unfollowed, notes))
     });
-    let (bibliography, starts, repeated, notes) = match parsed {
+    let (bibliography, starts, repeated, overbraced, unfollowed, notes) = match parsed {
         Ok(Ok(parsed)) => parsed,
         Ok(Err(e)) => {
             error(diagnostics, e.span.start, describe(&e.kind));
@@ -50,7 +61,7 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
         }
     };
     for (key, field, offset) in repeated {
-        let (line, column) = line_column(text, offset);
+        let (line, column) = lines.line_column(offset);
         diagnostics.push(
             Diagnostic::warning(
                 Code::DuplicateField,
@@ -63,13 +74,43 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
             )),
         );
     }
+    for left_out in overbraced {
+        let (line, column) = lines.line_column(left_out.offset);
+        let whose = match &left_out.entry {
+            Some(key) => format!("in the entry `{key}`"),
+            None => "in this @string".to_string(),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                Code::MalformedSource,
+                Location::new(path, line, column),
+                format!(
+                    "`{}` {whose} has {} braces, nested {} deep; evident reads at most {MAX_FIELD_BRACES} braces nested {MAX_BRACE_DEPTH} deep in a field, so it is left out",
+                    left_out.field, left_out.braces, left_out.depth
+                ),
+            )
+            .width(left_out.field.chars().count())
+            .hint("no reference needs this many braces: the export is damaged here; export the record again or remove the extra braces"),
+        );
+    }
+    for (key, field, offset) in unfollowed {
+        let (line, column) = lines.line_column(offset);
+        diagnostics.push(
+            Diagnostic::error(
+                Code::MalformedSource,
+                Location::new(path, line, column),
+                format!(
+                    "the `{field}` of the entry `{key}` leads round in a circle or through more than {MAX_CROSSREF_DEPTH} entries; it is not followed"
+                ),
+            )
+            .width(field.chars().count())
+            .hint("an entry's `crossref` names the entry it takes missing fields from (a book for its chapter); make the chain end at an entry without one"),
+        );
+    }
     let mut records = Vec::new();
     for entry in bibliography.iter() {
-        let offset = starts
-            .iter()
-            .find(|(key, _)| *key == entry.key)
-            .map_or(0, |(_, start)| *start);
-        let (line, column) = line_column(text, offset);
+        let offset = starts.get(&entry.key).copied().unwrap_or(0);
+        let (line, column) = lines.line_column(offset);
         // The key is the source's id (DESIGN §4): without one, claims could not cite it.
         if entry.key.trim().is_empty() {
             diagnostics.push(
@@ -84,13 +125,254 @@ pub fn read_bibtex(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec
         }
         let mut pos = item::line_pos(line as usize, offset);
         pos.column = column;
-        let mut record = to_record(entry, path, pos);
-        if let Some((_, note)) = notes.iter().find(|(key, _)| *key == entry.key) {
+        let date = issued(entry, path, &lines, diagnostics);
+        let mut record = to_record(entry, date, path, pos);
+        if let Some(note) = notes.get(&entry.key) {
             zotero_note_fields(note, &mut record.csl);
         }
         records.push(record);
     }
     records
+}
+
+/// The entry's publication date: BibLaTeX `date` first, else BibTeX `year` + `month` (`aug`,
+/// `8`, or a @string month). An impossible one is warned at its field, and its possible part
+/// kept.
+fn issued(
+    entry: &Entry,
+    path: &str,
+    lines: &LineIndex<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<item::Date> {
+    let mut warn = |key: &str, problem: &(DatePart, String)| {
+        let offset = entry
+            .get(key)
+            .and_then(|chunks| chunks.first())
+            .map_or(0, |chunk| chunk.span.start);
+        let (line, column) = lines.line_column(offset);
+        let width = field(entry, key).map_or(1, |text| text.chars().count());
+        diagnostics.push(item::impossible_date_warning(
+            Location::new(path, line, column),
+            key,
+            problem,
+            width,
+        ));
+    };
+    if let Some(date) = field(entry, "date") {
+        let reading = item::read_date(&date);
+        if let Some(problem) = &reading.problem {
+            warn("date", problem);
+        }
+        if reading.date.is_some() {
+            return reading.date;
+        }
+    }
+    let year = field(entry, "year")?;
+    // A month by name or number; a number that is no month is kept, to be warned at.
+    let month = field(entry, "month").and_then(|m| match item::month(&m) {
+        Some(number) => Some(number.to_string()),
+        None => m.bytes().all(|b| b.is_ascii_digit()).then_some(m),
+    });
+    let text = match &month {
+        Some(m) => format!("{year} {m}"),
+        None => year,
+    };
+    let reading = item::read_date(&text);
+    if let Some(problem) = &reading.problem {
+        warn(
+            if problem.0 == DatePart::Month {
+                "month"
+            } else {
+                "year"
+            },
+            problem,
+        );
+    }
+    reading.date
+}
+
+/// Braces nested deeper than this in one field are not read: real exports nest a few levels
+/// (`{{Title with {DNA}}}`), and the parser recurses into nested commands, so 100,000 levels
+/// would overflow the stack.
+const MAX_BRACE_DEPTH: usize = 32;
+
+/// More braces than this in one field are not read: the parser merges the pieces between
+/// braces one removal at a time, so its time grows with the square of their number (100,000
+/// braces took 13 s).
+const MAX_FIELD_BRACES: usize = 1024;
+
+/// A field (or @string) left out for its braces.
+struct Overbraced {
+    /// The entry's key; None for an @string abbreviation.
+    entry: Option<String>,
+    field: String,
+    /// Byte offset of the field's name.
+    offset: usize,
+    braces: usize,
+    depth: usize,
+}
+
+/// How many braces a raw field value holds and how deep they nest, as the parser counts them
+/// (a backslash escapes the character after it).
+fn brace_profile(value: &str) -> (usize, usize) {
+    let (mut braces, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    let mut bytes = value.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'\\' => {
+                bytes.next();
+            }
+            b'{' => {
+                braces += 1;
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' => {
+                braces += 1;
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    (braces, deepest)
+}
+
+/// Removes the fields and @strings whose braces exceed [`MAX_FIELD_BRACES`] or
+/// [`MAX_BRACE_DEPTH`], before the parser resolves them; returns each one removed.
+fn leave_out_overbraced_fields(raw: &mut RawBibliography<'_>) -> Vec<Overbraced> {
+    let mut left_out = Vec::new();
+    let mut keep = |entry: Option<&str>, pair: &biblatex::Pair<'_>| {
+        let (mut braces, mut depth) = (0, 0);
+        for chunk in &pair.value.v {
+            if let RawChunk::Normal(text) = chunk.v {
+                let (b, d) = brace_profile(text);
+                braces += b;
+                depth = depth.max(d);
+            }
+        }
+        if braces <= MAX_FIELD_BRACES && depth <= MAX_BRACE_DEPTH {
+            return true;
+        }
+        left_out.push(Overbraced {
+            entry: entry.map(str::to_string),
+            field: pair.key.v.to_string(),
+            offset: pair.key.span.start,
+            braces,
+            depth,
+        });
+        false
+    };
+    raw.abbreviations.retain(|pair| keep(None, pair));
+    for entry in &mut raw.entries {
+        let key = entry.v.key.v;
+        entry.v.fields.retain(|pair| keep(Some(key), pair));
+    }
+    left_out
+}
+
+/// A `crossref` (or `xdata`) chain is followed through at most this many entries. The parser
+/// follows chains by recursion without noticing circles, so `a` → `b` → `a` would overflow
+/// the stack; real exports go one level deep (a chapter to its book).
+const MAX_CROSSREF_DEPTH: usize = 8;
+
+/// The keys an entry's `crossref` and `xdata` name, as written.
+fn references_of(entry: &biblatex::RawEntry<'_>) -> Vec<String> {
+    let mut keys = Vec::new();
+    for pair in &entry.fields {
+        let name = pair.key.v;
+        if !(name.eq_ignore_ascii_case("crossref") || name.eq_ignore_ascii_case("xdata")) {
+            continue;
+        }
+        let text: String = pair
+            .value
+            .v
+            .iter()
+            .filter_map(|chunk| match chunk.v {
+                RawChunk::Normal(text) => Some(text),
+                RawChunk::Abbreviation(_) => None,
+            })
+            .collect();
+        keys.extend(
+            text.split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_string),
+        );
+    }
+    keys
+}
+
+/// Removes `crossref` and `xdata` from the entries whose chain runs in a circle or through
+/// more than [`MAX_CROSSREF_DEPTH`] entries; returns (entry key, field, byte offset) of each.
+fn leave_out_endless_crossrefs(raw: &mut RawBibliography<'_>) -> Vec<(String, String, usize)> {
+    let references: HashMap<&str, Vec<String>> = raw
+        .entries
+        .iter()
+        .map(|e| (e.v.key.v, references_of(&e.v)))
+        .filter(|(_, keys)| !keys.is_empty())
+        .collect();
+    if references.is_empty() {
+        return Vec::new();
+    }
+    // The length of each entry's longest chain, found without recursion: usize::MAX for a
+    // chain that comes back to an entry on it.
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    for &start in references.keys() {
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        let mut on_stack: std::collections::HashSet<&str> = [start].into();
+        while let Some(&mut (key, ref mut next)) = stack.last_mut() {
+            if depth.contains_key(key) {
+                stack.pop();
+                on_stack.remove(key);
+                continue;
+            }
+            let targets = references.get(key).map_or(&[][..], Vec::as_slice);
+            if let Some(target) = targets.get(*next) {
+                *next += 1;
+                let target = target.as_str();
+                if on_stack.contains(target) {
+                    depth.insert(key, usize::MAX);
+                } else if references.contains_key(target) && !depth.contains_key(target) {
+                    let target = references.get_key_value(target).map_or(target, |(k, _)| *k);
+                    on_stack.insert(target);
+                    stack.push((target, 0));
+                }
+                continue;
+            }
+            let deepest = targets
+                .iter()
+                .map(|t| {
+                    depth.get(t.as_str()).copied().unwrap_or(
+                        if references.contains_key(t.as_str()) {
+                            usize::MAX
+                        } else {
+                            0
+                        },
+                    )
+                })
+                .max()
+                .unwrap_or(0);
+            depth.insert(key, deepest.saturating_add(1));
+            stack.pop();
+            on_stack.remove(key);
+        }
+    }
+    let mut left_out = Vec::new();
+    for entry in &mut raw.entries {
+        let key = entry.v.key.v;
+        if depth.get(key).is_none_or(|&d| d <= MAX_CROSSREF_DEPTH) {
+            continue;
+        }
+        entry.v.fields.retain(|pair| {
+            let name = pair.key.v;
+            if name.eq_ignore_ascii_case("crossref") || name.eq_ignore_ascii_case("xdata") {
+                left_out.push((key.to_string(), name.to_string(), pair.key.span.start));
+                return false;
+            }
+            true
+        });
+    }
+    left_out
 }
 
 /// Drops the later occurrences of a field an entry gives twice (`doi` twice, as Zotero
@@ -173,7 +455,14 @@ fn field(entry: &Entry, key: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRecord {
+/// The entry as a record; `date` is its [`issued`] date, read beforehand because reading it
+/// may warn.
+fn to_record(
+    entry: &Entry,
+    date: Option<item::Date>,
+    path: &str,
+    pos: crate::text::yaml::Pos,
+) -> SourceRecord {
     let mut b = ItemBuilder::new();
     let kind = csl_type(entry);
     b.text("type", kind);
@@ -198,18 +487,8 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
     }
     names(entry, "author", &mut b);
     names(entry, "editor", &mut b);
-    // BibLaTeX `date` first, else BibTeX `year` + `month` (`aug`, `8`, or a @string month).
-    if let Some(date) = field(entry, "date").as_deref().and_then(item::parse_date) {
+    if let Some(date) = date {
         b.issued(date);
-    } else if let Some(year) = field(entry, "year") {
-        let month = field(entry, "month").and_then(|m| item::month(&m));
-        let text = match month {
-            Some(m) => format!("{year} {m}"),
-            None => year,
-        };
-        if let Some(date) = item::parse_date(&text) {
-            b.issued(date);
-        }
     }
     b.text("volume", &field(entry, "volume").unwrap_or_default());
     let number = field(entry, "number").or_else(|| field(entry, "issue"));
@@ -298,8 +577,8 @@ fn to_record(entry: &Entry, path: &str, pos: crate::text::yaml::Pos) -> SourceRe
 }
 
 /// Each entry's `note` as written in the file, line breaks kept (the parser joins lines),
-/// braces and quotes dropped: (entry key, note).
-fn raw_notes(raw: &RawBibliography<'_>, text: &str) -> Vec<(String, String)> {
+/// braces and quotes dropped, by entry key.
+fn raw_notes(raw: &RawBibliography<'_>, text: &str) -> HashMap<String, String> {
     raw.entries
         .iter()
         .filter_map(|entry| {
@@ -464,6 +743,29 @@ mod tests {
             (d[0].location.line, d[0].message.as_str()),
             (2, "BibTeX entry without a key")
         );
+    }
+
+    /// A crossref circle would send the parser round for ever (a stack overflow): it is not
+    /// followed, and said so; a chain of one level is followed as before.
+    #[test]
+    fn crossref_circles_are_not_followed() {
+        let (r, d) = read(
+            "@inbook{a, title = {Spouts}, crossref = {b}}\n@book{b, title = {Pots}, crossref = {a}}\n@inbook{c, title = {Lids}, crossref = {d}}\n@book{d, title = {Kettles}, year = {2001}}\n",
+        );
+        assert_eq!(r.len(), 4);
+        let at: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                (Code::MalformedSource, 1, 30),
+                (Code::MalformedSource, 2, 26)
+            ],
+            "{d:?}"
+        );
+        assert_eq!(r[2].csl["issued"]["date-parts"][0][0], 2001);
     }
 
     /// Zotero wrote `doi` twice: the entry is read with the first, and the second warned at.

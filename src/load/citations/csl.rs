@@ -38,7 +38,10 @@ pub fn read_csl_yaml(text: &str, path: &str, diagnostics: &mut Diagnostics) -> V
 /// Reads a CSL-JSON file. JSON is checked by a JSON parser (so its errors and semantics are
 /// JSON's); positions come from reading the same text as YAML, of which JSON is a subset.
 pub fn read_csl_json(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+    // Windows tools save JSON with a byte-order mark, which JSON parsers refuse and editors
+    // do not show; the YAML reader skips it itself, so positions stay the file's.
+    let json = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(json) {
         diagnostics.push(
             Diagnostic::error(
                 Code::MalformedYaml,
@@ -51,9 +54,21 @@ pub fn read_csl_json(text: &str, path: &str, diagnostics: &mut Diagnostics) -> V
     }
     match yaml::parse(text) {
         Ok(node) => read_items(&node, path, diagnostics),
-        Err(_) => {
+        Err(e) => {
+            // JSON readers take a key written twice and keep its last value; so does evident,
+            // and says where.
+            if e.is_duplicate_key() {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Code::DuplicateField,
+                        Location::new(path, e.line, e.column),
+                        format!("{}; the last value is kept, as JSON readers do", e.message),
+                    )
+                    .hint("delete one of the two, keeping the right value"),
+                );
+            }
             // Valid JSON that the YAML reader refuses (a duplicate key, say): read it without positions.
-            let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
             read_items(&json_to_node(&value), path, diagnostics)
         }
     }
@@ -132,6 +147,9 @@ fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<S
     if let Some(retracted) = fields.node("retracted") {
         evidence.retracted = read_retraction(retracted, &mut fields);
     }
+    if let Some(issued) = node.get("issued") {
+        check_issued(issued, path, fields.diagnostics);
+    }
     let mut csl = serde_json::Map::new();
     let mut annotation_only = true;
     let mut left_out: Vec<&str> = Vec::new();
@@ -180,6 +198,77 @@ fn read_item(node: &Node, path: &str, diagnostics: &mut Diagnostics) -> Option<S
         evidence,
         annotation_only,
     })
+}
+
+/// Warns at an `issued` date that cannot be right: `date-parts` with a year outside
+/// [`super::item::YEARS`], a month outside 1 to 16 (13 to 16 are CSL's seasons, as citeproc-js
+/// reads them) or a day its month does not have. The record keeps its date as written.
+fn check_issued(issued: &Node, path: &str, diagnostics: &mut Diagnostics) {
+    let Some(parts) = issued
+        .get("date-parts")
+        .and_then(Node::as_seq)
+        .and_then(|ranges| ranges.first())
+        .and_then(Node::as_seq)
+    else {
+        return;
+    };
+    let number = |node: &Node| -> Option<i64> {
+        match &node.value {
+            Value::Int(i) => Some(*i),
+            Value::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    };
+    let numbers: Vec<Option<i64>> = parts.iter().take(3).map(number).collect();
+    let (year, month, day) = (
+        numbers.first().copied().flatten(),
+        numbers.get(1).copied().flatten(),
+        numbers.get(2).copied().flatten(),
+    );
+    let Some(year) = year else { return };
+    use super::item::DatePart;
+    let problem = if !(i64::from(*super::item::YEARS.start())
+        ..=i64::from(*super::item::YEARS.end()))
+        .contains(&year)
+    {
+        Some((
+            0,
+            DatePart::Year,
+            format!(
+                "the year {year} is not a possible publication year (four digits, {}–{})",
+                super::item::YEARS.start(),
+                super::item::YEARS.end()
+            ),
+        ))
+    } else {
+        match month {
+            Some(m) if !(1..=16).contains(&m) => {
+                Some((1, DatePart::Month, format!("month {m} does not exist")))
+            }
+            Some(m @ 1..=12) => day
+                .filter(|&d| {
+                    let last = super::item::days_in_month(year as i32, m as u8);
+                    d < 1 || d > i64::from(last)
+                })
+                .map(|d| {
+                    let month = super::item::month_name(year as i32, m as u8);
+                    (2, DatePart::Day, format!("{month} has no day {d}"))
+                }),
+            _ => None,
+        }
+    };
+    if let Some((index, _, why)) = problem {
+        let at = &parts[index];
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::ImpossibleDate,
+                Location::new(path, at.pos.line, at.pos.column),
+                format!("impossible date in `issued`: {why}; the record keeps it as written"),
+            )
+            .width(at.as_text().map_or(1, |t| t.chars().count()))
+            .hint("correct the date (`date-parts: [[year, month, day]]`) in the reference manager and export the record again, or fix it in this file"),
+        );
+    }
 }
 
 /// The longest field name kept: CSL's own are under 30 characters.
@@ -250,6 +339,44 @@ mod tests {
             (d[0].code, d[0].location.line, d[0].location.column),
             (Code::InvalidValue, 5, 11)
         );
+    }
+
+    #[test]
+    fn impossible_issued_dates_are_warnings_at_the_part() {
+        let text = "- {id: a, title: Tea, issued: {date-parts: [[2019, 2, 30]]}}\n- {id: b, title: Cups, issued: {date-parts: [[99999]]}}\n- {id: c, title: Pots, issued: {date-parts: [[2019, 17]]}}\n- {id: d, title: Urns, issued: {date-parts: [[\"2020\", \"2\", \"29\"]]}}\n- {id: e, title: Jugs, issued: {date-parts: [[2019, 13]]}}\n";
+        let mut d = Diagnostics::new();
+        let r = read_csl_yaml(text, "citations/d.yaml", &mut d);
+        let d = d.sorted();
+        let at: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                (Code::ImpossibleDate, 1, 55),
+                (Code::ImpossibleDate, 2, 47),
+                (Code::ImpossibleDate, 3, 53)
+            ],
+            "{d:?}"
+        );
+        assert!(
+            d[0].message.contains("February 2019 has no day 30"),
+            "{}",
+            d[0].message
+        );
+        // The record keeps its date as written.
+        assert_eq!(r[0].csl["issued"]["date-parts"][0][2], 30);
+    }
+
+    #[test]
+    fn csl_json_with_a_byte_order_mark() {
+        let text = "\u{feff}[{\"id\": \"tea\", \"title\": \"Tea\"}]";
+        let mut d = Diagnostics::new();
+        let r = read_csl_json(text, "citations/t.json", &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!(r[0].id, "tea");
+        assert_eq!((r[0].pos.line, r[0].pos.column), (1, 2));
     }
 
     #[test]

@@ -185,20 +185,180 @@ pub fn month(text: &str) -> Option<u8> {
 }
 
 /// Dates as exports write them: `1997`, `1997 Aug`, `1997 Aug 15`, `1997/08/01/`,
-/// `1997-08-15`, `2008 Jul-Aug` (the first month is kept). None without a plausible year.
+/// `1997-08-15`, `2008 Jul-Aug` (the first month is kept). None without a plausible year;
+/// the possible part of an impossible date (see [`read_date`]).
 pub fn parse_date(text: &str) -> Option<Date> {
+    read_date(text).date
+}
+
+/// The part of a date that cannot be right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
+}
+
+/// A date as read, and what is impossible about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateReading {
+    /// The date as far as it is possible: the year without an impossible month, the year
+    /// and month without an impossible day; None when the year itself is impossible or the
+    /// text is no date at all ("n.d.", "Spring").
+    pub date: Option<Date>,
+    /// The impossible part and why, in words ("month 13 does not exist"); None when the date
+    /// is possible or the text is no date.
+    pub problem: Option<(DatePart, String)>,
+}
+
+/// The years a source can have been published in. No clock is read (evident's library never
+/// reads one): a year of four digits is possible, 0 or 99999 is a typing error.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
+/// Reads a date as [`parse_date`] does, and says which part is impossible: a year outside
+/// [`YEARS`] (written in digits), a month number outside 1 to 12, a day that the month does
+/// not have (day 32, February 30, February 29 outside a leap year).
+pub fn read_date(text: &str) -> DateReading {
+    let nothing = DateReading {
+        date: None,
+        problem: None,
+    };
     let mut parts = text.split(['/', '-', ' ', ',']).filter(|p| !p.is_empty());
-    let year_text = parts.next()?;
-    let year: i32 = year_text.get(..4)?.parse().ok()?;
-    if year_text.len() != 4 || !(1000..=9999).contains(&year) {
-        return None;
+    let Some(year_text) = parts.next() else {
+        return nothing;
+    };
+    // `0000` is what some exporters (Scopus) write for an unknown year: no date, not a wrong one.
+    if !year_text.bytes().all(|b| b.is_ascii_digit()) || year_text == "0000" {
+        return nothing;
     }
-    let month = parts.next().and_then(month);
-    let day = month
-        .and_then(|_| parts.next())
-        .and_then(|d| d.parse::<u8>().ok())
-        .filter(|d| (1..=31).contains(d));
-    Some(Date { year, month, day })
+    let year = year_text.parse::<i32>().ok().filter(|y| YEARS.contains(y));
+    let Some(year) = year.filter(|_| year_text.len() == 4) else {
+        return DateReading {
+            date: None,
+            problem: Some((
+                DatePart::Year,
+                format!(
+                    "the year {year_text} is not a possible publication year (four digits, {}–{})",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            )),
+        };
+    };
+    let mut date = Date {
+        year,
+        month: None,
+        day: None,
+    };
+    let Some(month_text) = parts.next() else {
+        return DateReading {
+            date: Some(date),
+            problem: None,
+        };
+    };
+    let numeric = |t: &str| !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit());
+    date.month = month(month_text);
+    if date.month.is_none() && numeric(month_text) {
+        return DateReading {
+            date: Some(date),
+            problem: Some((
+                DatePart::Month,
+                format!(
+                    "month {} does not exist",
+                    month_text
+                        .trim_start_matches('0')
+                        .parse::<u32>()
+                        .unwrap_or(0)
+                ),
+            )),
+        };
+    }
+    let (Some(month), Some(day_text)) = (date.month, parts.next()) else {
+        return DateReading {
+            date: Some(date),
+            problem: None,
+        };
+    };
+    if !numeric(day_text) {
+        return DateReading {
+            date: Some(date),
+            problem: None,
+        };
+    }
+    let day: u32 = day_text.parse().unwrap_or(u32::MAX);
+    let last = days_in_month(year, month);
+    if day == 0 || day > u32::from(last) {
+        return DateReading {
+            date: Some(date),
+            problem: Some((
+                DatePart::Day,
+                format!("{} has no day {day}", month_name(year, month)),
+            )),
+        };
+    }
+    date.day = u8::try_from(day).ok();
+    DateReading {
+        date: Some(date),
+        problem: None,
+    }
+}
+
+/// The warning for an impossible date read from `field` at `location`; `kept` says what of
+/// the date the record keeps.
+pub fn impossible_date_warning(
+    location: crate::diag::Location,
+    field: &str,
+    (part, why): &(DatePart, String),
+    width: usize,
+) -> crate::diag::Diagnostic {
+    let kept = match part {
+        DatePart::Year => "the record has no date",
+        DatePart::Month => "only the year is kept",
+        DatePart::Day => "the year and month are kept",
+    };
+    crate::diag::Diagnostic::warning(
+        crate::diag::Code::ImpossibleDate,
+        location,
+        format!("impossible date in `{field}`: {why}; {kept}"),
+    )
+    .width(width)
+    .hint("correct the date in the reference manager and export the record again, or fix it in this file")
+}
+
+/// How many days a month of a year has (Gregorian calendar).
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// "February 2023" for a message; "February" alone outside February (only February's length
+/// depends on the year).
+pub fn month_name(year: i32, month: u8) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let name = NAMES[usize::from(month.clamp(1, 12)) - 1];
+    if month == 2 {
+        format!("{name} {year}")
+    } else {
+        name.to_string()
+    }
 }
 
 /// The year alone, from a date written around other words (ERIC's `DP  - Article 10 2019`):
@@ -207,7 +367,7 @@ pub fn year_among_words(text: &str) -> Option<Date> {
     text.split(|c: char| !c.is_ascii_digit())
         .filter(|w| w.len() == 4)
         .filter_map(|w| w.parse::<i32>().ok())
-        .find(|y| (1000..=9999).contains(y))
+        .find(|y| YEARS.contains(y))
         .map(|year| Date {
             year,
             month: None,
@@ -442,6 +602,51 @@ mod tests {
         assert_eq!(parse_date("19800"), None);
         assert_eq!(parse_date("n.d."), None);
         assert_eq!(parse_date("ééé"), None);
+    }
+
+    #[test]
+    fn impossible_dates_say_which_part() {
+        let problem = |text: &str| read_date(text).problem;
+        assert_eq!(problem("2019/02/28"), None);
+        assert_eq!(problem("2020 Feb 29"), None);
+        assert_eq!(problem("n.d."), None);
+        assert_eq!(problem("2019 Spring"), None);
+        assert_eq!(
+            problem("2019/13/01"),
+            Some((DatePart::Month, "month 13 does not exist".into()))
+        );
+        assert_eq!(
+            problem("2019-02-30"),
+            Some((DatePart::Day, "February 2019 has no day 30".into()))
+        );
+        assert_eq!(
+            problem("2019 Aug 32"),
+            Some((DatePart::Day, "August has no day 32".into()))
+        );
+        assert_eq!(problem("1900-02-29").map(|p| p.0), Some(DatePart::Day));
+        assert_eq!(problem("2000-02-29"), None);
+        assert_eq!(read_date("0000"), read_date("n.d."));
+        for year in ["0", "99999", "0999", "19800"] {
+            assert_eq!(problem(year).map(|p| p.0), Some(DatePart::Year), "{year}");
+            assert_eq!(read_date(year).date, None);
+        }
+        // The possible part is kept.
+        assert_eq!(
+            read_date("2019/13/01").date,
+            Some(Date {
+                year: 2019,
+                month: None,
+                day: None
+            })
+        );
+        assert_eq!(
+            read_date("2019-02-30").date,
+            Some(Date {
+                year: 2019,
+                month: Some(2),
+                day: None
+            })
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ pub fn read_nbib(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<S
     }
     // A record without a PMID (ERIC's exports, which write MEDLINE without them) is read
     // all the same, under the fallback id of records whose export gives none.
-    records.iter().map(|r| to_record(r, path)).collect()
+    records
+        .iter()
+        .map(|r| to_record(r, path, diagnostics))
+        .collect()
 }
 
 fn count(n: usize) -> u32 {
@@ -108,7 +111,20 @@ fn csl_type(
     "article-journal"
 }
 
-fn to_record(record: &Record, path: &str) -> SourceRecord {
+fn to_record(record: &Record, path: &str, diagnostics: &mut Diagnostics) -> SourceRecord {
+    if let Some(dp) = record
+        .fields
+        .iter()
+        .find(|f| f.tag == "DP" && !f.value.trim().is_empty())
+        && let Some(problem) = item::read_date(&dp.value).problem
+    {
+        diagnostics.push(item::impossible_date_warning(
+            Location::new(path, count(dp.line), count(dp.column)),
+            "DP",
+            &problem,
+            dp.value.chars().count(),
+        ));
+    }
     let mut b = ItemBuilder::new();
     let get = |tag: &str| {
         record
@@ -278,6 +294,30 @@ mod tests {
         assert_eq!(c["issued"]["date-parts"][0], serde_json::json!([2008, 8]));
         assert_eq!((r[1].id.as_str(), r[1].pos.line), ("pmid7354969", 21));
         assert!(r[1].csl.get("author").is_none());
+    }
+
+    /// An impossible `DP` is warned at its value; the possible part is kept.
+    #[test]
+    fn impossible_dates_are_warnings_at_their_field() {
+        let mut d = Diagnostics::new();
+        let text = "PMID- 1\nTI  - Teapots.\nDP  - 2019 Feb 30\n\nPMID- 2\nTI  - Cups.\nDP  - 0\n";
+        let r = read_nbib(text, "citations/a.nbib", &mut d);
+        let d = d.sorted();
+        let at: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![(Code::ImpossibleDate, 3, 7), (Code::ImpossibleDate, 7, 7)],
+            "{d:?}"
+        );
+        assert!(d[0].message.contains("February 2019 has no day 30"));
+        assert_eq!(
+            r[0].csl["issued"]["date-parts"][0],
+            serde_json::json!([2019, 2])
+        );
+        assert!(r[1].csl.get("issued").is_none());
     }
 
     #[test]

@@ -45,7 +45,10 @@ pub fn read_ris(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<So
             .hint("export the references again as RIS, or move this file out of citations/ if it is not a RIS export"),
         });
     }
-    records.into_iter().map(|r| to_record(r, path)).collect()
+    records
+        .into_iter()
+        .map(|r| to_record(r, path, diagnostics))
+        .collect()
 }
 
 fn count(n: usize) -> u32 {
@@ -91,7 +94,21 @@ fn csl_type(ris: &str) -> &'static str {
     }
 }
 
-fn to_record(record: Record, path: &str) -> SourceRecord {
+fn to_record(record: Record, path: &str, diagnostics: &mut Diagnostics) -> SourceRecord {
+    for f in record
+        .fields
+        .iter()
+        .filter(|f| matches!(f.tag.as_str(), "PY" | "Y1" | "DA"))
+    {
+        if let Some(problem) = item::read_date(&f.value).problem {
+            diagnostics.push(item::impossible_date_warning(
+                Location::new(path, count(f.line), count(f.column)),
+                &f.tag,
+                &problem,
+                f.value.chars().count(),
+            ));
+        }
+    }
     let mut b = ItemBuilder::new();
     let get = |tags: &[&str]| -> Option<&str> {
         tags.iter().find_map(|tag| {
@@ -445,6 +462,36 @@ mod tests {
         assert_eq!(report["number"], "GSC/2019/4");
         assert_eq!(report["genre"], "Technical Report");
         assert_eq!(report["author"][0]["literal"], "Garden Sheds Council");
+    }
+
+    /// Impossible dates are warned at their line; the possible part is kept.
+    #[test]
+    fn impossible_dates_are_warnings_at_their_field() {
+        let (r, d) = read(
+            "TY  - JOUR\nTI  - Teacups\nPY  - 2019/13/01\nER  - \nTY  - JOUR\nTI  - Saucers\nDA  - 2019/02/30\nPY  - 99999\nER  - \n",
+        );
+        let at: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.location.line, d.location.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                (Code::ImpossibleDate, 3, 7),
+                (Code::ImpossibleDate, 7, 7),
+                (Code::ImpossibleDate, 8, 7)
+            ],
+            "{d:?}"
+        );
+        assert!(d[0].message.contains("month 13"), "{}", d[0].message);
+        assert_eq!(
+            r[0].csl["issued"]["date-parts"][0],
+            serde_json::json!([2019])
+        );
+        assert_eq!(
+            r[1].csl["issued"]["date-parts"][0],
+            serde_json::json!([2019, 2])
+        );
     }
 
     /// EndNote writes PubMed's publication types into M3.

@@ -19,6 +19,10 @@
 pub struct Field {
     pub tag: String,
     pub value: String,
+    /// The 1-based line the field starts on (its continuations follow).
+    pub line: usize,
+    /// The 1-based column (in characters) its value starts at on that line.
+    pub column: usize,
 }
 
 /// One record, with where its first line starts (1-based line, byte offset).
@@ -90,6 +94,8 @@ pub fn read<'a>(text: &'a str, shape: &Shape) -> (Vec<Record>, Vec<Stray<'a>>) {
             let field = Field {
                 tag: tag.to_string(),
                 value: value.to_string(),
+                line: number,
+                column: column_of(line, value),
             };
             let opened = |fields| Record {
                 line: number,
@@ -135,6 +141,14 @@ pub fn read<'a>(text: &'a str, shape: &Shape) -> (Vec<Record>, Vec<Stray<'a>>) {
     }
     records.extend(current);
     (records, strays)
+}
+
+/// The 1-based column at which `part`, a slice of `line`, starts; 1 when it is not one.
+fn column_of(line: &str, part: &str) -> usize {
+    let start = (part.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
+    line.get(..start)
+        .filter(|_| start <= line.len())
+        .map_or(1, |before| before.chars().count() + 1)
 }
 
 #[cfg(test)]
@@ -192,6 +206,8 @@ mod tests {
             strays,
             vec![Stray::FieldOutsideRecord { line: 6, tag: "AU" }]
         );
+        let title = &records[0].fields[1];
+        assert_eq!((title.line, title.column), (2, 6));
     }
 
     #[test]
