@@ -363,6 +363,8 @@ codes! {
     RawHtml = "raw-html": "Raw HTML in content; it is shown as text, never run.";
     ReadingLevel = "reading-level": "A plain-language audience's wording reads above the site's target grade.";
     WordingOverstatesCertainty = "wording-overstates-certainty": "A wording states low-certainty evidence as certain, or words a recommendation against its strength.";
+    ControlCharacter = "control-character": "A control character (BEL, ESC…) is in a file's text; it is left out of what is built.";
+    MissingGlyph = "missing-glyph": "No font evident can use has a character of a PDF handout; the PDF is written without it.";
 }
 
 impl fmt::Display for Code {

@@ -94,7 +94,13 @@ fn human(d: &Diagnostic, texts: &BTreeMap<String, String>, color: bool, out: &mu
         let text = text.trim_end_matches('\r');
         let shown: String = text
             .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
+            .map(|c| match c {
+                '\t' => ' ',
+                // A control character is shown as its picture (␇ for BEL): printed as it is, an
+                // ESC would drive the terminal.
+                c if crate::text::control::is_control(c) => crate::text::control::picture(c),
+                c => c,
+            })
             .collect();
         let col = (d.location.column.saturating_sub(1)) as usize;
         let available = shown.chars().count().saturating_sub(col).max(1);

@@ -4,6 +4,7 @@
 pub mod certainty;
 pub mod config;
 pub mod contact;
+pub mod fonts;
 pub mod face;
 pub mod fingerprint;
 pub mod idmap;
