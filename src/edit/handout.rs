@@ -115,9 +115,7 @@ fn render(
     match format {
         Format::Html => Ok(render_html(theme, handout)?.into_bytes()),
         #[cfg(feature = "pdf")]
-        Format::Pdf => {
-            crate::render::handout::render_pdf(theme, &kb.config.handout.fonts, handout)
-        }
+        Format::Pdf => crate::render::handout::render_pdf(theme, &kb.config.handout.fonts, handout),
         #[cfg(not(feature = "pdf"))]
         Format::Pdf => anyhow::bail!(
             "this evident was built without PDF support (the `pdf` cargo feature); write an \

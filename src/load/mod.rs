@@ -208,8 +208,7 @@ pub fn load_content_file(project: &Project, path: &Path, config: &Config) -> Opt
             if let Some(topic) = parse_topic(&readable, &rel, &default_slug, &mut diagnostics) {
                 parsed = Parsed::Topic(Box::new(topic));
             }
-        } else if let Some(claim) = parse_claim(&readable, &rel, &stem, config, &mut diagnostics)
-        {
+        } else if let Some(claim) = parse_claim(&readable, &rel, &stem, config, &mut diagnostics) {
             parsed = Parsed::Claim(Box::new(claim));
         }
     }

@@ -134,7 +134,10 @@ pub fn attach_fonts(
             )),
             Ok(bytes) if !looks_like_font(&bytes) => Some((
                 Code::InvalidValue,
-                format!("the font `{}` is not an OpenType or TrueType font", font.path),
+                format!(
+                    "the font `{}` is not an OpenType or TrueType font",
+                    font.path
+                ),
             )),
             Ok(bytes) => {
                 font.bytes = Some(Arc::from(bytes));
@@ -172,9 +175,17 @@ mod tests {
         let (config, found) =
             parse("handout:\n  fonts:\n    - fonts/TeaSans.otf\n    - fonts/Cups.ttc\n");
         assert!(found.is_empty(), "{found:?}");
-        let paths: Vec<_> = config.handout.fonts.iter().map(|f| f.path.as_str()).collect();
+        let paths: Vec<_> = config
+            .handout
+            .fonts
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
         assert_eq!(paths, ["fonts/TeaSans.otf", "fonts/Cups.ttc"]);
-        assert_eq!(config.handout.fonts[1].location.to_string(), "evident.yaml:4:7");
+        assert_eq!(
+            config.handout.fonts[1].location.to_string(),
+            "evident.yaml:4:7"
+        );
         assert_eq!(Config::default().handout, HandoutSettings::default());
     }
 
@@ -187,8 +198,14 @@ mod tests {
         assert_eq!(found.len(), 4, "{found:?}");
         assert!(found[0].contains("not a path inside the site"), "{found:?}");
         assert!(found[1].contains("not a path inside the site"), "{found:?}");
-        assert!(found[2].contains("not an OpenType or TrueType file"), "{found:?}");
-        assert!(found[3].starts_with("evident.yaml:3:3 unknown-field"), "{found:?}");
+        assert!(
+            found[2].contains("not an OpenType or TrueType file"),
+            "{found:?}"
+        );
+        assert!(
+            found[3].starts_with("evident.yaml:3:3 unknown-field"),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -197,7 +214,16 @@ mod tests {
         let run = |bytes: std::io::Result<Vec<u8>>| {
             let mut settings = config.handout.clone();
             let mut d = Diagnostics::default();
-            attach_fonts(&mut settings, |_| bytes.as_ref().map(Vec::clone).map_err(|e| std::io::Error::new(e.kind(), e.to_string())), &mut d);
+            attach_fonts(
+                &mut settings,
+                |_| {
+                    bytes
+                        .as_ref()
+                        .map(Vec::clone)
+                        .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))
+                },
+                &mut d,
+            );
             let found: Vec<String> = d
                 .sorted()
                 .iter()
@@ -212,7 +238,10 @@ mod tests {
             ["evident.yaml:2:11 invalid-value the font `fonts/a.otf` does not exist"]
         );
         let (kept, found) = run(Ok(b"GIF89a".to_vec()));
-        assert!(!kept && found[0].contains("is not an OpenType"), "{found:?}");
+        assert!(
+            !kept && found[0].contains("is not an OpenType"),
+            "{found:?}"
+        );
         let (kept, found) = run(Ok(b"OTTO rest".to_vec()));
         assert!(kept && found.is_empty(), "{found:?}");
     }

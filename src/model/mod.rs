@@ -4,9 +4,9 @@
 pub mod certainty;
 pub mod config;
 pub mod contact;
-pub mod fonts;
 pub mod face;
 pub mod fingerprint;
+pub mod fonts;
 pub mod idmap;
 
 use std::collections::BTreeMap;

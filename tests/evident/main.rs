@@ -20,6 +20,7 @@ mod original_page;
 mod plain;
 mod quotes;
 mod review;
+mod scripts;
 mod serve;
 mod site;
 mod theme_api;

@@ -283,7 +283,10 @@ mod tests {
         let chars: BTreeSet<char> = "Tea for two, café — “cups”".chars().collect();
         let (choice, missing) = fonts.choose(&chars, "en");
         assert!(missing.is_empty(), "{missing:?}");
-        assert!(Arc::ptr_eq(&choice, &fonts.base), "the embedded fonts alone");
+        assert!(
+            Arc::ptr_eq(&choice, &fonts.base),
+            "the embedded fonts alone"
+        );
         assert_eq!(choice.slots.len(), embedded().len());
     }
 }

@@ -53,7 +53,11 @@ pub fn render_pdf(
     site_fonts: &[crate::model::fonts::FontFile],
     handout: &Handout,
 ) -> anyhow::Result<Vec<u8>> {
-    pdf::compile(theme.typst_source(), &fonts::HandoutFonts::new(site_fonts), handout)
+    pdf::compile(
+        theme.typst_source(),
+        &fonts::HandoutFonts::new(site_fonts),
+        handout,
+    )
 }
 
 /// The `missing-glyph` warnings of a handout's PDF: each character no font has (built-in, the

@@ -113,7 +113,10 @@ pub fn compile(template: &str, fonts: &HandoutFonts, handout: &Handout) -> anyho
     let world = HandoutWorld {
         fonts,
         main: Source::new(file_id("/handout.typ"), template),
-        data: (file_id("/data.json"), Bytes::new(serde_json::to_vec(&data)?)),
+        data: (
+            file_id("/data.json"),
+            Bytes::new(serde_json::to_vec(&data)?),
+        ),
         qr: handout
             .qr_svg
             .clone()
