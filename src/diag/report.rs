@@ -98,8 +98,7 @@ fn human(d: &Diagnostic, texts: &BTreeMap<String, String>, color: bool, out: &mu
                 '\t' => ' ',
                 // A control character is shown as its picture (␇ for BEL): printed as it is, an
                 // ESC would drive the terminal.
-                c if crate::text::control::is_control(c) => crate::text::control::picture(c),
-                c => c,
+                c => control_picture(c).unwrap_or(c),
             })
             .collect();
         let col = (d.location.column.saturating_sub(1)) as usize;
@@ -176,6 +175,18 @@ fn workflow_command_property(text: &str) -> String {
     workflow_command_data(text)
         .replace(':', "%3A")
         .replace(',', "%2C")
+}
+
+/// The visible stand-in of a control character in a printed line: its Unicode control
+/// picture (␇ for BEL, ␡ for DEL), `�` for the C1 range, which has none; None for any other
+/// character (tab and line ends are not shown through here).
+fn control_picture(c: char) -> Option<char> {
+    match u32::from(c) {
+        code @ 0..=31 => char::from_u32(0x2400 + code),
+        0x7f => Some('\u{2421}'),
+        0x80..=0x9f => Some('\u{fffd}'),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

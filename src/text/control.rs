@@ -54,16 +54,6 @@ pub fn strip(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// The visible stand-in of a control character in a printed line: its Unicode control
-/// picture (␇ for BEL, ␡ for DEL), `�` for the C1 range, which has none.
-pub fn picture(c: char) -> char {
-    match u32::from(c) {
-        code @ 0..=31 => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
-        0x7f => '\u{2421}',
-        _ => '\u{fffd}',
-    }
-}
-
 /// A control character as a message names it: `U+0007 (BEL)`.
 pub fn describe(c: char) -> String {
     const C0: [&str; 32] = [
@@ -184,7 +174,5 @@ mod tests {
         assert_eq!(describe('\u{7}'), "U+0007 (BEL)");
         assert_eq!(describe('\u{1b}'), "U+001B (ESC)");
         assert_eq!(describe('\u{90}'), "U+0090");
-        assert_eq!(picture('\u{7}'), '␇');
-        assert_eq!(picture('\u{7f}'), '␡');
     }
 }
