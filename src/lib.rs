@@ -197,13 +197,26 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
     if kb.diagnostics.has_errors() {
         return Ok(Built::stopped(kb));
     }
+    let themes = Themes::load(&project.themes_dir(), &kb.config.theme)?;
+    if options.render_options().handouts.with_pdf() {
+        // Characters of the PDF handouts that no font has, found before anything is laid out
+        // and reported at the files that write them (whose texts are still held here).
+        let mut missing = render::handout::site_glyph_warnings(&kb, &themes.handout);
+        if options.strict {
+            missing.promote_warnings();
+        }
+        let stop = missing.has_errors();
+        kb.diagnostics.extend(missing);
+        if stop {
+            return Ok(Built::stopped(kb));
+        }
+    }
     keep_texts_shown(&mut kb);
     let folders = Folders::of(project, options)?;
     stage(Stage::Render);
     // Pages go to disk as they are rendered (a 10,000-claim site is 200 MB of HTML), but
     // nothing is put in place until the sink finishes: a failed render changes nothing.
     let sink = write::Sink::open(&folders.site, &project.root, &project.inputs())?;
-    let themes = Themes::load(&project.themes_dir(), &kb.config.theme)?;
     let counted = CountingPages::new(&sink);
     let rendered = render::site_with_index(&kb, &themes, &options.render_options(), &counted)?;
     let pages = counted.pages();

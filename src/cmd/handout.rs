@@ -48,6 +48,14 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> anyhow::Result<ExitCode> {
         None => Target::OutputFolder(ctx.project.default_output()),
     };
     let theme = HandoutTheme::load(&ctx.project.themes_dir(), &kb.config.theme)?;
+    // Characters of the PDF no font has: warned about at the files that write them.
+    if let Ok(made) = evident::render::handout::handout(&kb, slug, &options) {
+        let missing = evident::render::handout::glyph_warnings(&kb, &theme, &made);
+        if !missing.is_empty() {
+            let format = crate::cli::DiagnosticFormat::Human;
+            print_diagnostics(ctx, &missing.sorted(), format, &kb.texts);
+        }
+    }
     let written = match write_standalone(&kb, &theme, slug, &options, &target) {
         Ok(written) => written,
         Err(e) if e.is::<evident::render::handout::HandoutError>() => {

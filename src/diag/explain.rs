@@ -317,6 +317,16 @@ pub fn explain(code: Code) -> Explanation {
             "id: tea-survey-2020\nsuperseded_by: tea-survey-2020",
             "Name the id of the newer source that replaces this one, or remove `superseded_by:`.",
         ),
+        Code::ControlCharacter => (
+            "A control character (U+0000–U+001F but tab and line ends, U+007F, or U+0080–U+009F: BEL, ESC, form feed…) is in a claim, a page, a source file or evident.yaml, written as it is or as a YAML escape (\"\\a\"). It is invisible, means nothing on a web page or on paper, and a PDF cannot show it. evident reads the file as if it were a space (an escaped one is left out) and reports where it is; the file itself is not changed.",
+            "statement: Steep the tea␇ for three minutes.   # ␇ stands for an invisible BEL pasted from a terminal",
+            "Delete the character at the line and column named. It usually comes with text pasted from a PDF, a terminal or an old export; an editor that shows invisible characters finds it.",
+        ),
+        Code::MissingGlyph => (
+            "A PDF handout has a character that none of the fonts evident can use has a glyph for: the fonts built into evident, the site's own (`handout.fonts:` in evident.yaml) and the machine's (fontconfig's folders). The PDF is written without the character; the warning names the character and the first place it is written in a file the handout is made from. Reported by `build` and `handout`, which make PDFs, on the machine they run on.",
+            "title: Tea for two 🫖   # on a machine without an emoji font",
+            "Name a font file of the site that has the character under `handout.fonts:` in evident.yaml (it then travels with the site), or install one on the machine that builds (Debian: fonts-noto-core, fonts-noto-cjk, fonts-noto-color-emoji), or write the text without it.",
+        ),
     };
     Explanation {
         meaning,

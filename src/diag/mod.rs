@@ -367,6 +367,8 @@ codes! {
     SymlinkSkipped = "symlink-skipped": "A symbolic link in content/, citations/ or reviewed/ is not followed, so what it points to is not read.";
     SupersededByItself = "superseded-by-itself": "A source's `superseded_by` names the source itself.";
     ImpossibleDate = "impossible-date": "A source's publication date cannot be right (month 13, February 30, year 0 or 99999).";
+    ControlCharacter = "control-character": "A control character (BEL, ESC…) is in a file's text; it is left out of what is built.";
+    MissingGlyph = "missing-glyph": "No font evident can use has a character of a PDF handout; the PDF is written without it.";
 }
 
 impl fmt::Display for Code {

@@ -97,9 +97,14 @@ const CONTEXT_BEFORE: usize = 80;
 /// caret on (at least 1, so a caret is always drawn). Costs the characters up to the window's end, not the
 /// line's length.
 fn excerpt(line: &str, column: usize) -> (String, usize, usize) {
+    // A control character is shown as its picture (␇ for BEL): printed as it is, an ESC
+    // would drive the terminal.
     let tabs_as_spaces = |text: &str| -> String {
         text.chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
+            .map(|c| match c {
+                '\t' => ' ',
+                c => control_picture(c).unwrap_or(c),
+            })
             .collect()
     };
     if line.chars().nth(MAX_SHOWN_CHARS).is_none() {
@@ -236,6 +241,18 @@ fn workflow_command_property(text: &str) -> String {
     workflow_command_data(text)
         .replace(':', "%3A")
         .replace(',', "%2C")
+}
+
+/// The visible stand-in of a control character in a printed line: its Unicode control
+/// picture (␇ for BEL, ␡ for DEL), `�` for the C1 range, which has none; None for any other
+/// character (tab and line ends are not shown through here).
+fn control_picture(c: char) -> Option<char> {
+    match u32::from(c) {
+        code @ 0..=31 => char::from_u32(0x2400 + code),
+        0x7f => Some('\u{2421}'),
+        0x80..=0x9f => Some('\u{fffd}'),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ pub fn write_standalone(
                     path.display()
                 )
             })?;
-            let bytes = render(theme, &handout, format)?;
+            let bytes = render(kb, theme, &handout, format)?;
             Ok(vec![put(path, &bytes)?])
         }
         Target::OutputFolder(out) => {
@@ -95,7 +95,7 @@ pub fn write_standalone(
             }
             let mut written = Vec::new();
             for format in formats {
-                let bytes = render(theme, &handout, format)?;
+                let bytes = render(kb, theme, &handout, format)?;
                 let path = dir.join(format!("{stem}.{}", format.extension()));
                 written.push(put(&path, &bytes)?);
             }
@@ -104,11 +104,18 @@ pub fn write_standalone(
     }
 }
 
-fn render(theme: &HandoutTheme, handout: &Handout, format: Format) -> anyhow::Result<Vec<u8>> {
+fn render(
+    kb: &KnowledgeBase,
+    theme: &HandoutTheme,
+    handout: &Handout,
+    format: Format,
+) -> anyhow::Result<Vec<u8>> {
+    #[cfg(not(feature = "pdf"))]
+    let _ = kb;
     match format {
         Format::Html => Ok(render_html(theme, handout)?.into_bytes()),
         #[cfg(feature = "pdf")]
-        Format::Pdf => crate::render::handout::render_pdf(theme, handout),
+        Format::Pdf => crate::render::handout::render_pdf(theme, &kb.config.handout.fonts, handout),
         #[cfg(not(feature = "pdf"))]
         Format::Pdf => anyhow::bail!(
             "this evident was built without PDF support (the `pdf` cargo feature); write an \

@@ -36,7 +36,7 @@ pub fn parse_claim(
     config: &Config,
     diagnostics: &mut Diagnostics,
 ) -> Option<Claim> {
-    let node = match yaml::parse(text) {
+    let mut node = match yaml::parse(text) {
         Ok(node) => node,
         Err(e) => {
             diagnostics.push(
@@ -47,6 +47,7 @@ pub fn parse_claim(
             return None;
         }
     };
+    crate::text::control::take_escaped(&mut node, path, 0, diagnostics);
     let mut fields = Fields::of(&node, path, 0, "a claim file", diagnostics)?;
     let statement =
         fields.required_text("statement", "the claim in one or two sentences", node.pos);

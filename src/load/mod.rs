@@ -90,10 +90,17 @@ pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile
             MAX_CONTENT_BYTES,
             &mut corpus.diagnostics,
         ) {
-            corpus.config = Config::parse(&text, &rel, &mut corpus.diagnostics);
+            let readable = crate::text::control::blanked(&text);
+            corpus.config = Config::parse(&readable, &rel, &mut corpus.diagnostics);
             corpus.texts.insert(rel, text);
         }
     }
+    // The handouts' fonts are files of the site, read once here like the logo.
+    crate::model::fonts::attach_fonts(
+        &mut corpus.config.handout,
+        |rel| read_site_file(&project.root, rel, crate::model::fonts::MAX_FONT_BYTES),
+        &mut corpus.diagnostics,
+    );
     // The handouts' logo is a file of the site, read once here like a `.csl` style.
     crate::model::contact::attach_logo(
         &mut corpus.config.contact,
@@ -228,6 +235,7 @@ pub fn load_content_file(project: &Project, path: &Path, config: &Config) -> Opt
         });
     };
     let mut parsed = Parsed::Nothing;
+    let readable = crate::text::control::blanked(&text);
     if is_blank(&text) {
         diagnostics.push(
             Diagnostic::error(Code::EmptyFile, Location::file(&rel), "file is empty")
@@ -251,10 +259,10 @@ pub fn load_content_file(project: &Project, path: &Path, config: &Config) -> Opt
             } else {
                 stem
             };
-            if let Some(topic) = parse_topic(&text, &rel, &default_slug, &mut diagnostics) {
+            if let Some(topic) = parse_topic(&readable, &rel, &default_slug, &mut diagnostics) {
                 parsed = Parsed::Topic(Box::new(topic));
             }
-        } else if let Some(claim) = parse_claim(&text, &rel, &stem, config, &mut diagnostics) {
+        } else if let Some(claim) = parse_claim(&readable, &rel, &stem, config, &mut diagnostics) {
             parsed = Parsed::Claim(Box::new(claim));
         }
     }
@@ -312,7 +320,8 @@ pub fn load_citation_file(project: &Project, path: &Path) -> LoadedFile {
             .hint("export records into it or delete it"),
         );
     } else {
-        let records = citations::read_file(&extension, &text, &file.rel, &mut diagnostics)
+        let readable = crate::text::control::blanked(&text);
+        let records = citations::read_file(&extension, &readable, &file.rel, &mut diagnostics)
             .unwrap_or_default();
         file.parsed = Parsed::Sources(records);
     }
@@ -378,6 +387,19 @@ fn is_blank(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').trim().is_empty()
 }
 
+/// Reads the file `rel` of the site at `root` (a font named in evident.yaml), refusing one that
+/// lies outside the site (through a link) or is larger than `limit` bytes.
+fn read_site_file(root: &Path, rel: &str, limit: u64) -> std::io::Result<Vec<u8>> {
+    let path = root.join(rel).canonicalize()?;
+    if !path.starts_with(root.canonicalize()?) {
+        return Err(std::io::Error::other("it lies outside the site's folder"));
+    }
+    if std::fs::metadata(&path)?.len() > limit {
+        return Err(std::io::ErrorKind::FileTooLarge.into());
+    }
+    std::fs::read(path)
+}
+
 /// Reads a file as UTF-8 text, reporting size, encoding and I/O problems as diagnostics.
 pub fn read_text(
     path: &Path,
@@ -438,7 +460,10 @@ pub fn read_text(
         return None;
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Some(text),
+        Ok(text) => {
+            crate::text::control::report_written(&text, rel, diagnostics);
+            Some(text)
+        }
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();

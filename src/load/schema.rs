@@ -316,6 +316,9 @@ pub struct ConfigFile {
     /// The clinic or publisher a handout names: its name, phone number, web address and logo
     /// (a PNG, SVG or JPEG file of the site).
     contact: Option<ContactConfig>,
+    /// Settings of the PDF handouts: `fonts`, font files of the site for the characters the
+    /// built-in fonts lack.
+    handout: Option<HandoutConfig>,
     /// What each certainty level means to a plain-language reader, by level of the evidence
     /// scale (high, moderate, low, very-low, not-applicable; or 1-5): overrides the default
     /// phrases ("based on limited research; we are not sure").
@@ -351,6 +354,14 @@ struct ContactConfig {
     url: Option<String>,
     /// The path of a PNG, SVG or JPEG file inside the site, e.g. static/logo.svg.
     logo: Option<String>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct HandoutConfig {
+    /// Font files of the site (.otf, .ttf, .otc, .ttc; paths from the site's folder), tried in
+    /// order for characters the fonts built into evident lack, before the machine's fonts.
+    fonts: Option<Vec<String>>,
 }
 
 #[derive(JsonSchema)]
@@ -724,6 +735,7 @@ mod tests {
         let config = "grading: {evidence: grade, recommendations: grade}\naudiences: [{id: a, label: A, plain_language: true}]\n\
             plain_language: {max_grade: 7}\n\
             contact: {name: N, phone: '1', url: 'https://example.org/', logo: l.svg}\n\
+            handout: {fonts: [fonts/a.otf]}\n\
             reviewers: [{id: r, name: R, credentials: MD, role: x}]\n\
             review: {max_age_days: 1, approvals_required: {default: 1, topic: 2}, roles: {x: [submit]}, require_quotes: true, forbid_self_approval: true, publish: approved-only, dashboard: public, notes: public}\n";
         let mut d = Diagnostics::new();
@@ -732,6 +744,7 @@ mod tests {
         let schema = by_name("evident.schema.json");
         for (definition, keys) in [
             ("ContactConfig", "logo name phone url"),
+            ("HandoutConfig", "fonts"),
             ("GradingConfig", "evidence recommendations"),
             ("AudienceConfig", "id label plain_language"),
             ("PlainLanguageConfig", "max_grade"),

@@ -82,6 +82,8 @@ pub fn parse_topic(
             }
         }
     };
+    let mut node = node;
+    crate::text::control::take_escaped(&mut node, path, offset, diagnostics);
     let mut fields = Fields::of(&node, path, offset, "front matter", diagnostics)?;
     let title = fields.required_text("title", "the page title", node.pos);
     let page_kind = match fields.choice("kind", &["topic", "page"]) {

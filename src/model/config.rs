@@ -39,6 +39,8 @@ pub struct Config {
     pub certainty_words: crate::model::certainty::CertaintyWords,
     /// `contact`: the clinic or publisher a handout names (name, phone, web address, logo).
     pub contact: Option<crate::model::contact::Contact>,
+    /// `handout`: settings of the PDF handouts (`fonts`: font files of the site).
+    pub handout: crate::model::fonts::HandoutSettings,
     /// `audiences`: the audiences claims may be reworded for, in the order declared (the
     /// order of the wordings on a page); empty by default.
     pub audiences: Vec<Audience>,
@@ -391,6 +393,7 @@ impl Default for Config {
             },
             certainty_words: Default::default(),
             contact: None,
+            handout: Default::default(),
             audiences: Vec::new(),
             plain_language: PlainLanguage::default(),
             reviewers: Vec::new(),
@@ -423,6 +426,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "grading",
     "certainty_words",
     "contact",
+    "handout",
     "audiences",
     "plain_language",
     "reviewers",
@@ -445,7 +449,7 @@ impl Config {
         {
             return config;
         }
-        let node = match yaml::parse(text) {
+        let mut node = match yaml::parse(text) {
             Ok(node) => node,
             Err(e) => {
                 diagnostics.push(
@@ -460,6 +464,7 @@ impl Config {
                 return config;
             }
         };
+        crate::text::control::take_escaped(&mut node, path, 0, diagnostics);
         let Some(mut fields) = Fields::of(&node, path, 0, "evident.yaml", diagnostics) else {
             return config;
         };
@@ -503,6 +508,9 @@ impl Config {
         }
         if let Some(node) = fields.node(crate::model::contact::KEY) {
             config.contact = crate::model::contact::read(node, &mut fields);
+        }
+        if let Some(node) = fields.node(crate::model::fonts::KEY) {
+            config.handout = crate::model::fonts::read(node, &mut fields);
         }
         if let Some(items) = fields.list("audiences") {
             config.audiences = plain::read_audiences(items, &mut fields);

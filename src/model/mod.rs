@@ -6,6 +6,7 @@ pub mod config;
 pub mod contact;
 pub mod face;
 pub mod fingerprint;
+pub mod fonts;
 pub mod idmap;
 
 use std::collections::BTreeMap;

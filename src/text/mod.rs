@@ -3,6 +3,7 @@
 //! reading level and the words that hedge or overstate a sentence, word diffs and escaping.
 
 pub mod certainty;
+pub mod control;
 pub mod diff;
 pub mod escape;
 pub mod fields;

@@ -23,6 +23,7 @@ mod plain;
 mod quotes;
 mod readers;
 mod review;
+mod scripts;
 mod serve;
 mod site;
 mod theme_api;

@@ -47,6 +47,11 @@ fn awkward_values_round_trip() {
         "retracted": {"date": "2020-01-02", "notice": "Fraud: see notice"}}]"##;
     let mut d = Diagnostics::new();
     let record = crate::load::citations::read_csl_json(json, "x.json", &mut d).remove(0);
+    // Control characters are reported and left out of the record (NEL among them).
+    let found: Vec<_> = d.clone().sorted().iter().map(|d| d.code).collect();
+    assert_eq!(found, [Code::ControlCharacter], "{:?}", d.sorted());
+    assert_eq!(record.csl["keyword"], "'quoted'  \\ \"");
+    let mut d = Diagnostics::new();
     let yaml = to_csl_yaml(&record, "x.json");
     let back = crate::load::citations::read_csl_yaml(&yaml, "y.yaml", &mut d).remove(0);
     assert!(d.is_empty(), "{yaml}\n{:?}", d.sorted());

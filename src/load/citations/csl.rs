@@ -19,7 +19,10 @@ pub const EVIDENCE_FIELDS: &[&str] = &[
 /// Reads a CSL-YAML file.
 pub fn read_csl_yaml(text: &str, path: &str, diagnostics: &mut Diagnostics) -> Vec<SourceRecord> {
     match yaml::parse(text) {
-        Ok(node) => read_items(&node, path, diagnostics),
+        Ok(mut node) => {
+            crate::text::control::take_escaped(&mut node, path, 0, diagnostics);
+            read_items(&node, path, diagnostics)
+        }
         Err(e) => {
             diagnostics.push(
                 Diagnostic::error(
@@ -53,7 +56,10 @@ pub fn read_csl_json(text: &str, path: &str, diagnostics: &mut Diagnostics) -> V
         return Vec::new();
     }
     match yaml::parse(text) {
-        Ok(node) => read_items(&node, path, diagnostics),
+        Ok(mut node) => {
+            crate::text::control::take_escaped(&mut node, path, 0, diagnostics);
+            read_items(&node, path, diagnostics)
+        }
         Err(e) => {
             // JSON readers take a key written twice and keep its last value; so does evident,
             // and says where.

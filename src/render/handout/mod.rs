@@ -11,6 +11,10 @@
 mod clinic;
 mod data;
 #[cfg(feature = "pdf")]
+mod fonts;
+#[cfg(feature = "pdf")]
+mod glyphs;
+#[cfg(feature = "pdf")]
 mod pdf;
 mod qr;
 mod runs;
@@ -24,7 +28,7 @@ pub use data::{
     HandoutSection, Paper, handout,
 };
 pub use runs::Span;
-pub use site::{Written, put_site_handouts, site_html, site_html_path};
+pub use site::{Written, put_site_handouts, site_glyph_warnings, site_html, site_html_path};
 pub use theme::HandoutTheme;
 
 /// Whether this binary can write PDF handouts (the `pdf` cargo feature).
@@ -40,8 +44,39 @@ pub fn render_html(theme: &HandoutTheme, handout: &Handout) -> anyhow::Result<St
     theme.render_html(handout)
 }
 
-/// The PDF of a handout: deterministic bytes for the same handout and template.
+/// The PDF of a handout: deterministic bytes for the same handout, template and site fonts
+/// (`handout.fonts`), unless it needs the machine's fonts (see [`fonts`]). Characters no font
+/// has are left out ([`glyph_warnings`] says which).
 #[cfg(feature = "pdf")]
-pub fn render_pdf(theme: &HandoutTheme, handout: &Handout) -> anyhow::Result<Vec<u8>> {
-    pdf::compile(theme.typst_source(), handout)
+pub fn render_pdf(
+    theme: &HandoutTheme,
+    site_fonts: &[crate::model::fonts::FontFile],
+    handout: &Handout,
+) -> anyhow::Result<Vec<u8>> {
+    pdf::compile(
+        theme.typst_source(),
+        &fonts::HandoutFonts::new(site_fonts),
+        handout,
+    )
+}
+
+/// The `missing-glyph` warnings of a handout's PDF: each character no font has (built-in, the
+/// site's, the machine's), at the first place the handout's files write it. The knowledge base
+/// must still hold the files' texts (as `check` returns it). None without the `pdf` feature.
+pub fn glyph_warnings(
+    kb: &crate::resolve::KnowledgeBase,
+    theme: &HandoutTheme,
+    handout: &Handout,
+) -> crate::diag::Diagnostics {
+    #[cfg(feature = "pdf")]
+    {
+        let fonts = fonts::HandoutFonts::new(&kb.config.handout.fonts);
+        let missing = glyphs::missing_in(handout, theme, &fonts);
+        glyphs::warnings(kb, handout, theme, &missing)
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        let _ = (kb, theme, handout);
+        crate::diag::Diagnostics::new()
+    }
 }

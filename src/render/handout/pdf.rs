@@ -3,12 +3,14 @@
 //! `qr.svg` and the site's logo as `logo.<ext>` (`contact.logo` of the data). The template reads the data with `json("data.json")`: content is never spliced
 //! into Typst code, so no wording can break out into markup or code.
 //!
-//! The PDF is PDF/UA-1 (tagged, titled, with a language) and deterministic: fonts come from
-//! `typst-assets` (never the machine's), the creation date and document id come from the
-//! handout, and the world has no clock (`datetime.today()` fails in a template).
+//! The PDF is PDF/UA-1 (tagged, titled, with a language) and deterministic: the fonts are
+//! chosen before Typst runs ([`super::fonts`]: the machine's only for characters the embedded
+//! and site fonts lack), characters no font has are left out ([`super::glyphs`]), the creation
+//! date and document id come from the handout, and the world has no clock
+//! (`datetime.today()` fails in a template).
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
@@ -20,29 +22,17 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::data::Handout;
+use super::fonts::{FontChoice, HandoutFonts};
+use super::glyphs;
 
-/// Fonts and the standard library are the same for every handout: built once per process.
-struct Shared {
-    library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
-}
-
-fn shared() -> &'static Shared {
-    static SHARED: OnceLock<Shared> = OnceLock::new();
-    SHARED.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts()
-            .flat_map(|data| Font::iter(Bytes::new(data)))
-            .collect();
-        Shared {
-            library: LazyHash::new(Library::default()),
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
-        }
-    })
+/// The standard library is the same for every handout: built once per process.
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
 }
 
 struct HandoutWorld {
+    fonts: Arc<FontChoice>,
     main: Source,
     data: (FileId, Bytes),
     qr: Option<(FileId, Bytes)>,
@@ -58,11 +48,11 @@ fn file_id(path: &str) -> FileId {
 
 impl World for HandoutWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &shared().library
+        library()
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &shared().book
+        &self.fonts.book
     }
 
     fn main(&self) -> FileId {
@@ -94,7 +84,7 @@ impl World for HandoutWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        shared().fonts.get(index).cloned()
+        self.fonts.font(index)
     }
 
     /// No clock: a handout's bytes must not depend on the day it is made.
@@ -109,12 +99,24 @@ impl HandoutWorld {
     }
 }
 
-/// Compiles the handout with the theme's Typst template to PDF bytes.
-pub fn compile(template: &str, handout: &Handout) -> anyhow::Result<Vec<u8>> {
-    let data = serde_json::to_vec(handout)?;
+/// Compiles the handout with the theme's Typst template to PDF bytes, with the fonts `fonts`
+/// chooses for its characters; characters no font has are left out (the caller warns).
+pub fn compile(template: &str, fonts: &HandoutFonts, handout: &Handout) -> anyhow::Result<Vec<u8>> {
+    let mut data = serde_json::to_value(handout)?;
+    let (fonts, missing) = fonts.choose(&glyphs::printed_chars(&data, template), &handout.lang);
+    glyphs::strip_data(&mut data, &missing);
+    let template = if missing.is_empty() {
+        template.to_string()
+    } else {
+        glyphs::strip_template(template, &missing)
+    };
     let world = HandoutWorld {
-        main: Source::new(file_id("/handout.typ"), template.to_string()),
-        data: (file_id("/data.json"), Bytes::new(data)),
+        fonts,
+        main: Source::new(file_id("/handout.typ"), template),
+        data: (
+            file_id("/data.json"),
+            Bytes::new(serde_json::to_vec(&data)?),
+        ),
         qr: handout
             .qr_svg
             .clone()

@@ -43,6 +43,10 @@ pub fn put_site_handouts(
         .stack_size(TYPST_STACK)
         .thread_name(|i| format!("evident-handout-{i}"))
         .build()?;
+    #[cfg(feature = "pdf")]
+    let fonts = formats
+        .with_pdf()
+        .then(|| super::fonts::HandoutFonts::new(&kb.config.handout.fonts));
     let made = pool.install(|| {
         topics
             .par_iter()
@@ -53,8 +57,8 @@ pub fn put_site_handouts(
                     render_html(theme, &handout)?.into_bytes(),
                 )?;
                 #[cfg(feature = "pdf")]
-                if formats.with_pdf() {
-                    let pdf = super::render_pdf(theme, &handout)?;
+                if let Some(fonts) = &fonts {
+                    let pdf = super::pdf::compile(theme.typst_source(), fonts, &handout)?;
                     sink.put(output_path(slug, "pdf"), pdf)?;
                     return Ok(true);
                 }
@@ -72,6 +76,33 @@ pub fn put_site_handouts(
         }
     }
     Ok(written)
+}
+
+/// The `missing-glyph` warnings of the PDF handouts [`put_site_handouts`] writes (see
+/// [`super::glyph_warnings`]); the knowledge base must still hold the files' texts. Empty
+/// without the `pdf` feature.
+pub fn site_glyph_warnings(kb: &KnowledgeBase, theme: &HandoutTheme) -> crate::diag::Diagnostics {
+    let mut found = crate::diag::Diagnostics::new();
+    #[cfg(feature = "pdf")]
+    {
+        let fonts = super::fonts::HandoutFonts::new(&kb.config.handout.fonts);
+        let options = site_options(kb);
+        let each: Vec<crate::diag::Diagnostics> = kb
+            .topic_pages()
+            .filter(|t| t.published)
+            .collect::<Vec<_>>()
+            .par_iter()
+            .filter_map(|t| handout(kb, &t.topic.slug.value, &options).ok())
+            .map(|h| {
+                let missing = super::glyphs::missing_in(&h, theme, &fonts);
+                super::glyphs::warnings(kb, &h, theme, &missing)
+            })
+            .collect();
+        each.into_iter().for_each(|d| found.extend(d));
+    }
+    #[cfg(not(feature = "pdf"))]
+    let _ = (kb, theme);
+    found
 }
 
 /// The options of a site's handouts: the site's first audience and paper; on the preview a

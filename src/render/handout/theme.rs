@@ -23,6 +23,8 @@ const FUEL: u64 = 50_000_000;
 pub struct HandoutTheme {
     env: Environment<'static>,
     typst: String,
+    /// Where the theme's own `handout.typ` is, from the site root; None for the default.
+    typst_path: Option<String>,
 }
 
 impl HandoutTheme {
@@ -40,10 +42,14 @@ impl HandoutTheme {
                 )),
             }
         };
-        HandoutTheme::from_sources(
+        let mut theme = HandoutTheme::from_sources(
             read(HTML_NAME, DEFAULT_HTML)?,
             read(TYPST_NAME, DEFAULT_TYPST)?,
-        )
+        )?;
+        if dir.join(TYPST_NAME).is_file() {
+            theme.typst_path = Some(format!("themes/{name}/handout/{TYPST_NAME}"));
+        }
+        Ok(theme)
     }
 
     /// The templates from their text (tests, and `load`).
@@ -57,13 +63,23 @@ impl HandoutTheme {
                 crate::render::theme::describe(&e)
             )
         })?;
-        Ok(HandoutTheme { env, typst })
+        Ok(HandoutTheme {
+            env,
+            typst,
+            typst_path: None,
+        })
     }
 
     /// The text of `handout/handout.typ`, the theme's or the default. Unlike the HTML
     /// template it is not checked when loaded: its errors show when a PDF is compiled.
     pub fn typst_source(&self) -> &str {
         &self.typst
+    }
+
+    /// The path of the theme's own `handout/handout.typ` from the site root
+    /// (`themes/<name>/handout/handout.typ`); None when the default one is used.
+    pub fn typst_path(&self) -> Option<&str> {
+        self.typst_path.as_deref()
     }
 
     /// The print HTML of `handout`: `handout.html` rendered with `handout`, `qr_svg` (the
