@@ -363,6 +363,7 @@ codes! {
     RawHtml = "raw-html": "Raw HTML in content; it is shown as text, never run.";
     ReadingLevel = "reading-level": "A plain-language audience's wording reads above the site's target grade.";
     WordingOverstatesCertainty = "wording-overstates-certainty": "A wording states low-certainty evidence as certain, or words a recommendation against its strength.";
+    ThemeOutsideSite = "theme-outside-site": "evident.yaml's `theme` is not a folder of themes/, or its folder leads outside the site through a link.";
 }
 
 impl fmt::Display for Code {
