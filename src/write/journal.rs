@@ -20,6 +20,10 @@ use super::guards::check_output_path;
 /// The journal's file name, directly inside the output folder.
 pub const JOURNAL_FILE: &str = ".evident-journal";
 
+/// The staging folder's name, directly inside the output folder; the journal's moves come
+/// from it.
+pub const STAGING_DIR: &str = ".evident-staging";
+
 const JOURNAL_VERSION: u32 = 1;
 
 /// Every change a commit makes, in the order it makes them. Each step can be done again

@@ -41,10 +41,10 @@ mod recover;
 mod sink;
 
 pub use error::{Conflict, WriteError};
-pub use journal::JOURNAL_FILE;
+pub use journal::{JOURNAL_FILE, STAGING_DIR};
 pub use manifest::MANIFEST_FILE;
 pub use recover::recover;
-pub use sink::{Prepared, STAGING_DIR, Sink, WriteReport};
+pub use sink::{Prepared, Sink, WriteReport};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use super::commit::apply;
 use super::error::{WriteError, io_error};
 use super::guards::check_out_dir;
-use super::journal::{JOURNAL_FILE, read_journal};
-use super::sink::STAGING_DIR;
+use super::journal::{JOURNAL_FILE, STAGING_DIR, read_journal};
 
 /// Finishes or clears what a killed run left in `out_dir`; says whether there was anything.
 /// The output folder's place is checked first, as for a build, but only when something is

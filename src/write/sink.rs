@@ -9,14 +9,11 @@ use std::path::{Path, PathBuf};
 use super::commit::apply;
 use super::error::{Conflict, WriteError, io_error};
 use super::guards::{check_no_clash, check_out_dir, check_output_path, on_disk};
-use super::journal::{Journal, write_journal};
+use super::journal::{Journal, STAGING_DIR, write_journal};
 use super::manifest::{MANIFEST_FILE, Previous, encode_manifest, read_manifest};
 use super::plan::{Entry, plan};
 use super::recover::recover_checked;
 use crate::render::sink::PageSink;
-
-/// The staging folder's name, directly inside the output folder.
-pub const STAGING_DIR: &str = ".evident-staging";
 
 /// What a write did ([`Sink::finish`], [`write_site`](super::write_site)).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
