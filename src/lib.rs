@@ -187,6 +187,12 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
             progress.stage(stage);
         }
     };
+    let folders = Folders::of(project, options)?;
+    // A build killed part way is finished (or its staging removed) first, even when this
+    // build stops at content errors: the folder then holds one whole site, never a mix.
+    for dir in std::iter::once(&folders.site).chain(&folders.dashboard) {
+        write::recover(dir, &project.root, &project.inputs())?;
+    }
     stage(Stage::Load);
     let corpus = load::load(project)?;
     stage(Stage::Resolve);
@@ -212,25 +218,31 @@ pub fn build(project: &Project, today: Date, options: &BuildOptions) -> anyhow::
         }
     }
     keep_texts_shown(&mut kb);
-    let folders = Folders::of(project, options)?;
     stage(Stage::Render);
     // Pages go to disk as they are rendered (a 10,000-claim site is 200 MB of HTML), but
     // nothing is put in place until the sink finishes: a failed render changes nothing.
     let sink = write::Sink::open(&folders.site, &project.root, &project.inputs())?;
+    // The dashboard's folder is checked as the site's is, before either changes.
+    let dashboard_sink = folders
+        .dashboard
+        .as_deref()
+        .map(|dir| write::Sink::open(dir, &project.root, &project.inputs()))
+        .transpose()?;
     let counted = CountingPages::new(&sink);
     let rendered = render::site_with_index(&kb, &themes, &options.render_options(), &counted)?;
     let pages = counted.pages();
-    let dashboard = match &folders.dashboard {
-        Some(_) => Some(dashboard_files(&kb, &themes)?),
-        None => None,
-    };
+    if let Some(dashboard_sink) = &dashboard_sink {
+        for (path, bytes) in dashboard_files(&kb, &themes)? {
+            dashboard_sink.accept(&path, &bytes);
+        }
+    }
     stage(Stage::Write);
-    let report = sink.finish()?;
-    let dashboard_report = folders
-        .dashboard
-        .zip(dashboard)
-        .map(|(dir, files)| write::write_site(&dir, &project.root, &project.inputs(), &files))
-        .transpose()?;
+    // Both folders pass every check before either changes: a refused dashboard folder leaves
+    // the site as it was.
+    let site = sink.prepare()?;
+    let dashboard = dashboard_sink.map(write::Sink::prepare).transpose()?;
+    let report = site.commit()?;
+    let dashboard_report = dashboard.map(write::Prepared::commit).transpose()?;
     Ok(Built {
         kb,
         report: Some(report),

@@ -119,6 +119,56 @@ impl Project {
     }
 }
 
+/// The folder of the theme `name` in `themes_dir` (which is `<site>/themes`), or why it
+/// cannot be used: the name is a path rather than a folder name, or the folder, or one of its
+/// templates/, static/ and handout/ folders, leads outside the site through a link. A theme's
+/// static files are published and its templates run, so a theme never comes from elsewhere
+/// on the machine. The folder need not exist (`default` is built in).
+pub fn theme_folder(themes_dir: &Path, name: &str) -> Result<PathBuf, String> {
+    let plain = !name.is_empty()
+        && !name.contains(['/', '\\'])
+        && Path::new(name)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+    if !plain {
+        return Err(format!(
+            "the theme `{name}` is not a folder name: `theme` names a folder of themes/ (or \
+             `default`), never a path"
+        ));
+    }
+    let dir = themes_dir.join(name);
+    for part in ["", "templates", "static", "handout"] {
+        let path = if part.is_empty() {
+            dir.clone()
+        } else {
+            dir.join(part)
+        };
+        inside_site(themes_dir, &path)?;
+    }
+    Ok(dir)
+}
+
+/// Refuses `path` (inside `themes_dir`, which is `<site>/themes`) when it exists and its real
+/// location, links followed, is outside the site.
+pub fn inside_site(themes_dir: &Path, path: &Path) -> Result<(), String> {
+    let Ok(real) = path.canonicalize() else {
+        // Missing (or unreadable, which reading it reports): nothing is taken from elsewhere.
+        return Ok(());
+    };
+    let site = themes_dir.parent().unwrap_or(themes_dir);
+    let site = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    if real.starts_with(&site) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} leads outside the site, to {}, through a symbolic link; a theme must lie \
+             inside the site",
+            path.display(),
+            real.display()
+        ))
+    }
+}
+
 /// Removes `.` and `..` components without touching the filesystem.
 fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

@@ -302,6 +302,11 @@ pub fn explain(code: Code) -> Explanation {
             "allow: [{code: grade-above-desing, reason: …}]",
             "Use a code from `evident explain`.",
         ),
+        Code::ThemeOutsideSite => (
+            "evident.yaml's `theme` names `default` (built in) or a folder of themes/. A theme's static files are published with the site and its templates run at every build, so a theme must lie inside the site: a name that is a path (`../x`, `/home/x`), or a theme folder (or its templates/, static/ or handout/ folder, or a handout template) that is a symbolic link leading outside the site, is refused, and nothing is built. Links deeper inside a theme are never followed.",
+            "theme: ../../shared/garden-theme",
+            "Copy the theme into themes/<name>/ (or make that folder a real folder rather than a link) and write `theme: <name>`.",
+        ),
         Code::RawHtml => (
             "Raw HTML in a statement or a page. evident never trusts HTML from content: it is shown as text, so it cannot run script.",
             "statement: Most mothers <b>relactated</b>.",

@@ -369,6 +369,7 @@ codes! {
     ImpossibleDate = "impossible-date": "A source's publication date cannot be right (month 13, February 30, year 0 or 99999).";
     ControlCharacter = "control-character": "A control character (BEL, ESC…) is in a file's text; it is left out of what is built.";
     MissingGlyph = "missing-glyph": "No font evident can use has a character of a PDF handout; the PDF is written without it.";
+    ThemeOutsideSite = "theme-outside-site": "evident.yaml's `theme` is not a folder of themes/, or its folder leads outside the site through a link.";
 }
 
 impl fmt::Display for Code {

@@ -83,6 +83,7 @@ pub fn write_standalone(
                     path.display()
                 )
             })?;
+            check_out_file(path)?;
             let bytes = render(kb, theme, &handout, format)?;
             Ok(vec![put(path, &bytes)?])
         }
@@ -93,14 +94,73 @@ pub fn write_standalone(
             if crate::render::handout::PDF_AVAILABLE {
                 formats.push(Format::Pdf);
             }
+            let owned = crate::write::owned_files(out)?;
             let mut written = Vec::new();
             for format in formats {
                 let bytes = render(kb, theme, &handout, format)?;
-                let path = dir.join(format!("{stem}.{}", format.extension()));
+                let name = format!("{stem}.{}", format.extension());
+                let path = dir.join(&name);
+                if owned.contains(&format!("handouts/{name}"))
+                    && fs::read(&path).is_ok_and(|old| old != bytes)
+                {
+                    anyhow::bail!(
+                        "{} was written by `evident build`, and this handout differs from it: run \
+                         `evident build` to update the site's handouts, or pass --out FILE",
+                        path.display()
+                    );
+                }
                 written.push(put(&path, &bytes)?);
             }
             Ok(written)
         }
+    }
+}
+
+/// Refuses an `--out` file inside a build's output folder where it would replace a file (the
+/// build's own, or one the user keeps there, such as a CNAME) or take a name the build
+/// keeps for itself. A new file there is left to the build, which never overwrites it.
+fn check_out_file(path: &Path) -> anyhow::Result<()> {
+    let absolute = std::path::absolute(path)
+        .map_err(|e| anyhow::anyhow!("cannot locate {}: {e}", path.display()))?;
+    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+        return Ok(());
+    };
+    // A missing folder holds no build; writing the file reports it.
+    let Ok(real_parent) = parent.canonicalize() else {
+        return Ok(());
+    };
+    let real = real_parent.join(name);
+    let Some(folder) = real_parent
+        .ancestors()
+        .find(|dir| crate::write::is_output_folder(dir))
+    else {
+        return Ok(());
+    };
+    let rel: Vec<String> = real
+        .strip_prefix(folder)
+        .unwrap_or(&real)
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let rel = rel.join("/");
+    let why = if rel.to_ascii_lowercase().starts_with(".evident-") {
+        Some("the name is one evident keeps for its own files")
+    } else if crate::write::owned_files(folder)?.contains(&rel) {
+        Some("`evident build` wrote that file, and owns it")
+    } else if fs::symlink_metadata(&real).is_ok() {
+        Some("a file is there already")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => anyhow::bail!(
+            "--out {}: it is inside the build's output folder {}, and {why}; a standalone \
+             handout never replaces a file there. Choose a file outside that folder, or leave \
+             out --out to write into its handouts/ under a name of its own",
+            path.display(),
+            folder.display()
+        ),
+        None => Ok(()),
     }
 }
 

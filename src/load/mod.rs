@@ -101,6 +101,7 @@ pub fn load_by_file(project: &Project) -> anyhow::Result<(Corpus, Vec<LoadedFile
         |rel| read_site_file(&project.root, rel, crate::model::fonts::MAX_FONT_BYTES),
         &mut corpus.diagnostics,
     );
+    check_theme(project, &mut corpus);
     // The handouts' logo is a file of the site, read once here like a `.csl` style.
     crate::model::contact::attach_logo(
         &mut corpus.config.contact,
@@ -172,6 +173,23 @@ pub fn symlink_skipped(project: &Project, link: &Path) -> Diagnostic {
         format!("`{rel}` is a symbolic link, which evident does not follow: what it points to is not read"),
     )
     .hint("copy the file or folder into the site in place of the link, or delete the link")
+}
+
+/// A theme that is not a folder of themes/ inside the site is an error at its line in
+/// evident.yaml, so that nothing from elsewhere on the machine is published.
+fn check_theme(project: &Project, corpus: &mut Corpus) {
+    let config = &corpus.config;
+    if let Err(why) = crate::project::theme_folder(&project.themes_dir(), &config.theme) {
+        let at = config
+            .theme_at
+            .clone()
+            .unwrap_or_else(|| Location::file(crate::model::config::CONFIG_FILE));
+        corpus.diagnostics.push(
+            Diagnostic::error(Code::ThemeOutsideSite, at, why)
+                .width(config.theme.chars().count())
+                .hint("copy the theme into themes/<name>/ as a real folder, and write `theme: <name>`"),
+        );
+    }
 }
 
 /// One input file, read and parsed on its own: its text, what it holds and its own

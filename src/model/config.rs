@@ -60,6 +60,9 @@ pub struct Config {
     pub notice: Option<String>,
     /// `theme`: `default` (built in) or the name of a folder of `themes/`.
     pub theme: String,
+    /// Where `theme` is written in evident.yaml, for problems with the theme's folder.
+    #[serde(skip)]
+    pub theme_at: Option<crate::diag::Location>,
     /// Links without the trailing `index.html`, for sites served by a web server.
     pub pretty_urls: bool,
 }
@@ -412,6 +415,7 @@ impl Default for Config {
                 .into(),
             notice: None,
             theme: "default".into(),
+            theme_at: None,
             pretty_urls: false,
         }
     }
@@ -582,6 +586,7 @@ impl Config {
         }
         config.notice = fields.text("notice").map(|v| v.value);
         if let Some(v) = fields.text("theme") {
+            config.theme_at = Some(fields.location(v.pos));
             config.theme = v.value;
         }
         if let Some(v) = fields.boolean("pretty_urls") {

@@ -1,5 +1,6 @@
 //! Themes: the default theme is embedded in the binary; a site overrides it file by file from
-//! `themes/<name>/templates/` and `themes/<name>/static/`.
+//! `themes/<name>/templates/` and `themes/<name>/static/`. A theme lies inside the site, and
+//! symbolic links in it are not followed (see [`crate::project::theme_folder`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -101,7 +102,7 @@ impl Theme {
     /// Loads `name` from `themes_dir` over the embedded default. A missing theme folder for a
     /// name other than `default` is an error.
     pub fn load(themes_dir: &Path, name: &str) -> anyhow::Result<Theme> {
-        let dir = themes_dir.join(name);
+        let dir = crate::project::theme_folder(themes_dir, name).map_err(anyhow::Error::msg)?;
         if name != "default" && !dir.is_dir() {
             anyhow::bail!(
                 "theme `{name}` not found: expected a folder {}",

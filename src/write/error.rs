@@ -177,6 +177,42 @@ pub enum WriteError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A commit's journal exists but cannot be trusted.
+    #[error(
+        "the journal {} of an earlier build that did not finish cannot be used: {reason}. \
+         evident relies on it to finish putting that build in place in {}. To recover: delete \
+         {} and the folder .evident-staging beside it, then check the folder (it may hold a \
+         mix of two builds), delete its manifest and build again (files identical to the \
+         build's output are then adopted; any other is reported, never overwritten)",
+        journal.display(),
+        out_dir.display(),
+        journal.display()
+    )]
+    CorruptJournal {
+        /// The journal file.
+        journal: PathBuf,
+        /// The output folder as given.
+        out_dir: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The output folder, or a folder on the way to it inside the site, is a symbolic link.
+    #[error(
+        "refusing to build into {}: {} is a symbolic link (to {}), and a build never writes \
+         through one, since it could lead anywhere on the machine. Replace the link with a \
+         real folder, or pass the folder it points to with --out",
+        out_dir.display(),
+        link.display(),
+        target.display()
+    )]
+    OutDirThroughLink {
+        /// The output folder as given.
+        out_dir: PathBuf,
+        /// The link.
+        link: PathBuf,
+        /// Where the link points, as written in it.
+        target: PathBuf,
+    },
     /// Files the writer does not own are where the build wants to write.
     #[error("{}", describe_conflicts(out_dir, conflicts))]
     Conflicts {

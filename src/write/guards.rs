@@ -18,6 +18,7 @@ pub(super) fn check_out_dir(
     site_root: &Path,
     sources: &[PathBuf],
 ) -> Result<(), WriteError> {
+    check_no_link_on_the_way(out_dir, site_root)?;
     match fs::metadata(out_dir) {
         Ok(meta) if !meta.is_dir() => {
             return Err(WriteError::OutDirNotAFolder {
@@ -55,6 +56,43 @@ pub(super) fn check_out_dir(
                 out_dir: out_dir.to_path_buf(),
                 source_path: source.clone(),
             });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an output folder that is a symbolic link, or lies below one inside the site (a
+/// committed `public -> ../elsewhere` would send every build outside the site). Above the
+/// site, and above an output folder given outside it, links are the machine's business (a
+/// home folder on another disk) and are followed.
+fn check_no_link_on_the_way(out_dir: &Path, site_root: &Path) -> Result<(), WriteError> {
+    let mut on_the_way = Vec::new();
+    if let Ok(below) = out_dir.strip_prefix(site_root)
+        && below
+            .components()
+            .all(|part| matches!(part, Component::Normal(_)))
+    {
+        let mut path = site_root.to_path_buf();
+        for part in below.components() {
+            path.push(part);
+            on_the_way.push(path.clone());
+        }
+    } else {
+        on_the_way.push(out_dir.to_path_buf());
+    }
+    for path in on_the_way {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(WriteError::OutDirThroughLink {
+                    out_dir: out_dir.to_path_buf(),
+                    target: fs::read_link(&path).unwrap_or_default(),
+                    link: path,
+                });
+            }
+            Ok(_) => {}
+            // Nothing below a missing folder exists yet: it will be made as real folders.
+            Err(error) if error.kind() == io::ErrorKind::NotFound => break,
+            Err(error) => return Err(io_error("inspect", &path)(error)),
         }
     }
     Ok(())

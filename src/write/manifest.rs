@@ -16,9 +16,6 @@ pub const MANIFEST_FILE: &str = ".evident-manifest.json";
 
 pub(super) const MANIFEST_VERSION: u32 = 1;
 
-/// Written before the renames when they will give the writer new files; see [`commit`].
-pub(super) const INTERIM_MANIFEST: &str = ".evident-manifest-interim.json";
-
 #[derive(Serialize)]
 struct ManifestOut<'a> {
     evident_manifest: u32,

@@ -9,33 +9,42 @@
 //! than leaving unchanged files alone, so a build rewrites only what changed and removes only
 //! its own stale files.
 //!
-//! A build either replaces the previous site or leaves it as it was. New and changed files are
-//! first written under `<out>/.evident-staging/` (inside the output folder, so the final
-//! renames stay on one file system and are atomic); only when every file is staged are they
-//! renamed into place. Every check that could refuse the build — the output folder's place,
+//! A build either replaces the previous site or leaves it as it was, even when it is killed.
+//! New and changed files are first written under `<out>/.evident-staging/` (inside the output
+//! folder, so the final renames stay on one file system and are atomic) and flushed to disk.
+//! Every check that could refuse the build — the output folder's place, a link on the way,
 //! the output paths, files the writer does not own — runs before anything in the site
-//! changes. (Into an empty folder there is nothing to protect: files go straight into place,
-//! and are removed again if the build fails.)
+//! changes. Then `<out>/.evident-journal` lists every change the commit will make, and is
+//! flushed to disk before the first. A build killed before the journal left only a staging
+//! folder, which the next writer removes (the old site); one killed after it left a journal,
+//! which the next writer carries out to the end (the new site). The folder never stays a mix
+//! of the two, nothing is written beside it, and only the writer's own names are touched.
 //!
 //! ```text
 //! guards.rs    the output folder's place, the output paths          (before anything)
+//! recover.rs   what a killed run left: finished or cleared          (before anything)
 //! manifest.rs  which files the writer owns                          (read first, written last)
-//! sink.rs      files taken as rendered, staged or written in place
+//! sink.rs      files taken as rendered, staged and flushed
 //! plan.rs      what the write will do, and what in the folder stops it
-//! commit.rs    the staged files put in place, stale ones removed
+//! journal.rs   the commit's changes, on disk before the first
+//! commit.rs    the journal carried out: staged files in place, stale ones removed
 //! error.rs     why a write refused or failed
 //! ```
 
 mod commit;
 mod error;
 mod guards;
+mod journal;
 mod manifest;
 mod plan;
+mod recover;
 mod sink;
 
 pub use error::{Conflict, WriteError};
+pub use journal::{JOURNAL_FILE, STAGING_DIR};
 pub use manifest::MANIFEST_FILE;
-pub use sink::{STAGING_DIR, Sink, WriteReport};
+pub use recover::recover;
+pub use sink::{Prepared, Sink, WriteReport};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,5 +75,25 @@ pub fn write_site(
     sink.finish()
 }
 
+/// The output paths the build that wrote `out_dir` owns (its manifest), none when no build
+/// wrote there: for commands that add a file beside a build's and must not replace one of
+/// the build's.
+pub fn owned_files(out_dir: &Path) -> Result<std::collections::BTreeSet<String>, WriteError> {
+    Ok(manifest::read_manifest(out_dir)?
+        .files
+        .into_keys()
+        .collect())
+}
+
+/// Whether `dir` holds the writer's own bookkeeping (a manifest, a journal or a staging
+/// folder): it is, or was being made, a build's output folder.
+pub fn is_output_folder(dir: &Path) -> bool {
+    [MANIFEST_FILE, JOURNAL_FILE, STAGING_DIR]
+        .iter()
+        .any(|name| std::fs::symlink_metadata(dir.join(name)).is_ok())
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_recovery;

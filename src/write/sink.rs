@@ -3,18 +3,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::commit::{Staged, commit, stage_manifests};
-use super::error::{WriteError, io_error};
+use super::commit::apply;
+use super::error::{Conflict, WriteError, io_error};
 use super::guards::{check_no_clash, check_out_dir, check_output_path, on_disk};
+use super::journal::{Journal, STAGING_DIR, write_journal};
 use super::manifest::{MANIFEST_FILE, Previous, encode_manifest, read_manifest};
 use super::plan::{Entry, plan};
+use super::recover::recover_checked;
 use crate::render::sink::PageSink;
-
-/// The staging folder's name, directly inside the output folder.
-pub const STAGING_DIR: &str = ".evident-staging";
 
 /// What a write did ([`Sink::finish`], [`write_site`](super::write_site)).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -31,34 +30,31 @@ pub struct WriteReport {
 /// memory whole, and puts them in place when [`Sink::finish`] is called: the same rules as
 /// [`write_site`](super::write_site) (which is built on it), the same all-or-nothing result.
 ///
-/// Into an empty (or missing) folder, files go straight into place: there is no previous
-/// site to protect, and staging would only create every folder twice and delete a whole tree
-/// afterwards (a third of a 10,000-page build on these disks). Otherwise each file is compared
-/// with what is on disk as it arrives; only new and changed ones are written, into the staging
-/// folder, and moved into place by `finish` once every check has passed.
+/// Every file is written into the staging folder first, and flushed to disk. Into an empty (or
+/// missing) folder, the staged top-level entries are then moved whole, a handful of renames;
+/// otherwise each file is compared with what is on disk as it arrives, only new and changed
+/// ones are staged, and `finish` moves them one by one once every check has passed. Either
+/// way the moves follow a [`Journal`] written before the first, so a build killed part way is
+/// finished by the next writer into the folder.
 ///
 /// A sink dropped without `finish` (a failed render) removes what it wrote: the folder is as
 /// it was before.
 #[derive(Debug)]
 pub struct Sink {
     out_dir: PathBuf,
-    mode: Mode,
+    staging: PathBuf,
+    /// The folder held nothing; `existed` says whether it was there at all.
+    fresh: Option<Existed>,
     previous: Previous,
     state: std::sync::Mutex<SinkState>,
+    /// Set once the journal is written: from then on a failure leaves the staging folder for
+    /// the next run to finish from.
+    committing: bool,
     finished: bool,
 }
 
-#[derive(Debug)]
-enum Mode {
-    /// Writing in place into an empty folder; `existed` says whether to remove it or only
-    /// empty it on failure.
-    Fresh {
-        existed: bool,
-    },
-    Staged {
-        staging: PathBuf,
-    },
-}
+#[derive(Debug, Clone, Copy)]
+struct Existed(bool);
 
 #[derive(Debug, Default)]
 struct SinkState {
@@ -69,35 +65,38 @@ struct SinkState {
     error: Option<WriteError>,
 }
 
+/// A sink whose files all passed every check, ready to be put in place ([`Sink::prepare`]).
+#[derive(Debug)]
+pub struct Prepared {
+    sink: Sink,
+    journal: Journal,
+    report: WriteReport,
+}
+
 impl Sink {
-    /// Checks the output folder and reads its manifest; creates the folder (and the staging
-    /// folder when there is a previous site).
+    /// Checks the output folder, finishes or clears what a killed run left there, reads the
+    /// manifest, and creates the folder and the staging folder.
     pub fn open(out_dir: &Path, site_root: &Path, sources: &[PathBuf]) -> Result<Sink, WriteError> {
         check_out_dir(out_dir, site_root, sources)?;
+        recover_checked(out_dir)?;
         let previous = read_manifest(out_dir)?;
-        let mode = if previous.raw.is_none() && is_empty_or_missing(out_dir) {
-            Mode::Fresh {
-                existed: out_dir.exists(),
-            }
-        } else {
-            let staging = out_dir.join(STAGING_DIR);
-            remove_leftover_staging(&staging)?;
-            Mode::Staged { staging }
-        };
+        let fresh = (previous.raw.is_none() && is_empty_or_missing(out_dir))
+            .then(|| Existed(out_dir.exists()));
+        let staging = out_dir.join(STAGING_DIR);
         fs::create_dir_all(out_dir).map_err(io_error("create the output folder", out_dir))?;
-        if let Mode::Staged { staging } = &mode {
-            fs::create_dir(staging).map_err(|source| WriteError::Stage {
-                rel: STAGING_DIR.to_owned(),
-                path: staging.clone(),
-                out_dir: out_dir.to_path_buf(),
-                source,
-            })?;
-        }
+        fs::create_dir(&staging).map_err(|source| WriteError::Stage {
+            rel: STAGING_DIR.to_owned(),
+            path: staging.clone(),
+            out_dir: out_dir.to_path_buf(),
+            source,
+        })?;
         Ok(Sink {
             out_dir: out_dir.to_path_buf(),
-            mode,
+            staging,
+            fresh,
             previous,
             state: std::sync::Mutex::new(SinkState::default()),
+            committing: false,
             finished: false,
         })
     }
@@ -129,12 +128,9 @@ impl Sink {
             reason,
         })?;
         let hash = blake3::hash(bytes).to_hex().to_string();
-        let (base, unchanged) = match &self.mode {
-            Mode::Fresh { .. } => (&self.out_dir, false),
-            Mode::Staged { staging } => (staging, self.same_on_disk(rel, bytes)),
-        };
+        let unchanged = self.fresh.is_none() && self.same_on_disk(rel, bytes);
         if !unchanged {
-            let path = on_disk(base, rel);
+            let path = on_disk(&self.staging, rel);
             let fail = |source| WriteError::Stage {
                 rel: rel.to_owned(),
                 path: path.clone(),
@@ -148,7 +144,7 @@ impl Sink {
                     self.lock().made.insert(parent.to_path_buf());
                 }
             }
-            fs::write(&path, bytes).map_err(fail)?;
+            write_flushed(&path, bytes).map_err(fail)?;
         }
         Ok(Entry { hash, unchanged })
     }
@@ -172,7 +168,13 @@ impl Sink {
     /// Checks everything it was given against what is in the folder, then puts the new site in
     /// place (moving staged files, removing the writer's stale ones, writing the manifest), or
     /// leaves the folder as it was and says why.
-    pub fn finish(mut self) -> Result<WriteReport, WriteError> {
+    pub fn finish(self) -> Result<WriteReport, WriteError> {
+        self.prepare()?.commit()
+    }
+
+    /// Every check of [`Sink::finish`], with nothing in the folder changed yet: a build
+    /// writing into two folders prepares both before it changes either.
+    pub fn prepare(self) -> Result<Prepared, WriteError> {
         let state = std::mem::take(&mut *self.lock());
         if let Some(error) = state.error {
             return Err(error);
@@ -184,102 +186,128 @@ impl Sink {
             .map(|(path, entry)| (path.clone(), entry.hash.clone()))
             .collect();
         let next_bytes = encode_manifest(&self.out_dir, &next)?;
-        let report = match &self.mode {
-            Mode::Fresh { .. } => {
-                let path = self.out_dir.join(MANIFEST_FILE);
-                fs::write(&path, &next_bytes).map_err(|source| WriteError::Stage {
-                    rel: MANIFEST_FILE.to_owned(),
-                    path: path.clone(),
-                    out_dir: self.out_dir.clone(),
-                    source,
-                })?;
+        let mut journal = Journal::new();
+        let report = match self.fresh {
+            Some(_) => {
+                journal.fresh = true;
+                journal.moves = top_level_moves(&self.out_dir, &state.files)?;
                 WriteReport {
                     written: state.files.len(),
                     unchanged: 0,
                     removed: 0,
                 }
             }
-            Mode::Staged { staging } => {
-                self.commit_staged(staging, &state.files, &next, &next_bytes)?
+            None => {
+                let plan = plan(&self.out_dir, &self.previous.files, &state.files)?;
+                journal.clear_files = plan.clear_files.iter().cloned().collect();
+                journal.clear_dirs = plan.clear_dirs.clone();
+                journal.moves = plan.to_write.iter().map(|rel| (*rel).to_owned()).collect();
+                journal.stale = self
+                    .previous
+                    .files
+                    .keys()
+                    .filter(|path| {
+                        !state.files.contains_key(*path) && !plan.clear_files.contains(*path)
+                    })
+                    .cloned()
+                    .collect();
+                WriteReport {
+                    written: plan.to_write.len(),
+                    unchanged: plan.unchanged,
+                    removed: 0,
+                }
             }
         };
-        self.finished = true;
-        Ok(report)
-    }
-
-    fn commit_staged(
-        &self,
-        staging: &Path,
-        files: &BTreeMap<String, Entry>,
-        next: &BTreeMap<String, String>,
-        next_bytes: &[u8],
-    ) -> Result<WriteReport, WriteError> {
-        let out_dir = &self.out_dir;
-        let previous = &self.previous;
-        let plan = plan(out_dir, &previous.files, files)?;
-        // Only paths the previous manifest does not list can become orphans if the renames
-        // stop half way; rewriting the manifest for them alone keeps an unchanged build a
-        // no-op.
-        let interim = if plan
-            .to_write
-            .iter()
-            .any(|path| !previous.files.contains_key(*path))
-        {
-            let mut union = previous.files.clone();
-            union.extend(next.iter().map(|(k, v)| (k.clone(), v.clone())));
-            Some(encode_manifest(out_dir, &union)?)
-        } else {
-            None
-        };
-        let manifest_changes = previous.raw.as_deref() != Some(next_bytes);
-        let staged = Staged {
-            out_dir,
-            staging,
-            interim: interim.as_deref(),
-            manifest: manifest_changes.then_some(next_bytes),
-        };
-        stage_manifests(&staged)?;
-        let stale: Vec<&str> = previous
-            .files
-            .keys()
-            .map(String::as_str)
-            .filter(|path| !files.contains_key(*path) && !plan.clear_files.contains(*path))
-            .collect();
-        let removed = commit(&staged, &plan, &stale)?;
-        Ok(WriteReport {
-            written: plan.to_write.len(),
-            unchanged: plan.unchanged,
-            removed,
+        if self.previous.raw.as_deref() != Some(next_bytes.as_slice()) {
+            let path = self.staging.join(MANIFEST_FILE);
+            // The name starts with the reserved prefix, so no output file is staged there.
+            write_flushed(&path, &next_bytes).map_err(|source| WriteError::Stage {
+                rel: MANIFEST_FILE.to_owned(),
+                path: path.clone(),
+                out_dir: self.out_dir.clone(),
+                source,
+            })?;
+            journal.manifest = true;
+        }
+        Ok(Prepared {
+            sink: self,
+            journal,
+            report,
         })
     }
 }
 
+impl Prepared {
+    /// Writes the journal, then makes the changes it lists. A failure from here on leaves the
+    /// journal and the staging folder, and the next writer into the folder finishes the commit.
+    pub fn commit(mut self) -> Result<WriteReport, WriteError> {
+        let sink = &mut self.sink;
+        if self.journal.is_empty() {
+            // Nothing changes: not even a journal is written, and the staging folder holds
+            // nothing but empty folders.
+            fs::remove_dir_all(&sink.staging)
+                .map_err(io_error("remove the staging folder", &sink.staging))?;
+        } else {
+            write_journal(&sink.out_dir, &sink.staging, &self.journal)?;
+            sink.committing = true;
+            self.report.removed = apply(&sink.out_dir, &sink.staging, &self.journal)?;
+        }
+        sink.finished = true;
+        Ok(self.report)
+    }
+}
+
+/// The top-level names of the staged files, for a folder that holds nothing: refused when
+/// something took one of them since the build started.
+fn top_level_moves(
+    out_dir: &Path,
+    files: &BTreeMap<String, Entry>,
+) -> Result<Vec<String>, WriteError> {
+    let names: BTreeSet<&str> = files
+        .keys()
+        .map(|rel| rel.split('/').next().unwrap_or(rel))
+        .collect();
+    let conflicts: Vec<Conflict> = names
+        .iter()
+        .filter_map(|name| {
+            let path = on_disk(out_dir, name);
+            fs::symlink_metadata(&path)
+                .is_ok()
+                .then(|| Conflict::InTheWay {
+                    path,
+                    needed_for: (*name).to_owned(),
+                })
+        })
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(WriteError::Conflicts {
+            out_dir: out_dir.to_path_buf(),
+            conflicts,
+        });
+    }
+    Ok(names.into_iter().map(str::to_owned).collect())
+}
+
+/// Writes a file and flushes it to disk: the journal that moves it into place is written only
+/// after every staged file is complete on disk, so finishing a killed commit is always safe.
+fn write_flushed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_data()
+}
+
 impl Drop for Sink {
     /// Best effort: the error that stopped the build is the one worth reporting, and a
-    /// leftover staging folder is removed by the next run anyway.
+    /// leftover staging folder is removed by the next run anyway. Once the commit has
+    /// started, the staging folder is left for the next run to finish from.
     fn drop(&mut self) {
-        if self.finished {
+        if self.finished || self.committing {
             return;
         }
-        match &self.mode {
-            Mode::Staged { staging } => {
-                let _ = fs::remove_dir_all(staging);
-            }
-            Mode::Fresh { existed: true } => {
-                if let Ok(entries) = fs::read_dir(&self.out_dir) {
-                    for entry in entries.flatten() {
-                        let path = entry.path();
-                        let _ = if path.is_dir() {
-                            fs::remove_dir_all(&path)
-                        } else {
-                            fs::remove_file(&path)
-                        };
-                    }
-                }
-            }
-            Mode::Fresh { existed: false } => {
-                let _ = fs::remove_dir_all(&self.out_dir);
-            }
+        let _ = fs::remove_dir_all(&self.staging);
+        if let Some(Existed(false)) = self.fresh {
+            // Made by this sink; remove_dir leaves it if anything was put there since.
+            let _ = fs::remove_dir(&self.out_dir);
         }
     }
 }
@@ -289,17 +317,6 @@ fn is_empty_or_missing(dir: &Path) -> bool {
         Ok(mut entries) => entries.next().is_none(),
         Err(error) => error.kind() == std::io::ErrorKind::NotFound,
     }
-}
-
-fn remove_leftover_staging(staging: &Path) -> Result<(), WriteError> {
-    // The name is reserved, so whatever is there is a crashed run's leftover.
-    let removed = match fs::symlink_metadata(staging) {
-        Ok(meta) if meta.file_type().is_dir() => fs::remove_dir_all(staging),
-        Ok(_) => fs::remove_file(staging),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(error),
-    };
-    removed.map_err(io_error("remove the leftover staging folder", staging))
 }
 
 impl PageSink for Sink {

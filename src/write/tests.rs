@@ -14,17 +14,17 @@ use super::plan::relative;
 use super::*;
 
 /// A build's files in memory, as [`write_site`] takes them.
-type Output = BTreeMap<String, Vec<u8>>;
+pub(super) type Output = BTreeMap<String, Vec<u8>>;
 
 /// A site folder with its sources; the output folder is `public/` (not created).
-struct Site {
+pub(super) struct Site {
     _tmp: TempDir,
-    root: PathBuf,
-    out: PathBuf,
-    sources: Vec<PathBuf>,
+    pub(super) root: PathBuf,
+    pub(super) out: PathBuf,
+    pub(super) sources: Vec<PathBuf>,
 }
 
-fn site() -> Site {
+pub(super) fn site() -> Site {
     let tmp = TempDir::new().unwrap();
     let root = tmp.path().join("site");
     fs::create_dir_all(root.join("content")).unwrap();
@@ -45,12 +45,12 @@ fn site() -> Site {
 }
 
 impl Site {
-    fn write(&self, output: &Output) -> Result<WriteReport, WriteError> {
+    pub(super) fn write(&self, output: &Output) -> Result<WriteReport, WriteError> {
         write_site(&self.out, &self.root, &self.sources, output)
     }
 }
 
-fn output(files: &[(&str, &str)]) -> Output {
+pub(super) fn output(files: &[(&str, &str)]) -> Output {
     files
         .iter()
         .map(|(path, bytes)| (path.to_string(), bytes.as_bytes().to_vec()))
@@ -58,7 +58,7 @@ fn output(files: &[(&str, &str)]) -> Output {
 }
 
 /// Every entry under `dir`: files with their bytes, folders as `None`.
-fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+pub(super) fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
@@ -154,7 +154,7 @@ fn compares_real_locations_not_spellings() {
         std::os::unix::fs::symlink(site.root.join("content"), &link).unwrap();
         let error = write_site(&link, &site.root, &site.sources, &out).unwrap_err();
         assert!(
-            matches!(error, WriteError::OutDirHoldsSource { .. }),
+            matches!(error, WriteError::OutDirThroughLink { .. }),
             "{error}"
         );
         // Does not exist yet: resolved through its nearest existing ancestor.

@@ -671,3 +671,39 @@ fn large_print_is_larger_and_named_apart() {
     assert!(handouts.join("relactation-large-print.html").is_file());
     assert!(!handouts.join("relactation.pdf").exists());
 }
+
+#[test]
+fn out_never_replaces_a_file_of_the_build_output_folder() {
+    let site = kettles();
+    let root = site.root.as_path();
+    run(evident(root).args(["build", "--no-pdf"]));
+    let public = root.join("public");
+    std::fs::write(public.join("CNAME.html"), "mine").expect("write");
+    let index = std::fs::read(public.join("index.html")).expect("index");
+    for (target, why) in [
+        ("public/index.html", "wrote that file"),
+        ("public/CNAME.html", "already"),
+        ("public/.evident-manifest.html", "keeps for its own"),
+    ] {
+        let out = evident(root)
+            .args(["handout", "kettles", "--draft", "--out"])
+            .arg(root.join(target))
+            .output()
+            .expect("run");
+        assert!(!out.status.success(), "{target}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(why), "{target}: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read(public.join("index.html")).expect("index"),
+        index
+    );
+    assert_eq!(
+        std::fs::read_to_string(public.join("CNAME.html")).expect("mine"),
+        "mine"
+    );
+    assert!(!public.join(".evident-manifest.html").exists());
+    // A new file there is fine: the build never overwrites it either.
+    kettle_handout(root, &public.join("kettles-for-the-shed.html"), &[]);
+    assert!(public.join("kettles-for-the-shed.html").is_file());
+}

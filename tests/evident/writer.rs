@@ -207,3 +207,143 @@ fn a_render_failing_half_way_into_a_fresh_folder_leaves_no_half_site() {
     assert!(site.build_preview_into(&empty).is_err());
     assert!(tree(&empty).is_empty(), "{:?}", tree(&empty).keys());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_output_folder_is_refused_before_anything_is_written() {
+    let site = Site::fixture("crosslinks");
+    let elsewhere = site.beside("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    // Committed with the site: `public -> ../elsewhere`.
+    std::os::unix::fs::symlink("../elsewhere", site.path("public")).unwrap();
+    let error = site.build_into(&site.path("public")).unwrap_err();
+    assert!(format!("{error:#}").contains("symbolic link"), "{error:#}");
+    assert!(tree(&elsewhere).is_empty());
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+/// The crosslinks site with `theme:` set to `theme`.
+fn with_theme(theme: &str) -> Site {
+    let site = Site::fixture("crosslinks");
+    let config = site.read("evident.yaml");
+    site.write("evident.yaml", &format!("{config}theme: {theme}\n"));
+    site
+}
+
+#[test]
+fn a_theme_outside_the_site_is_an_error_at_its_line() {
+    let site = with_theme("../../garden-theme");
+    let line = site.read("evident.yaml").lines().count() as u32;
+    let kb = site.check();
+    let found: Vec<_> = kb
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == evident::diag::Code::ThemeOutsideSite)
+        .collect();
+    assert_eq!(found.len(), 1, "{:?}", kb.diagnostics);
+    assert_eq!(found[0].location.path, "evident.yaml");
+    assert_eq!(found[0].location.line, line);
+    let out = site.beside("out");
+    let built = site.build_into(&out).unwrap();
+    assert!(built.report.is_none());
+    assert!(!out.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_theme_linking_outside_the_site_is_refused_and_links_inside_it_are_not_followed() {
+    let outside = tempfile::TempDir::new().unwrap();
+    fs::create_dir_all(outside.path().join("static")).unwrap();
+    fs::write(
+        outside.path().join("static/secret.css"),
+        "not for publishing",
+    )
+    .unwrap();
+    fs::write(outside.path().join("notes.txt"), "my notes").unwrap();
+
+    // The theme folder itself is a link out of the site.
+    let site = with_theme("garden");
+    fs::create_dir_all(site.path("themes")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("themes/garden")).unwrap();
+    let kb = site.check();
+    assert!(
+        kb.diagnostics
+            .iter()
+            .any(|d| d.code == evident::diag::Code::ThemeOutsideSite
+                && d.message.contains("outside the site")),
+        "{:?}",
+        kb.diagnostics
+    );
+
+    // A real theme folder, whose static/ holds a link to a file outside: built, not published.
+    let site = with_theme("garden");
+    fs::create_dir_all(site.path("themes/garden/static")).unwrap();
+    fs::write(site.path("themes/garden/static/cups.css"), "cups").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("notes.txt"),
+        site.path("themes/garden/static/notes.txt"),
+    )
+    .unwrap();
+    let out = site.beside("out");
+    let built = site.build_into(&out).unwrap();
+    assert!(built.report.is_some(), "{:?}", built.kb.diagnostics);
+    assert_eq!(fs::read(out.join("static/cups.css")).unwrap(), b"cups");
+    assert!(!out.join("static/notes.txt").exists());
+}
+
+#[test]
+fn a_refused_dashboard_folder_leaves_the_site_as_it_was() {
+    let site = Site::fixture("crosslinks");
+    let out = site.beside("out");
+    site.build_into(&out).unwrap();
+    let before = tree(&out);
+    // A file of the user's where the dashboard goes: its folder refuses the build.
+    let editors = site.beside("editors");
+    fs::create_dir_all(editors.join("review")).unwrap();
+    fs::write(editors.join("review/index.html"), "my own page").unwrap();
+    site.write(
+        "content/alpha.md",
+        &site
+            .read("content/alpha.md")
+            .replace("Background reading", "Changed reading"),
+    );
+    let options = BuildOptions {
+        out: Some(out.clone()),
+        dashboard_dir: Some(editors.clone()),
+        ..BuildOptions::default()
+    };
+    let error = evident::build(&site.project(), today(), &options).unwrap_err();
+    assert!(
+        format!("{error:#}").contains("my own page") || format!("{error:#}").contains("review"),
+        "{error:#}"
+    );
+    assert_eq!(
+        tree(&out),
+        before,
+        "the site changed before the dashboard was refused"
+    );
+    assert_eq!(
+        fs::read_to_string(editors.join("review/index.html")).unwrap(),
+        "my own page"
+    );
+    assert!(!editors.join(evident::write::STAGING_DIR).exists());
+}
+
+#[test]
+fn a_build_killed_before_its_commit_is_cleared_by_the_next() {
+    let site = Site::fixture("crosslinks");
+    let out = site.beside("out");
+    site.build_into(&out).unwrap();
+    fs::write(out.join("CNAME"), "tea.example.org\n").unwrap();
+    let expected = tree(&out);
+    // What a build killed while rendering leaves: a staging folder, no journal.
+    let staging = out.join(evident::write::STAGING_DIR);
+    fs::create_dir_all(staging.join("claims/half")).unwrap();
+    fs::write(staging.join("claims/half/index.html"), "half a page").unwrap();
+    // A build that then stops at a content error still clears it first.
+    site.write("content/broken.yaml", "id: [unclosed\n");
+    let built = site.build_into(&out).unwrap();
+    assert!(built.report.is_none());
+    assert_eq!(tree(&out), expected);
+    assert!(!staging.exists());
+}

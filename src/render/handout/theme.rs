@@ -30,9 +30,13 @@ pub struct HandoutTheme {
 impl HandoutTheme {
     /// The default templates, overridden by `themes_dir/<name>/handout/*` where present.
     pub fn load(themes_dir: &Path, name: &str) -> anyhow::Result<HandoutTheme> {
-        let dir = themes_dir.join(name).join("handout");
+        let dir = crate::project::theme_folder(themes_dir, name)
+            .map_err(anyhow::Error::msg)?
+            .join("handout");
         let read = |file: &str, default: &str| -> anyhow::Result<String> {
             let path = dir.join(file);
+            // A template linked from elsewhere on the machine would be published in handouts.
+            crate::project::inside_site(themes_dir, &path).map_err(anyhow::Error::msg)?;
             match std::fs::read_to_string(&path) {
                 Ok(text) => Ok(text),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(default.to_string()),
