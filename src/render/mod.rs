@@ -35,6 +35,8 @@ pub use sink::{Collected, PageSink};
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::resolve::KnowledgeBase;
 use handout::HandoutTheme;
 use theme::Theme;
@@ -77,6 +79,11 @@ pub fn site(
     options: &RenderOptions,
     sink: &dyn PageSink,
 ) -> anyhow::Result<SiteRendered> {
+    // Every reference is formatted once, all at once across the cores, before the pages
+    // that show them are rendered.
+    kb.sources.par_iter().for_each(|(_, source)| {
+        source.reference(&kb.style);
+    });
     let renderer = Renderer::new(kb, &themes.site, options);
     let listing = renderer.pages(sink)?;
     let aggregates = renderer.aggregates(&listing, sink)?;

@@ -162,11 +162,10 @@ impl Resolution {
             .into_iter()
             .map(|claim| (claim.claim.id.clone(), claim))
             .collect();
-        let style = &kb.style;
         let resolved_sources: Vec<(String, ResolvedSource)> = state
             .sources
             .par_iter()
-            .map(|(id, source)| (id.clone(), ResolvedSource::new(source.clone(), style)))
+            .map(|(id, source)| (id.clone(), ResolvedSource::new(source.clone())))
             .collect();
         kb.sources = resolved_sources.into_iter().collect();
         kb.topics = state
@@ -231,8 +230,7 @@ impl Resolution {
                 if resolved.source == *source {
                     continue;
                 }
-                resolved.source = source.clone();
-                resolved.reference = crate::cite::format_reference(source, &kb.style);
+                resolved.replace_source(source.clone());
                 update.resolved.sources.insert(id.clone());
                 for (citing, _) in &resolved.cited_by {
                     if let Some(claim) = kb.claims.get(citing) {

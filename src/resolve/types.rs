@@ -2,6 +2,7 @@
 //! out about it (review state, back-links, reference numbers), and the site around them.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 
@@ -104,12 +105,14 @@ impl ResolvedTopic {
 }
 
 /// A source with its back-links.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ResolvedSource {
     /// The source as merged from its records in `citations/`.
     pub source: Source,
-    /// The reference in the site's citation style, formatted once: pages show it many times.
-    pub reference: String,
+    /// The reference in the site's citation style, formatted the first time a page asks for
+    /// it and kept: pages show it many times, and `check`, which renders nothing, never
+    /// formats 250,000 references it does not show.
+    reference: OnceLock<String>,
     /// Ids of the claims citing it, in id order, each once with the relation of its first
     /// link to this source (supports, disputes…).
     pub cited_by: Vec<(String, Relation)>,
@@ -118,14 +121,36 @@ pub struct ResolvedSource {
 }
 
 impl ResolvedSource {
-    /// A source with no back-links yet, its reference formatted in the site's style.
-    pub fn new(source: Source, style: &crate::cite::Style) -> Self {
+    /// A source with no back-links yet.
+    pub fn new(source: Source) -> Self {
         ResolvedSource {
-            reference: crate::cite::format_reference(&source, style),
             source,
+            reference: OnceLock::new(),
             cited_by: Vec::new(),
             cited_in: Vec::new(),
         }
+    }
+
+    /// The reference in `style`, the site's (a knowledge base has one style for its life).
+    pub fn reference(&self, style: &crate::cite::Style) -> &str {
+        self.reference
+            .get_or_init(|| crate::cite::format_reference(&self.source, style))
+    }
+
+    /// Puts an edited source in place; its reference is formatted again when next asked for.
+    pub fn replace_source(&mut self, source: Source) {
+        self.source = source;
+        self.reference = OnceLock::new();
+    }
+}
+
+// The reference is made from the source and the site's style alone, so whether it has been
+// formatted yet says nothing about the source: an incremental resolve equals a full one.
+impl PartialEq for ResolvedSource {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+            && self.cited_by == other.cited_by
+            && self.cited_in == other.cited_in
     }
 }
 

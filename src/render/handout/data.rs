@@ -451,7 +451,7 @@ pub fn handout(
             .filter_map(|(i, id)| {
                 kb.sources
                     .get(id)
-                    .map(|s| reference(i + 1, &s.source, &s.reference))
+                    .map(|s| reference(i + 1, &s.source, s.reference(&kb.style)))
             })
             .collect(),
         review_line,

@@ -286,7 +286,9 @@ pub fn claim_page(kb: &KnowledgeBase, claim: &ResolvedClaim, links: &Links) -> C
                 url: resolved.map(|s| links.page(&PagePath::source(&s.source.slug))),
                 title: resolved
                     .map_or_else(|| link.id.value.clone(), |s| s.source.title().to_string()),
-                reference: resolved.map(|s| s.reference.clone()).unwrap_or_default(),
+                reference: resolved
+                    .map(|s| s.reference(&kb.style).to_owned())
+                    .unwrap_or_default(),
                 label: resolved.map(|s| s.source.label()).unwrap_or_default(),
                 design: resolved
                     .and_then(|s| s.source.evidence.design.as_deref())

@@ -100,7 +100,7 @@ pub fn source_page(kb: &KnowledgeBase, resolved: &ResolvedSource, links: &Links)
     SourcePageView {
         id: s.id.clone(),
         title: s.title().to_string(),
-        reference: resolved.reference.clone(),
+        reference: resolved.reference(&kb.style).to_owned(),
         label: s.label(),
         kind: s.csl_str("type").map(str::to_string),
         design: s.evidence.design.as_deref().map(crate::model::design_label),

@@ -143,7 +143,7 @@ pub fn reference_list(
                 number,
                 anchor: format!("ref-{number}"),
                 label: source.label(),
-                text: resolved.reference.clone(),
+                text: resolved.reference(&kb.style).to_owned(),
                 url: links.page(&PagePath::source(&source.slug)),
                 links: source_links(source),
                 retracted: source.evidence.retracted.is_some(),
